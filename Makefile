@@ -1,0 +1,57 @@
+# Two commands: `make run` (set up, build the index, start the app) and `make test`.
+# Everything is installed here, from nothing but Python 3.11: torch's CPU build first, so that
+# no dependency pulls the CUDA one, then the pinned stack from constraints.txt.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+EXTRAS := ui,eval,onnx,dev
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install index lint typecheck unit eval browser bench clean
+
+run: index
+	$(BIN)/rag serve
+
+test: install browser lint typecheck unit eval
+
+install: $(VENV)/.installed
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.torch: | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.torch pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
+	touch $@
+
+index: install
+	$(BIN)/rag ingest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: install
+	$(BIN)/pytest -q
+
+eval: index
+	$(BIN)/rag eval --json reports/eval.json --html reports/eval.html
+
+# Debian's Chromium for the end-to-end browser tests (Playwright never downloads a browser here).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+bench: index
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) index .index.* reports test-artifacts

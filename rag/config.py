@@ -1,0 +1,66 @@
+"""Settings for every stage, read from RAG_* environment variables or passed explicitly.
+
+There are no module globals: callers build one `Settings` and hand it down the flow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+AnswererName = Literal["extractive", "llm"]
+EmbeddingBackend = Literal["torch", "onnx"]
+LlmProvider = Literal["openai", "bedrock", "anthropic"]
+
+
+class Settings(BaseSettings):
+    """All tunables in one place; `RAG_CHUNK_SIZE=600 rag ingest` overrides a field."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+
+    # Embedding: the packaged all-MiniLM-L6-v2; nothing is fetched from a hub.
+    model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedding_backend: EmbeddingBackend = "torch"
+    embed_batch_size: int = Field(32, ge=1)
+
+    # Chunking: sentence-aligned chunks of at most `chunk_size` characters.
+    chunk_size: int = Field(900, ge=100, le=20_000)
+    chunk_overlap: int = Field(1, ge=0, le=5, description="sentences shared by neighbours")
+    max_file_bytes: int = Field(5_000_000, ge=1)
+
+    # Retrieval.
+    retrieval_mode: RetrievalMode = "hybrid"
+    k: int = Field(5, ge=1, le=100)
+    rrf_k: int = Field(60, ge=1)
+    candidates: int = Field(30, ge=1, description="hits per half before fusion")
+    ann_threshold: int = Field(50_000, ge=1, description="chunks above which search is HNSW")
+
+    # Answering.
+    answerer: AnswererName = "extractive"
+    max_answer_sentences: int = Field(3, ge=1, le=5)
+    abstain_threshold: float = 0.42
+    max_question_chars: int = Field(2000, ge=10)
+
+    # Optional LLM plug-in (never required).
+    llm_provider: LlmProvider = "openai"
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_temperature: float = 0.0
+    support_threshold: float = 0.5
+
+    # Web UI.
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _candidates_cover_k(self) -> Settings:
+        self.candidates = max(self.candidates, self.k)
+        return self

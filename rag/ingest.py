@@ -1,0 +1,165 @@
+"""corpus → sentences and chunks → vectors → saved index, re-embedding only what changed.
+
+Does NOT search or answer. An article whose text and title are unchanged keeps its vectors;
+a file that cannot be read keeps its previously indexed version (nothing indexed is lost).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag import index as index_store
+from rag.chunking import make_chunks, split_sentences
+from rag.config import Settings
+from rag.corpus import load_corpus
+from rag.embedding import Embedder, Vectors
+from rag.errors import IndexError_, IndexMissingError
+from rag.index import Index
+from rag.schema import Article, Chunk, SkippedFile
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    chunks: int = 0
+    sentences: int = 0
+    embedded_chunks: int = 0
+    embedded_sentences: int = 0
+    reused: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept_previous: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    saved: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class _Part:
+    """One article's share of the index: its records and vectors."""
+
+    article: Article
+    sentences: list
+    chunks: list[Chunk]
+    chunk_vectors: Vectors | None = None
+    sentence_vectors: Vectors | None = None
+
+
+def ingest(settings: Settings, embedder: Embedder, progress: bool = False) -> IngestReport:
+    started = time.perf_counter()
+    report = IngestReport()
+    corpus = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+    report.skipped = corpus.skipped
+    previous = _load_previous(settings, report)
+    parts = [_reuse_or_split(a, previous, settings, report) for a in corpus.articles]
+    parts += _keep_unreadable(corpus.skipped, previous, report)
+    if previous is not None:
+        current = {p.article.doc_id for p in parts}
+        report.removed = sorted(set(previous.articles) - current)
+    _embed_missing(parts, embedder, progress, report)
+    parts.sort(key=lambda p: p.article.doc_id)
+    built = _assemble(parts, embedder.dim, settings)
+    _tally(built, report)
+    if previous is None or report.updated or report.removed:
+        index_store.save(built, settings, settings.index_dir)
+        report.saved = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load_previous(settings: Settings, report: IngestReport) -> Index | None:
+    try:
+        return index_store.load(settings.index_dir, settings)
+    except IndexMissingError:
+        return None
+    except IndexError_ as exc:
+        report.notes.append(f"Rebuilding everything: {exc}")
+        return None
+
+
+def _reuse_or_split(
+    article: Article, previous: Index | None, settings: Settings, report: IngestReport
+) -> _Part:
+    old = previous.articles.get(article.doc_id) if previous else None
+    if previous and old and (old.sha256, old.title) == (article.sha256, article.title):
+        report.reused.append(article.doc_id)
+        return _part_from(previous, article)
+    report.updated.append(article.doc_id)
+    sentences = split_sentences(article)
+    chunks = make_chunks(article, sentences, settings.chunk_size, settings.chunk_overlap)
+    return _Part(article, sentences, chunks)
+
+
+def _part_from(previous: Index, article: Article) -> _Part:
+    chunk_rows = [i for i, c in enumerate(previous.chunks) if c.doc_id == article.doc_id]
+    sent_rows = [i for i, s in enumerate(previous.sentences) if s.doc_id == article.doc_id]
+    return _Part(
+        article=article,
+        sentences=[previous.sentences[i] for i in sent_rows],
+        chunks=[previous.chunks[i] for i in chunk_rows],
+        chunk_vectors=previous.chunk_vectors[chunk_rows],
+        sentence_vectors=previous.sentence_vectors[sent_rows],
+    )
+
+
+def _keep_unreadable(
+    skipped: Iterable[SkippedFile], previous: Index | None, report: IngestReport
+) -> list[_Part]:
+    kept = []
+    for item in skipped:
+        old = previous.articles.get(item.path.stem) if previous else None
+        if previous and old:
+            kept.append(_part_from(previous, old))
+            report.kept_previous.append(old.doc_id)
+    return kept
+
+
+def chunk_embedding_text(title: str, text: str) -> str:
+    """The title gives a chunk the context its own sentences may lack."""
+    return f"{title}\n{text}"
+
+
+def _embed_missing(
+    parts: list[_Part], embedder: Embedder, progress: bool, report: IngestReport
+) -> None:
+    todo = [p for p in parts if p.chunk_vectors is None]
+    texts = [chunk_embedding_text(p.article.title, c.text) for p in todo for c in p.chunks]
+    texts += [s.text for p in todo for s in p.sentences]
+    vectors = embedder.embed(texts, progress=progress) if texts else None
+    row = 0
+    for part in todo:
+        assert vectors is not None
+        part.chunk_vectors = vectors[row : row + len(part.chunks)]
+        row += len(part.chunks)
+    for part in todo:
+        assert vectors is not None
+        part.sentence_vectors = vectors[row : row + len(part.sentences)]
+        row += len(part.sentences)
+    report.embedded_chunks = sum(len(p.chunks) for p in todo)
+    report.embedded_sentences = sum(len(p.sentences) for p in todo)
+
+
+def _assemble(parts: list[_Part], dim: int, settings: Settings) -> Index:
+    def stack(arrays: list[Vectors | None]) -> Vectors:
+        kept = [a for a in arrays if a is not None and len(a)]
+        return np.vstack(kept).astype(np.float32) if kept else np.zeros((0, dim), np.float32)
+
+    return Index(
+        articles=[p.article for p in parts],
+        sentences=[s for p in parts for s in p.sentences],
+        chunks=[c for p in parts for c in p.chunks],
+        chunk_vectors=stack([p.chunk_vectors for p in parts]),
+        sentence_vectors=stack([p.sentence_vectors for p in parts]),
+        ann_threshold=settings.ann_threshold,
+    )
+
+
+def _tally(built: Index, report: IngestReport) -> None:
+    report.documents = len(built.articles)
+    report.chunks = len(built.chunks)
+    report.sentences = len(built.sentences)

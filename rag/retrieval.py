@@ -1,0 +1,117 @@
+"""Question → ranked Hits: dense (FAISS) and BM25 (bm25s, stemmed) fused by reciprocal rank.
+
+Does NOT read or write files: it searches a loaded Index. Either half can run alone
+(`Settings.retrieval_mode`) so evals and benchmarks can compare them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from rag.config import RetrievalMode, Settings
+from rag.embedding import Embedder, Vectors
+from rag.index import Index
+from rag.schema import Hit
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"]."""
+    out = bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
+    return [list(tokens) for tokens in out]
+
+
+class Retriever:
+    """Holds the loaded index, the BM25 model built over its chunks, and the query encoder."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._bm25 = bm25s.BM25()
+        if index.chunks:
+            corpus = tokenize([f"{index.articles[c.doc_id].title}\n{c.text}" for c in index.chunks])
+            self._bm25.index(corpus, show_progress=False)
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def query_vector(self, question: str) -> Vectors:
+        """The question's embedding, cached: the answerer reuses the retriever's."""
+        with self._lock:
+            if question in self._vectors:
+                return self._vectors[question]
+        vector = self.embedder.embed([question])[0]
+        with self._lock:
+            self._vectors[question] = vector
+            while len(self._vectors) > 256:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def search(
+        self, question: str, k: int | None = None, mode: RetrievalMode | None = None
+    ) -> list[Hit]:
+        k = k or self.settings.k
+        mode = mode or self.settings.retrieval_mode
+        n = max(self.settings.candidates, k)
+        dense = self.dense(question, n) if mode != "bm25" else []
+        lexical = self.lexical(question, n) if mode != "dense" else []
+        return self._fuse(dense, lexical, k)
+
+    def dense(self, question: str, n: int) -> list[tuple[int, float]]:
+        return self.index.search(self.query_vector(question), n)
+
+    def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
+        vocab = self._bm25.vocab_dict or {}
+        tokens = [t for t in tokenize([question])[0] if t in vocab]
+        if not tokens or not self.index.chunks:
+            return []
+        scores = np.asarray(self._bm25.get_scores(tokens))
+        top = np.argsort(-scores)[:n]
+        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+
+    def _fuse(
+        self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]], k: int
+    ) -> list[Hit]:
+        fused: dict[int, float] = {}
+        for ranked in (dense, lexical):
+            for rank, (row, _) in enumerate(ranked, start=1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+        dense_at = {row: (rank, s) for rank, (row, s) in enumerate(dense, start=1)}
+        lexical_at = {row: (rank, s) for rank, (row, s) in enumerate(lexical, start=1)}
+        order = sorted(fused, key=lambda row: -fused[row])[:k]
+        return [
+            self._hit(row, rank, fused[row], dense_at.get(row), lexical_at.get(row))
+            for rank, row in enumerate(order, start=1)
+        ]
+
+    def _hit(
+        self,
+        row: int,
+        rank: int,
+        score: float,
+        dense: tuple[int, float] | None,
+        lexical: tuple[int, float] | None,
+    ) -> Hit:
+        chunk = self.index.chunks[row]
+        return Hit(
+            chunk=chunk,
+            title=self.index.articles[chunk.doc_id].title,
+            rank=rank,
+            score=score,
+            dense_rank=dense[0] if dense else None,
+            dense_score=dense[1] if dense else None,
+            bm25_rank=lexical[0] if lexical else None,
+            bm25_score=lexical[1] if lexical else None,
+        )

@@ -1,0 +1,144 @@
+"""Pydantic models that cross module boundaries, from raw article to cited answer.
+
+Offsets are always character offsets into the article's raw text, so that
+`article.text[x.start:x.end] == x.text` (or `.quote`) holds for every span.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Span(BaseModel):
+    """A stretch of one article's raw text."""
+
+    doc_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Article(BaseModel):
+    doc_id: str
+    title: str
+    author: str | None = None
+    path: Path
+    text: str
+    sha256: str
+    body_start: int = Field(0, ge=0, description="where the text after a fused headline begins")
+
+
+class SkippedFile(BaseModel):
+    path: Path
+    reason: str
+
+
+class CorpusLoad(BaseModel):
+    articles: list[Article]
+    skipped: list[SkippedFile] = []
+
+
+class Sentence(Span):
+    idx: int = Field(ge=0, description="position within its article")
+    heading: bool = False
+
+
+class Chunk(Span):
+    idx: int = Field(ge=0, description="position within its article")
+    first_sentence: int = Field(ge=0)
+    last_sentence: int = Field(ge=0)
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}#{self.idx}"
+
+
+class Hit(BaseModel):
+    """One retrieved chunk with the scores that ranked it (ranks are 1-based, None = not found)."""
+
+    chunk: Chunk
+    title: str
+    rank: int = Field(ge=1)
+    score: float
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    bm25_score: float | None = None
+    bm25_rank: int | None = None
+
+
+class Citation(BaseModel):
+    n: int = Field(ge=1)
+    doc_id: str
+    title: str
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    score: float
+    verified: bool = False
+
+
+class AnswerSentence(BaseModel):
+    """One sentence of the answer text and the citation numbers that back it."""
+
+    text: str
+    citations: list[int] = []
+    verified: bool = True
+    support: float = 1.0
+
+
+AnswererUsed = Literal["extractive", "llm", "llm-fallback"]
+
+
+class Answer(BaseModel):
+    question: str
+    text: str
+    abstained: bool
+    reason: str = ""
+    citations: list[Citation] = []
+    related: list[Citation] = Field(default=[], description="closest passages when abstaining")
+    sentences: list[AnswerSentence] = []
+    answerer: AnswererUsed = "extractive"
+    sources_differ: bool = False
+    timings: dict[str, float] = {}
+
+
+class Figure(BaseModel):
+    """A number stated in a sentence, normalised: "$10–$15 billion" → 10e9..15e9 USD."""
+
+    raw: str
+    kind: Literal["money", "percent", "count", "multiplier", "date", "quantity"]
+    value: float
+    high: float | None = None
+    unit: str = ""
+    qualifiers: list[str] = []
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Statement(BaseModel):
+    citation: Citation
+    figures: list[Figure] = []
+
+
+class SourceView(BaseModel):
+    doc_id: str
+    title: str
+    addresses: bool
+    statements: list[Statement] = []
+
+
+class Disagreement(BaseModel):
+    kind: str
+    subject: str
+    claims: list[Statement]
+    summary: str
+
+
+class Comparison(BaseModel):
+    question: str
+    sources: list[SourceView]
+    disagreements: list[Disagreement] = []
+    timings: dict[str, float] = {}
