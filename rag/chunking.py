@@ -22,6 +22,7 @@ _LINE = re.compile(r"[^\n]+")
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
 _EDGE_JUNK = " \t\r\f\v•*#-–—>|_"
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]\s+")
+_BARE_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")  # pysbd cuts "  1. Item." into "1." and "Item."
 _TERMINAL = '.!?:;"”’)'
 
 
@@ -36,7 +37,7 @@ def split_sentences(article: Article) -> list[Sentence]:
     sentences = []
     for start, end in spans:
         start, end = _trim(article.text, start, end)
-        if end - start >= 2:
+        if end - start >= 2 and not _BARE_LIST_NUMBER.fullmatch(article.text, start, end):
             text = article.text[start:end]
             heading = _is_heading(article.text, start, end)
             sentences.append(
@@ -135,7 +136,8 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     body = text[start:end]
     if not at_line_start:
         return False
-    bulleted = text[line_start:start].strip() != ""
+    # A markdown "## " marks a heading, not a bullet.
+    bulleted = text[line_start:start].strip(" \t#") != ""
     return body.endswith("?") or (
         not bulleted and body[-1] not in _TERMINAL and len(body.split()) <= 14
     )

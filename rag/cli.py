@@ -75,5 +75,18 @@ def search(question: str, k: KOpt = None, json: JsonOpt = False, index: IndexOpt
         print_hits(hits)
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Address to bind.")] = None,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port.")] = None,
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Start the web UI (Ask, Compare, Sources, Evaluate); 127.0.0.1:7860 unless told."""
+    from ui.app import launch
+
+    run(lambda: launch(settings_for(corpus, index, host=host, port=port)))
+
+
 def main() -> None:
     app()

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     # Answering.
     answerer: AnswererName = "extractive"
     max_answer_sentences: int = Field(3, ge=1, le=5)
-    abstain_threshold: float = 0.42
+    abstain_threshold: float = 0.44
     max_question_chars: int = Field(2000, ge=10)
 
     # Optional LLM plug-in (never required).

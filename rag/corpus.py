@@ -34,6 +34,9 @@ def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
             skipped.append(SkippedFile(path=path, reason=problem))
             continue
         articles.append(make_article(path, text, overrides.get(path.stem, {})))
+    if not articles:
+        reasons = "; ".join(f"{s.path.name} {s.reason}" for s in skipped)
+        raise CorpusError(f"No usable article in {folder}: {reasons}. Fix the files, then re-run.")
     return CorpusLoad(articles=articles, skipped=skipped)
 
 

@@ -151,8 +151,9 @@ def save(index: Index, settings: Settings, folder: Path) -> Manifest:
 
 def _swap(tmp: Path, folder: Path) -> None:
     previous = _previous(folder)
-    shutil.rmtree(previous, ignore_errors=True)
+    # Without `folder` (an earlier crash between the renames), `previous` is the only good copy.
     if folder.exists():
+        shutil.rmtree(previous, ignore_errors=True)
         os.rename(folder, previous)
     os.rename(tmp, folder)
     shutil.rmtree(previous, ignore_errors=True)

@@ -7,7 +7,7 @@ Does NOT read or write files: it searches a loaded Index. Either half can run al
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from functools import lru_cache
 
 import bm25s
@@ -41,9 +41,11 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self._bm25 = bm25s.BM25()
+        self.doc_freq: Counter[str] = Counter()
         if index.chunks:
             corpus = tokenize([f"{index.articles[c.doc_id].title}\n{c.text}" for c in index.chunks])
             self._bm25.index(corpus, show_progress=False)
+            self.doc_freq.update(t for tokens in corpus for t in set(tokens))
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -1,0 +1,191 @@
+"""Hits → Answer built from verbatim source sentences (the default answerer; no LLM).
+
+Scores each sentence of the retrieved chunks against the question (sentence embedding,
+IDF-weighted word overlap, answer-type cues), quotes the best 1–3 verbatim with citations,
+and abstains when even the best one does not support the question well enough.
+Does NOT verify citations (citations.py does) or detect disagreements (compare.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.config import Settings
+from rag.cues import cue_match, wanted_kinds
+from rag.embedding import Vectors
+from rag.retrieval import Retriever, tokenize
+from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
+
+# Words that say what kind of answer is wanted, not what it is about (already stemmed).
+_ASKING = {
+    "how",
+    "much",
+    "mani",
+    "what",
+    "which",
+    "who",
+    "when",
+    "where",
+    "whi",
+    "doe",
+    "did",
+    "is",
+    "are",
+    "wa",
+    "were",
+    "can",
+    "roughli",
+    "about",
+    "accord",
+    "articl",
+    "sourc",
+    "year",
+    "dollar",
+    "percentag",
+    "percent",
+    "number",
+    "amount",
+    "date",
+    "month",
+}
+WEIGHTS = {"dense": 0.5, "lexical": 0.4, "cue": 0.1}
+SAME_SOURCE_MARGIN = 0.04
+OTHER_SOURCE_MARGIN = 0.08
+DUPLICATE_COSINE = 0.9
+
+
+@dataclass
+class Scored:
+    row: int
+    sentence: Sentence
+    score: float
+    dense: float
+    lexical: float
+    cue: float
+    hit_rank: int
+
+
+def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> list[Scored]:
+    """Every sentence of the hits' chunks, best first (a sentence in two chunks counts once)."""
+    index = retriever.index
+    rows: dict[int, int] = {}
+    for hit in hits:
+        for row in index.chunk_sentences(hit.chunk):
+            rows.setdefault(row, hit.rank)
+    if not rows:
+        return []
+    order = list(rows)
+    qvec = retriever.query_vector(question)
+    dense = index.sentence_vectors[order] @ qvec
+    terms = _question_terms(question, retriever)
+    kinds = wanted_kinds(question)
+    texts = [index.sentences[r].text for r in order]
+    lexical = _overlaps(terms, tokenize(texts))
+    scored = [
+        _score(index.sentences[row], row, float(d), lex, kinds, rows[row])
+        for row, d, lex in zip(order, dense, lexical, strict=True)
+    ]
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def _score(
+    sentence: Sentence,
+    row: int,
+    dense: float,
+    lexical: float,
+    kinds: tuple[str, ...],
+    hit_rank: int,
+) -> Scored:
+    cue = cue_match(kinds, sentence.text) if kinds else 0.5
+    score = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"] * cue
+    if sentence.heading:
+        score *= 0.6
+    return Scored(row, sentence, score, dense, lexical, cue, hit_rank)
+
+
+def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
+    """Content words of the question with their IDF over the corpus's chunks."""
+    terms = [t for t in tokenize([question])[0] if t not in _ASKING]
+    n = max(len(retriever.index.chunks), 1)
+    return {t: math.log(1 + n / (1 + retriever.doc_freq.get(t, 0))) for t in terms}
+
+
+def _overlaps(terms: dict[str, float], sentences: list[list[str]]) -> list[float]:
+    total = sum(terms.values())
+    if total == 0:
+        return [0.0] * len(sentences)
+    return [sum(w for t, w in terms.items() if t in set(tokens)) / total for tokens in sentences]
+
+
+def extractive_answer(
+    question: str, hits: list[Hit], retriever: Retriever, settings: Settings
+) -> Answer:
+    scored = score_sentences(question, hits, retriever)
+    best = scored[0] if scored else None
+    if best is None or not supports(best, question, settings):
+        return abstain(question, scored, retriever)
+    picked = pick_sentences(scored, retriever.index.sentence_vectors, settings)
+    return compose(question, picked, retriever)
+
+
+def supports(best: Scored, question: str, settings: Settings) -> bool:
+    """Enough support to answer: a high score, and the kind of answer asked for (a date for
+    "when", a figure for "how many") present in the best sentence."""
+    if wanted_kinds(question) and best.cue == 0:
+        return False
+    return best.score >= settings.abstain_threshold
+
+
+def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -> list[Scored]:
+    """The best sentence, plus close runners-up that add a source or new information."""
+    picked = [scored[0]]
+    for cand in scored[1:]:
+        if len(picked) >= settings.max_answer_sentences:
+            break
+        new_source = all(p.sentence.doc_id != cand.sentence.doc_id for p in picked)
+        margin = OTHER_SOURCE_MARGIN if new_source else SAME_SOURCE_MARGIN
+        if cand.score < scored[0].score - margin or cand.sentence.heading:
+            continue
+        if max(float(np.dot(vectors[cand.row], vectors[p.row])) for p in picked) < DUPLICATE_COSINE:
+            picked.append(cand)
+    return picked
+
+
+def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
+    s = item.sentence
+    return Citation(
+        n=n,
+        doc_id=s.doc_id,
+        title=retriever.index.articles[s.doc_id].title,
+        quote=s.text,
+        start=s.start,
+        end=s.end,
+        score=round(item.score, 4),
+    )
+
+
+def compose(question: str, picked: list[Scored], retriever: Retriever) -> Answer:
+    citations = [citation_for(n, item, retriever) for n, item in enumerate(picked, start=1)]
+    sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
+    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return Answer(
+        question=question, text=text, abstained=False, citations=citations, sentences=sentences
+    )
+
+
+def abstain(
+    question: str,
+    scored: list[Scored],
+    retriever: Retriever,
+    reason: str = "No passage in the sources supports an answer to this question.",
+) -> Answer:
+    related = [citation_for(n, item, retriever) for n, item in enumerate(scored[:3], start=1)]
+    text = "The sources don't say. " + (
+        "The closest passages are listed below as related, not as an answer."
+        if related
+        else "Nothing in the index is related to the question."
+    )
+    return Answer(question=question, text=text, abstained=True, reason=reason, related=related)

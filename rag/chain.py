@@ -1,0 +1,114 @@
+"""The LangChain composition: question → hybrid retriever → answerer → citation verifier → Answer.
+
+`ask(question, settings)` is the one entry point the CLI, the UI and the evals use. Also holds
+the `BaseRetriever` adapter for LangChain users. Does NOT score or persist anything itself.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, ConfigDict
+
+from rag.answer_extractive import extractive_answer
+from rag.citations import verify_answer
+from rag.config import Settings
+from rag.engine import Engine, load_engine
+from rag.retrieval import Retriever
+from rag.schema import Answer, Hit
+from rag.validation import clean_question
+
+
+class HybridRetriever(BaseRetriever):
+    """Our hybrid retriever as a LangChain retriever: Documents carry offsets and scores."""
+
+    retriever: Retriever
+    k: int = 5
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [hit_to_document(hit) for hit in self.retriever.search(query, self.k)]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    c = hit.chunk
+    meta = {
+        "doc_id": c.doc_id,
+        "title": hit.title,
+        "start": c.start,
+        "end": c.end,
+        "chunk_id": c.chunk_id,
+        "rank": hit.rank,
+        "score": hit.score,
+        "dense_score": hit.dense_score,
+        "bm25_score": hit.bm25_score,
+    }
+    return Document(page_content=c.text, metadata=meta, id=c.chunk_id)
+
+
+class Turn(BaseModel):
+    """State carried through the chain."""
+
+    question: str
+    hits: list[Hit] = []
+    answer: Answer | None = None
+    timings: dict[str, float] = {}
+
+
+def _timed(name: str, step: Any) -> RunnableLambda:
+    def run(turn: Turn) -> Turn:
+        started = time.perf_counter()
+        out: Turn = step(turn)
+        out.timings[name] = round((time.perf_counter() - started) * 1000, 2)
+        return out
+
+    return RunnableLambda(run, name=name)
+
+
+def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
+    settings = engine.settings
+
+    def retrieve(turn: Turn) -> Turn:
+        turn.hits = engine.retriever.search(turn.question, k or settings.k)
+        return turn
+
+    def answer(turn: Turn) -> Turn:
+        turn.answer = answer_with(settings.answerer, turn, engine)
+        return turn
+
+    def verify(turn: Turn) -> Turn:
+        assert turn.answer is not None
+        turn.answer = verify_answer(turn.answer, engine.index)
+        return turn
+
+    return (
+        _timed("retrieve_ms", retrieve) | _timed("answer_ms", answer) | _timed("verify_ms", verify)
+    )
+
+
+def answer_with(answerer: str, turn: Turn, engine: Engine) -> Answer:
+    if answerer == "llm":
+        from rag.answer_llm import llm_answer
+
+        return llm_answer(turn.question, turn.hits, engine)
+    return extractive_answer(turn.question, turn.hits, engine.retriever, engine.settings)
+
+
+def ask(
+    question: str, settings: Settings, engine: Engine | None = None, k: int | None = None
+) -> Answer:
+    """Answer `question` from the index, every sentence cited and every citation verified."""
+    started = time.perf_counter()
+    text = clean_question(question, settings.max_question_chars)
+    engine = engine or load_engine(settings)
+    turn = build_chain(engine, k).invoke(Turn(question=text))
+    assert turn.answer is not None
+    timings = {**turn.timings, "total_ms": round((time.perf_counter() - started) * 1000, 2)}
+    return turn.answer.model_copy(update={"question": question, "timings": timings})

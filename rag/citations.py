@@ -1,0 +1,57 @@
+"""Check every citation against the source text, and score how well a quote supports a claim.
+
+Does NOT choose what to cite. A citation is verified only when
+`article.text[start:end] == quote` character for character.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from rag.embedding import Embedder
+from rag.index import Index
+from rag.retrieval import tokenize
+from rag.schema import Answer, Citation
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def verify_citation(citation: Citation, index: Index) -> bool:
+    article = index.articles.get(citation.doc_id)
+    if article is None or not 0 <= citation.start < citation.end <= len(article.text):
+        return False
+    return article.text[citation.start : citation.end] == citation.quote
+
+
+def verify_answer(answer: Answer, index: Index) -> Answer:
+    """Set `verified` on every citation; an answer sentence with no verified citation is not."""
+    citations = [
+        c.model_copy(update={"verified": verify_citation(c, index)}) for c in answer.citations
+    ]
+    related = [c.model_copy(update={"verified": verify_citation(c, index)}) for c in answer.related]
+    ok = {c.n for c in citations if c.verified}
+    sentences = [
+        s.model_copy(update={"verified": s.verified and any(n in ok for n in s.citations)})
+        for s in answer.sentences
+    ]
+    return answer.model_copy(
+        update={"citations": citations, "related": related, "sentences": sentences}
+    )
+
+
+def numbers_in(text: str) -> set[str]:
+    """Digits as written, without thousands separators: "$1,300 and 4.9×" → {"1300", "4.9"}."""
+    return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+
+
+def support_score(claim: str, quote: str, embedder: Embedder) -> float:
+    """0..1: how well `quote` backs `claim`. A number in the claim absent from the quote → 0."""
+    if not numbers_in(claim) <= numbers_in(quote):
+        return 0.0
+    claim_terms = set(tokenize([claim])[0])
+    lexical = len(claim_terms & set(tokenize([quote])[0])) / max(len(claim_terms), 1)
+    vectors = embedder.embed([claim, quote])
+    dense = float(np.dot(vectors[0], vectors[1]))
+    return round(0.5 * lexical + 0.5 * max(dense, 0.0), 4)

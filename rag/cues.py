@@ -1,0 +1,78 @@
+"""What kind of answer a question wants, and whether a sentence holds one. Pure regexes.
+
+"How many customers run Claude?" → {"count"}; "Over 100,000 customers" has a count.
+Does NOT parse values (compare.py does that for figures it shows).
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+KINDS: dict[str, re.Pattern[str]] = {
+    "money": re.compile(
+        r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:billion|million|trillion|bn)\b|\bdollars?\b", re.I
+    ),
+    "percent": re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I),
+    "count": re.compile(
+        r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s?(?:million|billion|thousand|hundred)\b"
+        r"|\b(?:half a million|dozens|hundreds|thousands)\b|\b\d{2,}\b",
+        re.I,
+    ),
+    "multiplier": re.compile(r"\d\s?[×x]\b|\b(?:two|three|four|five|ten)(?:fold| times)\b", re.I),
+    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{_MONTHS})\b|\bQ[1-4]\b", re.I),
+    "person": re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
+    "number": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b", re.I),
+}
+_QUESTION_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (
+        re.compile(r"\b(what|which) (percentage|percent|share|proportion)\b|\bby how much\b", re.I),
+        ("percent", "number"),
+    ),
+    (
+        re.compile(r"\bhow (much|big|large)\b|\b(cost|price|worth|valued)\b", re.I),
+        ("money", "percent", "number"),
+    ),
+    (re.compile(r"\bhow many\b", re.I), ("count", "number")),
+    (
+        re.compile(r"\bhow (fast|much faster|many times)\b|\btimes (more|better|faster)\b", re.I),
+        ("multiplier", "percent", "number"),
+    ),
+    (re.compile(r"\bwhen\b|\b(what|which) (year|month|date|quarter)\b", re.I), ("date",)),
+    (re.compile(r"^\s*who\b|\bwhich (person|executive)\b|\bwhose\b", re.I), ("person",)),
+]
+
+
+def wanted_kinds(question: str) -> tuple[str, ...]:
+    """The answer kinds a question asks for, most specific first; () when it doesn't say."""
+    for pattern, kinds in _QUESTION_CUES:
+        if pattern.search(question):
+            return kinds
+    return ()
+
+
+# Capitalised words that start "First Last" look-alikes but are not names.
+_NOT_NAMES = set(
+    "The This That These Our Your Their Its Why How What When Where Which While With For From "
+    "Amazon Google Microsoft Anthropic Claude Nvidia Intel Meta Apple Azure Bedrock Project "
+    "Cloud Custom Silicon Model Enterprise Strategic Global Massive Financial Chief Senior "
+    "United States Big Tech Open Wall Street European Commission Competition Markets Vertex".split()
+)
+
+
+def has_kind(text: str, kind: str) -> bool:
+    if kind == "person":
+        return any(_is_name(m.group()) for m in KINDS["person"].finditer(text))
+    return bool(KINDS[kind].search(text))
+
+
+def _is_name(phrase: str) -> bool:
+    return not any(word in _NOT_NAMES for word in phrase.split())
+
+
+def cue_match(question_kinds: tuple[str, ...], text: str) -> float:
+    """1.0 when the sentence holds the most specific wanted kind, 0.6 for a looser one, else 0."""
+    for position, kind in enumerate(question_kinds):
+        if has_kind(text, kind):
+            return 1.0 if position == 0 else 0.6
+    return 0.0
