@@ -9,6 +9,7 @@ Does NOT verify citations (citations.py does) or detect disagreements (compare.p
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,7 @@ _ASKING = {
     "date",
     "month",
 }
+_WORDS = re.compile(r"[\w'’.-]+")
 WEIGHTS = {"dense": 0.5, "lexical": 0.4, "cue": 0.1}
 SAME_SOURCE_MARGIN = 0.04
 OTHER_SOURCE_MARGIN = 0.08
@@ -70,20 +72,23 @@ class Scored:
 
 def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> list[Scored]:
     """Every sentence of the hits' chunks, best first (a sentence in two chunks counts once)."""
-    index = retriever.index
     rows: dict[int, int] = {}
     for hit in hits:
-        for row in index.chunk_sentences(hit.chunk):
+        for row in retriever.index.chunk_sentences(hit.chunk):
             rows.setdefault(row, hit.rank)
+    return score_rows(question, rows, retriever)
+
+
+def score_rows(question: str, rows: dict[int, int], retriever: Retriever) -> list[Scored]:
+    """Score the given sentence rows (row → rank of the hit that brought it), best first."""
     if not rows:
         return []
+    index = retriever.index
     order = list(rows)
-    qvec = retriever.query_vector(question)
-    dense = index.sentence_vectors[order] @ qvec
+    dense = index.sentence_vectors[order] @ retriever.query_vector(question)
     terms = _question_terms(question, retriever)
     kinds = wanted_kinds(question)
-    texts = [index.sentences[r].text for r in order]
-    lexical = _overlaps(terms, tokenize(texts))
+    lexical = _overlaps(terms, retriever.sentence_terms(order))
     scored = [
         _score(index.sentences[row], row, float(d), lex, kinds, rows[row])
         for row, d, lex in zip(order, dense, lexical, strict=True)
@@ -113,11 +118,11 @@ def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
     return {t: math.log(1 + n / (1 + retriever.doc_freq.get(t, 0))) for t in terms}
 
 
-def _overlaps(terms: dict[str, float], sentences: list[list[str]]) -> list[float]:
+def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]:
     total = sum(terms.values())
     if total == 0:
         return [0.0] * len(sentences)
-    return [sum(w for t, w in terms.items() if t in set(tokens)) / total for tokens in sentences]
+    return [sum(w for t, w in terms.items() if t in tokens) / total for tokens in sentences]
 
 
 def extractive_answer(
@@ -134,9 +139,23 @@ def extractive_answer(
 def supports(best: Scored, question: str, settings: Settings) -> bool:
     """Enough support to answer: a high score, and the kind of answer asked for (a date for
     "when", a figure for "how many") present in the best sentence."""
-    if wanted_kinds(question) and best.cue == 0:
+    kinds = wanted_kinds(question)
+    if kinds and best.cue == 0:
         return False
+    if kinds[:1] == ("person",) and not question_entities(question) <= _tokens(best.sentence.text):
+        return False  # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO
     return best.score >= settings.abstain_threshold
+
+
+def question_entities(question: str) -> set[str]:
+    """Stemmed names and figures in a question: "Who is the CEO of Nvidia?" → {"ceo", "nvidia"}."""
+    words = _WORDS.findall(question)[1:]
+    named = [w for w in words if w[0].isupper() or any(c.isdigit() for c in w)]
+    return _tokens(" ".join(named))
+
+
+def _tokens(text: str) -> set[str]:
+    return set(tokenize([text])[0])
 
 
 def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -> list[Scored]:

@@ -1,4 +1,4 @@
-"""The LangChain composition: question → hybrid retriever → answerer → citation verifier → Answer.
+"""The LangChain composition: question → retriever → answerer → source check → verifier → Answer.
 
 `ask(question, settings)` is the one entry point the CLI, the UI and the evals use. Also holds
 the `BaseRetriever` adapter for LangChain users. Does NOT score or persist anything itself.
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rag.answer_extractive import extractive_answer
 from rag.citations import verify_answer
+from rag.compare import reconcile
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.retrieval import Retriever
@@ -83,13 +84,21 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
         turn.answer = answer_with(settings.answerer, turn, engine)
         return turn
 
+    def reconcile_sources(turn: Turn) -> Turn:
+        assert turn.answer is not None
+        turn.answer = reconcile(turn.answer, engine)
+        return turn
+
     def verify(turn: Turn) -> Turn:
         assert turn.answer is not None
         turn.answer = verify_answer(turn.answer, engine.index)
         return turn
 
     return (
-        _timed("retrieve_ms", retrieve) | _timed("answer_ms", answer) | _timed("verify_ms", verify)
+        _timed("retrieve_ms", retrieve)
+        | _timed("answer_ms", answer)
+        | _timed("compare_ms", reconcile_sources)
+        | _timed("verify_ms", verify)
     )
 
 

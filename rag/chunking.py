@@ -34,7 +34,7 @@ def _segmenter() -> pysbd.Segmenter:
 def split_sentences(article: Article) -> list[Sentence]:
     """Every sentence of the article, in order, with headings flagged."""
     spans = [span for piece in _pieces(article) for span in _segment(article.text, *piece)]
-    sentences = []
+    sentences: list[Sentence] = []
     for start, end in spans:
         start, end = _trim(article.text, start, end)
         if end - start >= 2 and not _BARE_LIST_NUMBER.fullmatch(article.text, start, end):

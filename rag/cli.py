@@ -76,6 +76,44 @@ def search(question: str, k: KOpt = None, json: JsonOpt = False, index: IndexOpt
 
 
 @app.command()
+def ask(
+    question: str,
+    k: KOpt = None,
+    json: JsonOpt = False,
+    answerer: Annotated[
+        str | None, typer.Option("--answerer", help="extractive (default) or llm.")
+    ] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Answer a question from the articles, every sentence cited and checked against its source."""
+    from rag.chain import ask as do_ask
+    from rag.render import print_answer, print_json
+
+    if answerer not in (None, "extractive", "llm"):
+        fail(f"--answerer must be extractive or llm, not {answerer!r}.", code=2)
+    settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
+    answer = run(lambda: do_ask(question, settings))
+    if json:
+        print_json(answer.model_dump(mode="json"))
+    else:
+        print_answer(answer)
+
+
+@app.command()
+def compare(question: str, json: JsonOpt = False, index: IndexOpt = None) -> None:
+    """Show what each source says about a question, and flag where their figures disagree."""
+    from rag.compare import compare as do_compare
+    from rag.render import print_comparison, print_json
+
+    settings = settings_for(index=index)
+    comparison = run(lambda: do_compare(question, settings))
+    if json:
+        print_json(comparison.model_dump(mode="json"))
+    else:
+        print_comparison(comparison)
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Address to bind.")] = None,
     port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port.")] = None,
@@ -86,6 +124,55 @@ def serve(
     from ui.app import launch
 
     run(lambda: launch(settings_for(corpus, index, host=host, port=port)))
+
+
+@app.command(name="eval")
+def eval_(
+    dataset: Annotated[
+        Path, typer.Option("--dataset", help="JSONL questions with gold answers and evidence.")
+    ] = Path("evals/qa.jsonl"),
+    k: KOpt = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write a JSON report.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report.")] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Also run a baseline: langchain-naive.")
+    ] = None,
+    thresholds: Annotated[
+        Path, typer.Option("--thresholds", help="Scores to meet; exit 1 when one is missed.")
+    ] = Path("evals/thresholds.toml"),
+    update_thresholds: Annotated[
+        bool, typer.Option("--update-thresholds", help="Rewrite them to just below these scores.")
+    ] = False,
+    index: IndexOpt = None,
+) -> None:
+    """Score answers, citations and abstentions against a Q&A set; exit 1 below the thresholds."""
+    from rag.engine import load_engine
+    from rag.eval_baseline import BASELINES
+    from rag.eval_gate import check, load_thresholds, updated, write_thresholds
+    from rag.eval_report import print_gate_failures, print_report, write_html, write_json
+    from rag.evaluation import load_dataset, run_eval
+    from rag.render import console, errors
+
+    if baseline is not None and baseline not in BASELINES:
+        fail(f"Unknown baseline {baseline!r}. Choose from: {', '.join(BASELINES)}.", code=2)
+    settings = run(lambda: settings_for(index=index))
+    items = run(lambda: load_dataset(dataset))
+    limits = run(lambda: load_thresholds(thresholds))
+    errors.print(f"[dim]Evaluating {len(items)} questions from {dataset}…[/]")
+    report = run(lambda: run_eval(items, load_engine(settings), str(dataset), k, baseline))
+    if update_thresholds:
+        limits = updated(report.aggregates, limits)
+        write_thresholds(thresholds, limits)
+        errors.print(f"[dim]Rewrote {thresholds} from these scores.[/]")
+    checks = check(report.aggregates, limits)
+    for path, write in ((json_out, write_json), (html, write_html)):
+        if path is not None:
+            write(path, report, checks)
+            errors.print(f"[dim]Wrote {path}[/]")
+    print_report(report, checks, console)
+    if not all(c.passed for c in checks):
+        print_gate_failures(checks, errors)
+        raise typer.Exit(1)
 
 
 def main() -> None:

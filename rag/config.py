@@ -28,25 +28,31 @@ class Settings(BaseSettings):
     # Embedding: the packaged all-MiniLM-L6-v2; nothing is fetched from a hub.
     model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
     embedding_backend: EmbeddingBackend = "torch"
-    embed_batch_size: int = Field(32, ge=1)
+    embed_batch_size: int = Field(default=32, ge=1)
+    # ONNX backend (performance issue): the exported model is cached in `onnx_dir`; int8 dynamic
+    # quantisation gives different vectors, so its index is named apart (see embedding_onnx.py).
+    onnx_dir: Path = Path(".cache/onnx")
+    onnx_quantize: bool = False
 
     # Chunking: sentence-aligned chunks of at most `chunk_size` characters.
-    chunk_size: int = Field(900, ge=100, le=20_000)
-    chunk_overlap: int = Field(1, ge=0, le=5, description="sentences shared by neighbours")
-    max_file_bytes: int = Field(5_000_000, ge=1)
+    chunk_size: int = Field(default=900, ge=100, le=20_000)
+    chunk_overlap: int = Field(default=1, ge=0, le=5, description="sentences shared by neighbours")
+    max_file_bytes: int = Field(default=5_000_000, ge=1)
 
     # Retrieval.
     retrieval_mode: RetrievalMode = "hybrid"
-    k: int = Field(5, ge=1, le=100)
-    rrf_k: int = Field(60, ge=1)
-    candidates: int = Field(30, ge=1, description="hits per half before fusion")
-    ann_threshold: int = Field(50_000, ge=1, description="chunks above which search is HNSW")
+    k: int = Field(default=5, ge=1, le=100)
+    rrf_k: int = Field(default=60, ge=1)
+    candidates: int = Field(default=30, ge=1, description="hits per half before fusion")
+    ann_threshold: int = Field(
+        default=50_000, ge=1, description="chunks above which search is HNSW"
+    )
 
     # Answering.
     answerer: AnswererName = "extractive"
-    max_answer_sentences: int = Field(3, ge=1, le=5)
+    max_answer_sentences: int = Field(default=3, ge=1, le=5)
     abstain_threshold: float = 0.44
-    max_question_chars: int = Field(2000, ge=10)
+    max_question_chars: int = Field(default=2000, ge=10)
 
     # Optional LLM plug-in (never required).
     llm_provider: LlmProvider = "openai"
@@ -58,7 +64,7 @@ class Settings(BaseSettings):
 
     # Web UI.
     host: str = "127.0.0.1"
-    port: int = Field(7860, ge=1, le=65535)
+    port: int = Field(default=7860, ge=1, le=65535)
 
     @model_validator(mode="after")
     def _candidates_cover_k(self) -> Settings:

@@ -68,9 +68,24 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+def embedding_name(settings: Settings) -> str:
+    """The model name an index records: int8 ONNX vectors differ, so they get their own.
+
+    torch and ONNX fp32 give the same vectors and may share an index (see embedding_onnx.py).
+    """
+    if settings.embedding_backend == "onnx" and settings.onnx_quantize:
+        return f"{settings.model_name}+onnx-int8"
+    return settings.model_name
+
+
 def make_embedder(settings: Settings) -> Embedder:
     if settings.embedding_backend == "onnx":
         from rag.embedding_onnx import OnnxEmbedder
 
-        return OnnxEmbedder(settings.model_name, settings.embed_batch_size)
+        return OnnxEmbedder(
+            embedding_name(settings),
+            settings.embed_batch_size,
+            quantize=settings.onnx_quantize,
+            cache_dir=settings.onnx_dir,
+        )
     return SentenceTransformerEmbedder(settings.model_name, settings.embed_batch_size)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rag import index as index_store
 from rag.config import Settings
 from rag.embedding import Embedder, make_embedder
 from rag.index import Index
 from rag.retrieval import Retriever
+
+if TYPE_CHECKING:  # LangChain lives in chain.py and the LLM plug-in, not here.
+    from langchain_core.language_models import BaseChatModel
 
 _cache: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -25,6 +29,7 @@ class Engine:
     index: Index
     embedder: Embedder
     retriever: Retriever
+    chat_model: BaseChatModel | None = None  # for the LLM answerer; None = built from Settings
 
 
 def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:

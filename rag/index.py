@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from rag.config import Settings
-from rag.embedding import Vectors
+from rag.embedding import Vectors, embedding_name
 from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from rag.schema import Article, Chunk, Sentence
 
@@ -51,7 +51,8 @@ class Manifest(BaseModel):
 
 
 def expected_params(settings: Settings, dim: int) -> tuple[object, ...]:
-    return (FORMAT_VERSION, settings.model_name, dim, settings.chunk_size, settings.chunk_overlap)
+    model = embedding_name(settings)  # not just model_name: int8 ONNX vectors are another space
+    return (FORMAT_VERSION, model, dim, settings.chunk_size, settings.chunk_overlap)
 
 
 class Index:
@@ -107,7 +108,7 @@ class Index:
         }
         return Manifest(
             format_version=FORMAT_VERSION,
-            model_name=settings.model_name,
+            model_name=embedding_name(settings),
             dim=self.dim,
             chunk_size=settings.chunk_size,
             chunk_overlap=settings.chunk_overlap,
@@ -119,6 +120,7 @@ class Index:
 
 def _make_faiss(vectors: Vectors, ann_threshold: int) -> faiss.Index:
     dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 1
+    index: faiss.Index
     if len(vectors) > ann_threshold:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from rag.config import Settings
 from rag.ingest import IngestReport
-from rag.schema import Hit
+from rag.schema import Answer, Citation, Comparison, Hit, SourceView
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -66,3 +66,53 @@ def _rank(rank: int | None) -> str:
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def print_answer(answer: Answer) -> None:
+    style = "yellow" if answer.abstained else "bold"
+    console.print(f"[{style}]{answer.text}[/]")
+    if answer.answerer != "extractive":
+        console.print(f"[dim]Answered by: {answer.answerer}. {answer.reason}[/]")
+    if answer.abstained and answer.related:
+        console.print("\n[dim]Related, not an answer:[/]")
+    for citation in answer.citations or answer.related:
+        console.print(_citation_line(citation))
+    ms = answer.timings.get("total_ms")
+    if ms is not None:
+        console.print(f"[dim]{ms:.0f} ms[/]")
+
+
+def _citation_line(c: Citation) -> str:
+    mark = "[green]✓ verified[/]" if c.verified else "[red]✗ not verified[/]"
+    return (
+        f"\n[bold][{c.n}][/] {c.title} [dim]({c.doc_id}, chars {c.start}–{c.end})[/] {mark}"
+        f"\n    “{_clip(c.quote, 600)}”"
+    )
+
+
+def print_comparison(comparison: Comparison) -> None:
+    for flag in comparison.disagreements:
+        console.print(f"[bold red]⚠ {flag.summary}[/]\n")
+    if not comparison.disagreements:
+        console.print("[green]No disagreement found between the sources on this.[/]\n")
+    table = Table(show_lines=True, title=comparison.question)
+    table.add_column("source", max_width=30, overflow="fold")
+    table.add_column("what it says", ratio=3, overflow="fold")
+    table.add_column("figures", max_width=28, overflow="fold")
+    for view in comparison.sources:
+        table.add_row(f"{view.title}\n[dim]{view.doc_id}[/]", *_view_cells(view))
+    console.print(table)
+
+
+def _view_cells(view: SourceView) -> tuple[str, str]:
+    if not view.addresses:
+        return "[dim]does not address this[/]", ""
+    quotes = "\n".join(
+        f"“{_clip(st.citation.quote, 300)}” [dim]({st.citation.start}–{st.citation.end}"
+        f"{', verified' if st.citation.verified else ', NOT verified'})[/]"
+        for st in view.statements
+    )
+    figures = "\n".join(
+        " ".join([*f.qualifiers, f.raw]) for st in view.statements for f in st.figures
+    )
+    return quotes, figures or "[dim]no figure[/]"

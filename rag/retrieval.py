@@ -47,7 +47,17 @@ class Retriever:
             self._bm25.index(corpus, show_progress=False)
             self.doc_freq.update(t for tokens in corpus for t in set(tokens))
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._terms: dict[int, set[str]] = {}
         self._lock = threading.Lock()
+
+    def sentence_terms(self, rows: list[int]) -> list[set[str]]:
+        """Stemmed terms of index sentences, tokenised once per row and kept."""
+        missing = [r for r in rows if r not in self._terms]
+        if missing:
+            tokens = tokenize([self.index.sentences[r].text for r in missing])
+            with self._lock:
+                self._terms.update(zip(missing, map(set, tokens), strict=True))
+        return [self._terms[r] for r in rows]
 
     def query_vector(self, question: str) -> Vectors:
         """The question's embedding, cached: the answerer reuses the retriever's."""

@@ -1,0 +1,207 @@
+"""Which source says what: each article's best statements on a question, their figures, and
+flags where sources give different values of the same kind for the same subject.
+
+Does NOT merge or pick a winner: every claim is shown with its own verified quote.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
+from rag.citations import verify_citation
+from rag.config import Settings
+from rag.cues import wanted_kinds
+from rag.engine import Engine, load_engine
+from rag.figures import extract_figures
+from rag.retrieval import tokenize
+from rag.schema import (
+    Answer,
+    AnswerSentence,
+    Comparison,
+    Disagreement,
+    Figure,
+    SourceView,
+    Statement,
+)
+from rag.validation import clean_question
+
+MAX_STATEMENTS = 3
+STATEMENT_MARGIN = 0.08
+WINDOW_WORDS = 8
+_FIGURE_KINDS = ("money", "percent", "count", "multiplier")
+_KIND_NAMES = {
+    "money": "amount",
+    "percent": "percentage",
+    "count": "count",
+    "multiplier": "multiple",
+    "date": "date",
+}
+# A name acting on a figure: "Google maintains …", "Microsoft has invested …".
+_ACTOR = re.compile(
+    r"\b([A-Z][\w-]+)(?:’s|'s)?\s+(?:has|have|had|is|was|maintains|invested|invests|investing|"
+    r"committed|commits|pledged|put|spent|spends|raised|paid)\b"
+)
+
+
+def compare(question: str, settings: Settings, engine: Engine | None = None) -> Comparison:
+    """Every source's say on `question`, side by side, with disagreements flagged."""
+    started = time.perf_counter()
+    text = clean_question(question, settings.max_question_chars)
+    engine = engine or load_engine(settings)
+    doc_ids = sorted(engine.index.articles)
+    views = [source_view(text, doc_id, engine) for doc_id in doc_ids]
+    found = disagreements(text, views)
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    return Comparison(
+        question=question, sources=views, disagreements=found, timings={"total_ms": ms}
+    )
+
+
+def source_view(question: str, doc_id: str, engine: Engine) -> SourceView:
+    """A source's 0–3 best statements on the question, or `addresses=False`."""
+    index = engine.index
+    rows = {row: 1 for row, s in enumerate(index.sentences) if s.doc_id == doc_id}
+    scored = [s for s in score_rows(question, rows, engine.retriever) if not s.sentence.heading]
+    kept = _statements(question, scored, engine.settings)
+    statements = [_statement(question, item, engine) for item in kept]
+    return SourceView(
+        doc_id=doc_id,
+        title=index.articles[doc_id].title,
+        addresses=bool(statements),
+        statements=statements,
+    )
+
+
+def _statements(question: str, scored: list[Scored], settings: Settings) -> list[Scored]:
+    kinds = wanted_kinds(question)
+    usable = [s for s in scored if s.score >= settings.abstain_threshold and (s.cue or not kinds)]
+    if not usable:
+        return []
+    best = usable[0].score
+    return [s for s in usable if s.score >= best - STATEMENT_MARGIN][:MAX_STATEMENTS]
+
+
+def _statement(question: str, item: Scored, engine: Engine) -> Statement:
+    citation = citation_for(1, item, engine.retriever)
+    citation.verified = verify_citation(citation, engine.index)
+    sentence = item.sentence
+    figures = [
+        f
+        for f in extract_figures(sentence.text, sentence.start)
+        if about_subject(question, sentence.text, f.start - sentence.start)
+    ]
+    return Statement(citation=citation, figures=figures)
+
+
+def about_subject(question: str, sentence: str, at: int) -> bool:
+    """Is the figure at `at` about what the question asks? Its nearby words must share a term
+    with the question, and the nearest "Name verb" before it must not name someone the question
+    doesn't ask about ("Google maintains … $2 billion" is Google's figure, not Amazon's)."""
+    before, after = sentence[:at].split(), sentence[at:].split()
+    window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
+    terms = set(tokenize([question])[0]) - {"much", "mani", "how", "what"}
+    if not terms & set(tokenize([window])[0]):
+        return False
+    actors = _ACTOR.findall(sentence[:at])
+    if not actors:
+        return True
+    actor = set(tokenize([actors[-1]])[0])
+    asked = question_entities(question)
+    return any(a.startswith(q) or q.startswith(a) for a in actor for q in asked)
+
+
+def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
+    """One flag per figure kind on which two sources give values that don't overlap."""
+    kinds = [k for k in wanted_kinds(question) if k in _FIGURE_KINDS] or list(_FIGURE_KINDS)
+    found = []
+    for kind in kinds:
+        claims = _claims_of_kind(views, kind)
+        if len(claims) >= 2 and _conflicting(claims, kind):
+            found.append(_flag(question, kind, claims))
+            break  # the most specific kind asked for is the one to report
+    return found
+
+
+def _claims_of_kind(views: list[SourceView], kind: str) -> dict[str, list[Statement]]:
+    claims: dict[str, list[Statement]] = {}
+    for view in views:
+        for st in view.statements:
+            figures = [f for f in st.figures if f.kind == kind]
+            if figures:
+                claims.setdefault(view.doc_id, []).append(
+                    st.model_copy(update={"figures": figures})
+                )
+    return claims
+
+
+def _conflicting(claims: dict[str, list[Statement]], kind: str) -> bool:
+    values = {doc: [f for st in sts for f in st.figures] for doc, sts in claims.items()}
+    docs = list(values)
+    return any(
+        not _overlap(values[a], values[b]) for i, a in enumerate(docs) for b in docs[i + 1 :]
+    )
+
+
+def _overlap(left: list[Figure], right: list[Figure]) -> bool:
+    """Two sources agree when any of their figures match (ranges overlap, within 1%)."""
+
+    def span(f: Figure) -> tuple[float, float]:
+        return f.value * 0.99, (f.high or f.value) * 1.01
+
+    return any(span(a)[0] <= span(b)[1] and span(b)[0] <= span(a)[1] for a in left for b in right)
+
+
+def _flag(question: str, kind: str, claims: dict[str, list[Statement]]) -> Disagreement:
+    flat = [st for sts in claims.values() for st in sts]
+    parts = [f"{sts[0].citation.title} says {_said(sts)}" for sts in claims.values()]
+    summary = f"Sources differ on the {_KIND_NAMES[kind]}: " + "; ".join(parts) + "."
+    return Disagreement(kind=kind, subject=question, claims=flat, summary=summary)
+
+
+def _said(statements: list[Statement]) -> str:
+    """Each distinct value once, in its most qualified wording: "a potential $25 billion"."""
+    by_value: dict[tuple[float, float | None], Figure] = {}
+    for f in (f for st in statements for f in st.figures):
+        known = by_value.get((f.value, f.high))
+        if known is None or len(f.qualifiers) > len(known.qualifiers):
+            by_value[(f.value, f.high)] = f
+    return " and ".join(" ".join([*f.qualifiers, f.raw]) for f in by_value.values())
+
+
+def reconcile(answer: Answer, engine: Engine) -> Answer:
+    """If sources near the answer give conflicting figures, answer with each side, cited.
+
+    "How much has Amazon invested?" → "Sources differ: … $5 billion … [1] … $8 billion … [2] …"
+    """
+    kinds = wanted_kinds(answer.question)
+    if answer.abstained or not any(k in _FIGURE_KINDS for k in kinds):
+        return answer
+    nearby = engine.retriever.search(answer.question, engine.settings.candidates)
+    doc_ids = sorted({hit.chunk.doc_id for hit in nearby})
+    views = [source_view(answer.question, doc_id, engine) for doc_id in doc_ids]
+    found = disagreements(answer.question, views)
+    if not found:
+        return answer
+    return _differing_answer(answer, found[0])
+
+
+def _differing_answer(answer: Answer, flag: Disagreement) -> Answer:
+    firsts: dict[str, Statement] = {}
+    for st in flag.claims:
+        firsts.setdefault(st.citation.doc_id, st)
+    citations = [
+        st.citation.model_copy(update={"n": n}) for n, st in enumerate(firsts.values(), start=1)
+    ]
+    sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
+    text = "Sources differ: " + " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return answer.model_copy(
+        update={
+            "text": text,
+            "citations": citations,
+            "sentences": sentences,
+            "sources_differ": True,
+            "reason": flag.summary,
+        }
+    )
