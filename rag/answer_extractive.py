@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.config import Settings
-from rag.cues import cue_match, wanted_kinds
+from rag.cues import cue_match, looks_like_instruction, wanted_kinds
 from rag.embedding import Vectors
 from rag.retrieval import Retriever, tokenize
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
@@ -108,6 +108,8 @@ def _score(
     score = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"] * cue
     if sentence.heading:
         score *= 0.6
+    if looks_like_instruction(sentence.text):
+        score = 0.0
     return Scored(row, sentence, score, dense, lexical, cue, hit_rank)
 
 

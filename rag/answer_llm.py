@@ -20,6 +20,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.answer_extractive import abstain, extractive_answer, score_sentences
 from rag.citations import support_score
 from rag.config import Settings
+from rag.cues import looks_like_instruction
 from rag.engine import Engine
 from rag.errors import LlmError
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
@@ -46,11 +47,6 @@ _ABBREVIATION = re.compile(
 )
 _BULLET = re.compile(r"^(?:[-*•]|\d{1,2}[.)])\s+")
 # A source sentence that talks to the model is an injection attempt, never evidence.
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget)\b.{0,60}\b(?:instructions?|rules|prompt)\b"
-    r"|\b(?:system prompt|you are now|as an ai)\b",
-    re.IGNORECASE,
-)
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
@@ -244,7 +240,7 @@ def best_support(claim: str, hit: Hit, engine: Engine) -> Support:
 
 
 def _support(claim: str, sentence: Sentence, engine: Engine) -> float:
-    if _INSTRUCTION.search(sentence.text):
+    if looks_like_instruction(sentence.text):
         return 0.0
     return support_score(claim, sentence.text, engine.embedder)
 

@@ -34,8 +34,9 @@ def settings_for(corpus: Path | None = None, index: Path | None = None, **extra:
 
 def fail(message: str, code: int = 1) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]Error:[/] {message}", highlight=False)
+    Console(stderr=True).print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -134,6 +135,9 @@ def eval_(
     k: KOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write a JSON report.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report.")] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the scores table (or update it).")
+    ] = None,
     baseline: Annotated[
         str | None, typer.Option("--baseline", help="Also run a baseline: langchain-naive.")
     ] = None,
@@ -149,7 +153,13 @@ def eval_(
     from rag.engine import load_engine
     from rag.eval_baseline import BASELINES
     from rag.eval_gate import check, load_thresholds, updated, write_thresholds
-    from rag.eval_report import print_gate_failures, print_report, write_html, write_json
+    from rag.eval_report import (
+        print_gate_failures,
+        print_report,
+        write_html,
+        write_json,
+        write_markdown,
+    )
     from rag.evaluation import load_dataset, run_eval
     from rag.render import console, errors
 
@@ -165,7 +175,7 @@ def eval_(
         write_thresholds(thresholds, limits)
         errors.print(f"[dim]Rewrote {thresholds} from these scores.[/]")
     checks = check(report.aggregates, limits)
-    for path, write in ((json_out, write_json), (html, write_html)):
+    for path, write in ((json_out, write_json), (html, write_html), (markdown, write_markdown)):
         if path is not None:
             write(path, report, checks)
             errors.print(f"[dim]Wrote {path}[/]")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rag.eval_gate import Check
@@ -44,6 +45,7 @@ MEANINGS = {
     "latency_p95_ms": "95th-percentile time to answer one question, warm.",
 }
 CHARTED = [m for m in LABELS if not m.endswith("_ms")]
+MARKERS = ("<!-- scores:start -->", "<!-- scores:end -->")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -56,6 +58,10 @@ def fmt(value: float | None, metric: str = "") -> str:
 def print_report(report: EvalReport, checks: list[Check], console: Console) -> None:
     console.print(scores_table(report))
     console.print(failures_table(report.questions))
+    for run in (report, report.baseline):
+        if run is not None:
+            passed = sum(q.passed for q in run.questions)
+            console.print(f"{run.name}: {passed} of {len(run.questions)} questions pass")
     for c in checks:
         if c.passed:
             mark = "[yellow]–[/]" if c.skipped else "[green]✓[/]"
@@ -71,15 +77,15 @@ def print_gate_failures(checks: list[Check], console: Console) -> None:
 
 def scores_table(report: EvalReport) -> Table:
     base = report.baseline
-    caption = f"[dim]dim: {base.name} (top-{base.k})[/]" if base else None
+    caption = f"each cell: rag, then [dim]{base.name} (top-{base.k})[/]" if base else None
     table = Table(
-        title=f"{report.dataset}: {len(report.questions)} questions, k={report.k}, "
+        title=f"{escape(report.dataset)}: {len(report.questions)} questions, k={report.k}, "
         f"{report.seconds:.1f}s",
         caption=caption,
     )
-    table.add_column("metric")
+    table.add_column("metric", ratio=2)
     for group, scores in report.aggregates.items():
-        table.add_column(f"{group} ({scores.n})", justify="right")
+        table.add_column(f"{group}\n({scores.n})", justify="right", min_width=len(group), ratio=1)
     for metric, label in LABELS.items():
         cells = [
             _cell(report.aggregates[g], base.aggregates.get(g) if base else None, metric)
@@ -93,7 +99,7 @@ def _cell(ours: Scores, base: Scores | None, metric: str) -> str:
     text = fmt(getattr(ours, metric), metric)
     if base is None:
         return text
-    return f"{text} [dim]{fmt(getattr(base, metric), metric)}[/]"
+    return f"{text}\n[dim]{fmt(getattr(base, metric), metric)}[/]"
 
 
 def failures_table(results: list[QuestionResult]) -> Table | str:
@@ -104,7 +110,9 @@ def failures_table(results: list[QuestionResult]) -> Table | str:
     for name in ("id", "type", "what went wrong", "answer"):
         table.add_column(name, overflow="fold")
     for r in failed:
-        answer = "[yellow](abstained)[/]" if r.answer.abstained else _clip(r.answer.text, 90)
+        answer = (
+            "[yellow](abstained)[/]" if r.answer.abstained else escape(_clip(r.answer.text, 90))
+        )
         table.add_row(r.id, r.type, "; ".join(r.failures), answer)
     return table
 
@@ -125,6 +133,42 @@ def write_json(path: Path, report: EvalReport, checks: list[Check]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report_data(report, checks), indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
+
+
+def scores_markdown(report: EvalReport) -> str:
+    """The scores table as Markdown, the baseline's in brackets, with what produced them."""
+    base, s = report.baseline, report.settings
+    groups = list(report.aggregates)
+    lines = [
+        f"Measured {report.created[:10]} on `{report.dataset}` ({len(report.questions)} "
+        f"questions), top-{report.k}, {s.get('retrieval_mode')} retrieval, "
+        f"{s.get('answerer')} answerer, abstain_threshold {s.get('abstain_threshold')}"
+        + (f"; in brackets: {base.name} (top-{base.k})." if base else "."),
+        "",
+        "| metric | " + " | ".join(f"{g} ({report.aggregates[g].n})" for g in groups) + " |",
+        "|---" * (len(groups) + 1) + "|",
+    ]
+    for metric, label in LABELS.items():
+        cells = [fmt(getattr(report.aggregates[g], metric), metric) for g in groups]
+        if base:
+            cells = [
+                f"{c} ({fmt(getattr(base.aggregates.get(g), metric, None), metric)})"
+                for c, g in zip(cells, groups, strict=True)
+            ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_markdown(path: Path, report: EvalReport, checks: list[Check]) -> None:
+    """Replace the block between MARKERS in `path` (e.g. evals/README.md), else write the table."""
+    start, end = MARKERS
+    block = f"{start}\n{scores_markdown(report)}\n{end}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if start in old and end in old[old.index(start) :]:
+        text = old[: old.index(start)] + block + old[old.index(end) + len(end) :]
+    else:
+        text = block + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def write_html(path: Path, report: EvalReport, checks: list[Check]) -> None:

@@ -8,8 +8,11 @@ Does NOT decide what a figure is about (compare.py does, from the words around i
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from rag.schema import Figure
+
+FigureKind = Literal["money", "percent", "count", "multiplier", "date", "quantity"]
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _DASH = r"\s?(?:–|—|-|to)\s?"
@@ -54,7 +57,7 @@ QUALIFIERS = (
     "total",
 )
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     (
         "money",
         re.compile(
@@ -105,7 +108,7 @@ def extract_figures(text: str, offset: int = 0) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
-def _figure(kind: str, m: re.Match[str], text: str, offset: int) -> Figure | None:
+def _figure(kind: FigureKind, m: re.Match[str], text: str, offset: int) -> Figure | None:
     groups = {k: v for k, v in m.groupdict().items() if v}
     if kind == "date":
         return _date(m, groups, offset)
@@ -118,7 +121,7 @@ def _figure(kind: str, m: re.Match[str], text: str, offset: int) -> Figure | Non
         raw=m.group(),
         kind=kind,
         value=value * scale,
-        high=high * scale if high else None,  # type: ignore[arg-type]
+        high=high * scale if high else None,
         unit=_unit(kind, groups),
         qualifiers=_qualifiers(text[: m.start()]),
         start=offset + m.start(),

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rag.config import Settings
@@ -70,9 +71,9 @@ def _clip(text: str, limit: int) -> str:
 
 def print_answer(answer: Answer) -> None:
     style = "yellow" if answer.abstained else "bold"
-    console.print(f"[{style}]{answer.text}[/]")
+    console.print(f"[{style}]{escape(answer.text)}[/]")
     if answer.answerer != "extractive":
-        console.print(f"[dim]Answered by: {answer.answerer}. {answer.reason}[/]")
+        console.print(f"[dim]Answered by: {answer.answerer}. {escape(answer.reason)}[/]")
     if answer.abstained and answer.related:
         console.print("\n[dim]Related, not an answer:[/]")
     for citation in answer.citations or answer.related:

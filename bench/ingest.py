@@ -1,0 +1,155 @@
+"""Ingest throughput: ours (torch, ONNX fp32, ONNX int8) against the textbook LangChain pipeline,
+interleaved in one run so the ratios survive a shared, noisy machine. Never touches index/.
+
+    .venv/bin/python -m bench.ingest [--repeat 3] [--copies 26] [--big-repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import (
+    BACKENDS,
+    CORPUS,
+    median,
+    rag_settings,
+    replicated_corpus,
+    timed,
+    write_result,
+)
+
+
+@dataclass
+class Counts:
+    chunks: int
+    texts_embedded: int
+
+
+Pipeline = Callable[[Path, Path], Counts]  # (corpus folder, scratch folder) → what it built
+BASELINE = "langchain"
+
+
+def ours(backend: str) -> Pipeline:
+    """`rag ingest` into a fresh folder with a loaded embedder (throughput, not start-up)."""
+    from rag.embedding import make_embedder
+    from rag.ingest import ingest
+
+    embedder = make_embedder(rag_settings(**BACKENDS[backend]))
+    embedder.embed(["warm up"])
+
+    def run(corpus: Path, work: Path) -> Counts:
+        settings = rag_settings(corpus_dir=corpus, index_dir=work / "index", **BACKENDS[backend])
+        report = ingest(settings, embedder)
+        return Counts(report.chunks, report.embedded_chunks + report.embedded_sentences)
+
+    return run
+
+
+def langchain() -> Pipeline:
+    """RecursiveCharacterTextSplitter(1000, 200) + HuggingFaceEmbeddings + FAISS.from_documents."""
+    # langchain-huggingface needs huggingface-hub < 2 (we pin 2.4), so the same class comes from
+    # langchain-community: identical code path (SentenceTransformer(...).encode), same defaults.
+    from langchain_community.embeddings import HuggingFaceEmbeddings
+    from langchain_community.vectorstores import FAISS
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from rag.embedding import packaged_model_path
+
+    embeddings = HuggingFaceEmbeddings(model_name=packaged_model_path())
+    embeddings.embed_query("warm up")
+
+    def run(corpus: Path, work: Path) -> Counts:
+        docs = [
+            Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.stem})
+            for p in sorted(corpus.glob("*.txt"))
+        ]
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+        chunks = splitter.split_documents(docs)
+        FAISS.from_documents(chunks, embeddings).save_local(str(work / "faiss"))
+        return Counts(len(chunks), len(chunks))
+
+    return run
+
+
+def pipelines() -> dict[str, Pipeline]:
+    return {BASELINE: langchain(), **{name: ours(name) for name in BACKENDS}}
+
+
+def compare(runs: dict[str, Pipeline], corpus: Path, repeat: int) -> dict[str, Any]:
+    """Every pipeline once per round, order rotated; ratios are taken within a round."""
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    counts: dict[str, Counts] = {}
+    names = list(runs)
+    for round_ in range(repeat):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            with tempfile.TemporaryDirectory() as work:
+                took, counts[name] = timed(lambda: runs[name](corpus, Path(work)))  # noqa: B023
+            seconds[name].append(took)
+            print(f"  {name:10s} {took:7.2f} s  {counts[name].chunks} chunks", flush=True)
+    return {name: _row(name, seconds, counts[name]) for name in runs}
+
+
+def _row(name: str, seconds: dict[str, list[float]], counts: Counts) -> dict[str, Any]:
+    wall = median(seconds[name])
+    ratios = [b / s for b, s in zip(seconds[BASELINE], seconds[name], strict=True)]
+    return {
+        **asdict(counts),
+        "wall_s": round(wall, 3),
+        "wall_s_runs": [round(s, 3) for s in seconds[name]],
+        "chunks_per_s": round(counts.chunks / wall, 2),
+        "texts_per_s": round(counts.texts_embedded / wall, 2),
+        "wall_time_speedup_vs_langchain": round(median(ratios), 2),
+    }
+
+
+def reingest(backend: str, corpus: Path, repeat: int) -> dict[str, Any]:
+    """Second `ingest` over an unchanged corpus: nothing may be embedded or saved."""
+    from rag.embedding import make_embedder
+    from rag.ingest import ingest
+
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / "index"
+        settings = rag_settings(corpus_dir=corpus, index_dir=folder, **BACKENDS[backend])
+        embedder = make_embedder(settings)
+        ingest(settings, embedder)
+        runs = [timed(lambda: ingest(settings, embedder)) for _ in range(repeat)]
+    embedded = max(r.embedded_chunks + r.embedded_sentences for _, r in runs)
+    return {
+        "backend": backend,
+        "wall_s": round(median([s for s, _ in runs]), 3),
+        "wall_s_runs": [round(s, 3) for s, _ in runs],
+        "texts_embedded": embedded,
+        "saved": any(r.saved for _, r in runs),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds on the seed corpus")
+    parser.add_argument("--copies", type=int, default=26, help="seed copies (26 ≈ 2,000 chunks)")
+    parser.add_argument("--big-repeat", type=int, default=1, help="rounds on the big corpus")
+    args = parser.parse_args(argv)
+    runs = pipelines()
+    print(f"seed corpus, {args.repeat} rounds", flush=True)
+    result: dict[str, Any] = {"seed_corpus": compare(runs, CORPUS, args.repeat)}
+    if args.copies:
+        with tempfile.TemporaryDirectory() as tmp:
+            big = replicated_corpus(Path(tmp) / "corpus", args.copies)
+            print(f"{args.copies} copies of the seed corpus, {args.big_repeat} round(s)")
+            result["replicated_corpus"] = {
+                "copies": args.copies,
+                **compare(runs, big, args.big_repeat),
+            }
+    result["unchanged_reingest"] = reingest("torch", CORPUS, 5)
+    print(f"wrote {write_result('ingest', result)}")
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Shared fixtures: a deterministic fake embedder, settings that point into tmp_path, and (for
+tests marked slow) one real-model index over the real corpus, built once per session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rag.config import Settings
+from rag.embedding import Embedder, Vectors, make_embedder
+from rag.engine import Engine, build_engine, clear_engines
+from rag.index import Index
+from rag.index import load as load_index
+from rag.ingest import IngestReport, ingest
+from rag.retrieval import Retriever
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+REAL_CORPUS = ROOT / "corpus"
+FAKE_MODEL = "fake-sha256"
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class FakeEmbedder:
+    """Bag of hashed words plus a little noise seeded from the SHA-256 of the whole text.
+
+    Texts that share words get close vectors, so retrieval tests mean something; the same text
+    always gets the same vector. Every embedded text is recorded in `texts`.
+    """
+
+    name = FAKE_MODEL
+    dim = 384
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts: list[str], progress: bool = False) -> Vectors:
+        self.texts.extend(texts)
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            vectors[row] = fake_vector(text, self.dim)
+        return vectors
+
+
+def fake_vector(text: str, dim: int = 384) -> Vectors:
+    vector = np.zeros(dim, dtype=np.float64)
+    for word in _WORD.findall(text.lower()):
+        digest = hashlib.sha256(word.encode("utf-8")).digest()
+        bucket = int.from_bytes(digest[:4], "big") % dim
+        vector[bucket] += 1.0 if digest[4] & 1 else -1.0
+    seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+    vector += 0.01 * np.random.default_rng(seed).standard_normal(dim)
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def make_settings(corpus_dir: Path, index_dir: Path, **overrides: Any) -> Settings:
+    """Small chunks so that each test article spans several of them."""
+    values: dict[str, Any] = {
+        "corpus_dir": corpus_dir,
+        "index_dir": index_dir,
+        "model_name": FAKE_MODEL,
+        "chunk_size": 200,
+        "chunk_overlap": 1,
+    }
+    return Settings(**{**values, **overrides})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_rag_env() -> Iterator[None]:
+    """A developer's RAG_* variables must not change what the tests see."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.upper().startswith("RAG_"):
+                patch.delenv(name)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engines() -> Iterator[None]:
+    clear_engines()
+    yield
+    clear_engines()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A private copy of tests/data that a test may edit."""
+    return Path(shutil.copytree(DATA, tmp_path / "corpus"))
+
+
+@pytest.fixture
+def settings(corpus_dir: Path, tmp_path: Path) -> Settings:
+    return make_settings(corpus_dir, tmp_path / "index")
+
+
+@pytest.fixture
+def embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def ingested(settings: Settings, embedder: FakeEmbedder) -> IngestReport:
+    """The test corpus ingested once into tmp_path; the embedder's log is reset afterwards."""
+    report = ingest(settings, embedder)
+    embedder.texts.clear()
+    return report
+
+
+@pytest.fixture
+def index(ingested: IngestReport, settings: Settings) -> Index:
+    return load_index(settings.index_dir, settings)
+
+
+@pytest.fixture
+def retriever(index: Index, embedder: FakeEmbedder, settings: Settings) -> Retriever:
+    return Retriever(index, embedder, settings)
+
+
+# --- the real model on the real corpus (tests marked slow) -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    return Settings(corpus_dir=REAL_CORPUS, index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def real_embedder(real_settings: Settings) -> Embedder:
+    return make_embedder(real_settings)
+
+
+@pytest.fixture(scope="session")
+def real_ingest(real_settings: Settings, real_embedder: Embedder) -> IngestReport:
+    """The one real-model build of the session (~20 s); tests must not modify it."""
+    return ingest(real_settings, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def real_engine(
+    real_ingest: IngestReport, real_settings: Settings, real_embedder: Embedder
+) -> Engine:
+    return build_engine(real_settings, real_embedder)

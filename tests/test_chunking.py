@@ -1,0 +1,186 @@
+"""rag/chunking.py: sentences and sentence-aligned chunks whose offsets point at the raw text."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from rag.chunking import make_chunks, split_sentences
+from rag.corpus import load_corpus, make_article
+from rag.schema import Article, Sentence
+
+
+@pytest.fixture
+def articles(corpus_dir: Path) -> dict[str, Article]:
+    return {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+
+
+def texts(article: Article) -> list[str]:
+    return [s.text for s in split_sentences(article)]
+
+
+def sentence_with(article: Article, needle: str) -> Sentence:
+    return next(s for s in split_sentences(article) if needle in s.text)
+
+
+def article_of(text: str, tmp_path: Path) -> Article:
+    return make_article(tmp_path / "doc.txt", text, {})
+
+
+def test_every_sentence_and_chunk_round_trips_to_the_raw_text(
+    articles: dict[str, Article],
+) -> None:
+    for article in articles.values():
+        sentences = split_sentences(article)
+        for span in [*sentences, *make_chunks(article, sentences, 200, 1)]:
+            assert article.text[span.start : span.end] == span.text
+            assert span.doc_id == article.doc_id
+
+
+def test_sentences_are_in_order_and_do_not_overlap(articles: dict[str, Article]) -> None:
+    for article in articles.values():
+        sentences = split_sentences(article)
+        assert [s.idx for s in sentences] == list(range(len(sentences)))
+        for before, after in itertools.pairwise(sentences):
+            assert before.end <= after.start
+
+
+def test_fused_headline_is_split_from_the_first_sentence(articles: dict[str, Article]) -> None:
+    assert texts(articles["alpha"])[:2] == [
+        "Custom Chips Reshape the Cloud: Orion Bets on Silicon",
+        "We have seen this pattern before.",
+    ]
+
+
+def test_fused_section_heading_mid_article_is_split(articles: dict[str, Article]) -> None:
+    alpha = texts(articles["alpha"])
+
+    assert "The Chip Race: Three Rival Bets" in alpha
+    assert "Rivals are not standing still." in alpha
+
+
+def test_headings_are_flagged_and_body_sentences_are_not(articles: dict[str, Article]) -> None:
+    headings = {
+        doc_id: [s.text for s in split_sentences(a) if s.heading] for doc_id, a in articles.items()
+    }
+
+    assert headings == {
+        "alpha": [
+            "Custom Chips Reshape the Cloud: Orion Bets on Silicon",
+            "The Chip Race: Three Rival Bets",
+        ],
+        "beta": ["Why Orion Invested in a Model Maker", "What the Deal Includes"],
+        "delta": ["Three Lessons From the Orion Deal"],
+        "gamma": ["Growing Tomatoes on a Balcony", "Choosing a Pot"],
+    }
+
+
+@pytest.mark.parametrize(
+    "whole",
+    [
+        "Orion Cloud has spent $5.5 billion on custom chips 25.",
+        "Its Inf2 instances cut inference costs by half for U.S. customers 12.",
+    ],
+)
+def test_abbreviations_amounts_and_model_names_do_not_split(
+    articles: dict[str, Article], whole: str
+) -> None:
+    assert whole in texts(articles["alpha"])
+
+
+def test_us_and_uk_inside_a_sentence_do_not_split(articles: dict[str, Article]) -> None:
+    assert "Regulators in the U.S. and the U.K. are reviewing the agreement." in texts(
+        articles["beta"]
+    )
+
+
+def test_bare_reference_number_stays_with_its_sentence(articles: dict[str, Article]) -> None:
+    alpha = texts(articles["alpha"])
+    spent = alpha.index("Orion Cloud has spent $5.5 billion on custom chips 25.")
+
+    assert alpha[spent + 1].startswith("Its Inf2 instances")
+    assert "25." not in alpha and "12." not in alpha
+
+
+def test_bullets_are_sentences_without_the_bullet_mark(articles: dict[str, Article]) -> None:
+    beta = texts(articles["beta"])
+
+    assert "Compute Credits: Lumen receives credits worth $1.2 billion for training runs." in beta
+    assert "Board Seat: Orion gets no board seat, which keeps regulators calm." in beta
+    assert not any(t.startswith(("•", " ")) for t in beta)
+
+
+def test_inline_bullets_flattened_into_a_line_are_split(articles: dict[str, Article]) -> None:
+    alpha = texts(articles["alpha"])
+
+    assert "The competition spans several fronts:" in alpha
+    assert "Nimbus* sells its own accelerators to startups 8." in alpha
+    assert "Stratus* rents graphics processors by the hour 9." in alpha
+
+
+def test_numbered_list_items_keep_their_text_but_not_the_number(
+    articles: dict[str, Article],
+) -> None:
+    delta = texts(articles["delta"])
+
+    assert "Capital follows compute: most of the money returns to Orion as cloud revenue." in delta
+    assert "1." not in delta and "2." not in delta
+
+
+def test_markdown_heading_marks_fall_outside_the_sentence(articles: dict[str, Article]) -> None:
+    first = split_sentences(articles["gamma"])[0]
+
+    assert first.text == "Growing Tomatoes on a Balcony"
+    assert first.start == 2
+
+
+def test_docstring_example(tmp_path: Path) -> None:
+    article = article_of("A $5.5 billion deal. U.S. firms agree.", tmp_path)
+
+    assert [(s.start, s.end) for s in split_sentences(article)] == [(0, 20), (21, 38)]
+
+
+@pytest.mark.parametrize(("size", "overlap"), [(100, 0), (200, 1), (300, 2), (20_000, 1)])
+def test_chunks_honour_size_and_overlap(
+    articles: dict[str, Article], size: int, overlap: int
+) -> None:
+    for article in articles.values():
+        sentences = split_sentences(article)
+        chunks = make_chunks(article, sentences, size, overlap)
+
+        assert chunks[0].first_sentence == 0
+        assert chunks[-1].last_sentence == len(sentences) - 1
+        for chunk in chunks:
+            assert len(chunk.text) <= size or chunk.first_sentence == chunk.last_sentence
+            assert chunk.start == sentences[chunk.first_sentence].start
+            assert chunk.end == sentences[chunk.last_sentence].end
+        for before, after in itertools.pairwise(chunks):
+            shared = before.last_sentence - after.first_sentence + 1
+            assert shared == min(overlap, before.last_sentence - before.first_sentence)
+
+
+def test_small_corpus_fits_one_chunk_per_article_when_size_allows(
+    articles: dict[str, Article],
+) -> None:
+    for article in articles.values():
+        sentences = split_sentences(article)
+        assert len(make_chunks(article, sentences, 20_000, 1)) == 1
+
+
+def test_a_sentence_longer_than_the_size_is_a_chunk_of_its_own(tmp_path: Path) -> None:
+    long = "Orion " + "sells many chips " * 20 + "to buyers."
+    article = article_of(f"Short one. {long} Short two.", tmp_path)
+    sentences = split_sentences(article)
+
+    chunks = make_chunks(article, sentences, 100, 0)
+
+    assert [c.text for c in chunks] == ["Short one.", long, "Short two."]
+
+
+def test_chunk_ids_name_the_document_and_position(articles: dict[str, Article]) -> None:
+    beta = articles["beta"]
+    chunks = make_chunks(beta, split_sentences(beta), 200, 1)
+
+    assert [c.chunk_id for c in chunks] == [f"beta#{i}" for i in range(len(chunks))]

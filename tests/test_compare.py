@@ -1,0 +1,85 @@
+"""Which source says what: per-source statements, figures, and disagreement flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.compare import about_subject, compare, disagreements
+from rag.engine import Engine
+from rag.figures import extract_figures
+from rag.schema import Citation, SourceView, Statement
+
+INVESTMENT = "How much has Amazon invested in Anthropic?"
+
+
+def _view(doc_id: str, text: str) -> SourceView:
+    citation = Citation(
+        n=1,
+        doc_id=doc_id,
+        title=doc_id,
+        quote=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        verified=True,
+    )
+    statement = Statement(citation=citation, figures=extract_figures(text))
+    return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
+
+
+def test_different_subjects_are_not_a_disagreement() -> None:
+    text = "Google maintains Gemini while investing $2 billion in Anthropic."
+    assert not about_subject(INVESTMENT, text, text.index("$2"))
+    text = "Yet Amazon is investing $5 billion in Anthropic today."
+    assert about_subject(INVESTMENT, text, text.index("$5"))
+
+
+def test_agreeing_sources_are_not_flagged() -> None:
+    views = [
+        _view("a", "Amazon invested $8 billion in Anthropic."),
+        _view("b", "Amazon’s $8 billion investment in Anthropic."),
+    ]
+    assert disagreements(INVESTMENT, views) == []
+
+
+def test_different_values_are_flagged_with_each_side() -> None:
+    views = [
+        _view("a", "Amazon invested $8 billion in Anthropic."),
+        _view("b", "Amazon’s investment in Anthropic reached a potential $25 billion."),
+    ]
+    [flag] = disagreements(INVESTMENT, views)
+    assert flag.kind == "money"
+    assert {c.citation.doc_id for c in flag.claims} == {"a", "b"}
+    assert "potential $25 billion" in flag.summary and "$8 billion" in flag.summary
+
+
+@pytest.mark.slow
+def test_investment_comparison_on_the_real_corpus(real_engine: Engine) -> None:
+    comparison = compare(INVESTMENT, real_engine.settings, engine=real_engine)
+    said = {v.doc_id: " ".join(s.citation.quote for s in v.statements) for v in comparison.sources}
+    assert "up to an additional $20 billion" in said["001_29c1b148ce65f1bc"]
+    assert "$8 billion" in said["002_9de286f62ec30d0e"]
+    assert "additional $4 billion" in said["002_9de286f62ec30d0e"]
+    assert "potential $25 billion" in said["003_0d4870f0a701256c"]
+    assert len(comparison.sources) == 5
+    [flag] = comparison.disagreements
+    assert {c.citation.doc_id for c in flag.claims} >= {
+        "001_29c1b148ce65f1bc",
+        "002_9de286f62ec30d0e",
+        "003_0d4870f0a701256c",
+    }
+    articles = real_engine.index.articles
+    for view in comparison.sources:
+        for st in view.statements:
+            c = st.citation
+            assert c.verified and articles[c.doc_id].text[c.start : c.end] == c.quote
+    no_figure = [v for v in comparison.sources if not any(s.figures for s in v.statements)]
+    assert no_figure, "sources without a figure are listed as such"
+
+
+@pytest.mark.slow
+def test_single_source_fact_is_not_flagged(real_engine: Engine) -> None:
+    question = "How many customers run Claude on Bedrock?"
+    comparison = compare(question, real_engine.settings, engine=real_engine)
+    assert comparison.disagreements == []
+    assert any("100,000" in s.citation.quote for v in comparison.sources for s in v.statements)

@@ -1,0 +1,132 @@
+"""rag/corpus.py: a folder of files → Articles with raw text, titles, and reasons for skips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.corpus import derive_title, load_corpus
+from rag.errors import CorpusError
+
+
+def write_bad_files(folder: Path) -> dict[str, str]:
+    """One file per kind of bad input, mapped to a word its skip reason must contain."""
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "blank.md").write_text("  \n\t\n", encoding="utf-8")
+    (folder / "blob.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (folder / "latin1.txt").write_bytes("Caf\xe9 prices rose.".encode("latin-1"))
+    (folder / "huge.txt").write_text("Orion sells chips. " * 200, encoding="utf-8")
+    return {
+        "empty.txt": "empty",
+        "blank.md": "empty",
+        "blob.txt": "binary",
+        "latin1.txt": "UTF-8",
+        "huge.txt": "limit",
+    }
+
+
+def test_reads_txt_and_md_files_with_stem_as_doc_id(corpus_dir: Path) -> None:
+    (corpus_dir / "notes.pdf").write_bytes(b"%PDF-1.4")
+
+    load = load_corpus(corpus_dir)
+
+    assert [a.doc_id for a in load.articles] == ["alpha", "beta", "delta", "gamma"]
+    assert load.skipped == []
+
+
+def test_keeps_the_raw_text_exactly(corpus_dir: Path) -> None:
+    for article in load_corpus(corpus_dir).articles:
+        assert article.text == article.path.read_text(encoding="utf-8")
+
+
+def test_title_of_a_headline_fused_into_the_first_sentence(corpus_dir: Path) -> None:
+    alpha = next(a for a in load_corpus(corpus_dir).articles if a.doc_id == "alpha")
+
+    assert alpha.title == "Custom Chips Reshape the Cloud: Orion Bets on Silicon"
+    assert alpha.text[alpha.body_start :].startswith("We have seen this pattern before.")
+
+
+def test_title_of_a_headline_on_its_own_line(corpus_dir: Path) -> None:
+    titles = {a.doc_id: (a.title, a.body_start) for a in load_corpus(corpus_dir).articles}
+
+    assert titles["beta"] == ("Why Orion Invested in a Model Maker", 0)
+    assert titles["gamma"] == ("Growing Tomatoes on a Balcony", 0)
+
+
+def test_title_falls_back_to_the_first_words_without_a_headline() -> None:
+    text = "orion sold " + "many chips to many buyers in many places " * 3 + "this year."
+
+    title, body_start = derive_title(text)
+
+    assert title == "orion sold many chips to many buyers in many places many chips…"
+    assert body_start == 0
+
+
+def test_metadata_file_overrides_title_and_author(corpus_dir: Path) -> None:
+    (corpus_dir / "metadata.toml").write_text(
+        '[beta]\ntitle = "Orion and Lumen"\nauthor = "A. Writer"\n', encoding="utf-8"
+    )
+
+    beta = next(a for a in load_corpus(corpus_dir).articles if a.doc_id == "beta")
+
+    assert (beta.title, beta.author) == ("Orion and Lumen", "A. Writer")
+
+
+def test_invalid_metadata_file_is_a_corpus_error(corpus_dir: Path) -> None:
+    (corpus_dir / "metadata.toml").write_text("[beta\ntitle = ", encoding="utf-8")
+
+    with pytest.raises(CorpusError, match=r"metadata\.toml is not valid TOML"):
+        load_corpus(corpus_dir)
+
+
+def test_bad_files_are_skipped_with_a_reason_and_the_rest_load(corpus_dir: Path) -> None:
+    expected = write_bad_files(corpus_dir)
+
+    load = load_corpus(corpus_dir, max_file_bytes=2000)
+
+    assert {a.doc_id for a in load.articles} == {"alpha", "beta", "delta", "gamma"}
+    reasons = {item.path.name: item.reason for item in load.skipped}
+    assert reasons.keys() == expected.keys()
+    for name, word in expected.items():
+        assert word in reasons[name], f"{name}: {reasons[name]}"
+
+
+def test_a_utf8_byte_order_mark_is_not_part_of_the_text(corpus_dir: Path) -> None:
+    (corpus_dir / "bom.txt").write_bytes("\ufeffOrion ships chips.".encode())
+
+    bom = next(a for a in load_corpus(corpus_dir).articles if a.doc_id == "bom")
+
+    assert bom.text == "Orion ships chips."
+
+
+def test_missing_folder_says_where_to_point(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match=r"does not exist\..*--corpus"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_folder_without_articles_says_what_to_add(tmp_path: Path) -> None:
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+
+    with pytest.raises(CorpusError, match=r"No \.txt or \.md files"):
+        load_corpus(tmp_path)
+
+
+def test_folder_with_only_bad_files_lists_each_reason(tmp_path: Path) -> None:
+    write_bad_files(tmp_path)
+
+    with pytest.raises(CorpusError, match="No usable article") as caught:
+        load_corpus(tmp_path, max_file_bytes=2000)
+
+    for name in ("empty.txt", "blob.txt", "latin1.txt", "huge.txt"):
+        assert name in str(caught.value)
+
+
+def test_content_hash_changes_with_the_text(corpus_dir: Path) -> None:
+    before = {a.doc_id: a.sha256 for a in load_corpus(corpus_dir).articles}
+    with (corpus_dir / "beta.txt").open("a", encoding="utf-8") as f:
+        f.write("One more sentence.\n")
+
+    after = {a.doc_id: a.sha256 for a in load_corpus(corpus_dir).articles}
+
+    assert [d for d in before if before[d] != after[d]] == ["beta"]

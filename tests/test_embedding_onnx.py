@@ -1,0 +1,134 @@
+"""rag/embedding_onnx.py: the exported model gives torch's vectors, int8 gets its own index name,
+and a query through the ONNX backend never imports torch (the point of it: cold start).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.config import Settings
+from rag.embedding import Embedder, SentenceTransformerEmbedder, embedding_name, make_embedder
+from rag.embedding_onnx import OnnxEmbedder, ensure_exported
+from rag.errors import StaleIndexError
+from rag.index import load as load_index
+from rag.ingest import ingest
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).resolve().parent / "data"
+HEAVY = ("torch", "sentence_transformers", "transformers")
+SENTENCES = [
+    "Amazon's $8 billion investment made it Anthropic's largest backer.",
+    "Who is the CEO of Nvidia?",
+    "Lyft cut customer service resolution time by 87%. " * 30,  # > 256 tokens: truncated
+    "ok",
+    "Café prices rose 3.5% — résumé, naïve, 東京.",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One export (fp32 and int8) for the whole module: a few seconds, torch is needed here."""
+    folder = tmp_path_factory.mktemp("onnx")
+    ensure_exported(folder, quantize=True)
+    return folder
+
+
+def onnx_settings(tmp_path: Path, onnx_dir: Path, quantize: bool) -> Settings:
+    return Settings(
+        corpus_dir=DATA,
+        index_dir=tmp_path / "index",
+        embedding_backend="onnx",
+        onnx_dir=onnx_dir,
+        onnx_quantize=quantize,
+    )
+
+
+def test_fp32_vectors_match_sentence_transformers(onnx_dir: Path, real_embedder: Embedder) -> None:
+    assert isinstance(real_embedder, SentenceTransformerEmbedder)
+    ours = OnnxEmbedder("m", batch_size=2, cache_dir=onnx_dir).embed(SENTENCES)
+    reference = real_embedder.embed(SENTENCES)
+
+    assert ours.shape == (len(SENTENCES), 384)
+    assert ours.dtype == np.float32
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert np.all((ours * reference).sum(axis=1) > 1 - 1e-5)
+
+
+def test_int8_vectors_are_close_but_not_the_same(onnx_dir: Path) -> None:
+    fp32 = OnnxEmbedder("m", cache_dir=onnx_dir).embed(SENTENCES)
+    int8 = OnnxEmbedder("m", quantize=True, cache_dir=onnx_dir).embed(SENTENCES)
+    cosines = (fp32 * int8).sum(axis=1)
+
+    assert np.all(cosines > 0.95)
+    assert np.any(cosines < 1 - 1e-3)
+
+
+def test_only_int8_gets_its_own_model_name(tmp_path: Path, onnx_dir: Path) -> None:
+    torch_settings = Settings()
+    fp32 = make_embedder(onnx_settings(tmp_path, onnx_dir, quantize=False))
+    int8 = make_embedder(onnx_settings(tmp_path, onnx_dir, quantize=True))
+
+    assert embedding_name(torch_settings) == fp32.name == torch_settings.model_name
+    assert int8.name == f"{torch_settings.model_name}+onnx-int8"
+
+
+def test_an_int8_index_refuses_fp32_and_torch_queries(tmp_path: Path, onnx_dir: Path) -> None:
+    int8 = onnx_settings(tmp_path, onnx_dir, quantize=True)
+    ingest(int8, make_embedder(int8))
+
+    assert load_index(int8.index_dir, int8).chunks
+    for other in (onnx_settings(tmp_path, onnx_dir, quantize=False), Settings(**_same_index(int8))):
+        with pytest.raises(StaleIndexError, match=r"\+onnx-int8"):
+            load_index(other.index_dir, other)
+
+
+def _same_index(settings: Settings) -> dict[str, object]:
+    return {"corpus_dir": settings.corpus_dir, "index_dir": settings.index_dir}
+
+
+SEARCH_AND_LIST_MODULES = """
+import sys
+from rag.cli import app
+app(["search", "Which company designs chips?"], standalone_mode=False)
+print("HEAVY=" + ",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def test_rag_search_with_onnx_backend_never_imports_torch(tmp_path: Path, onnx_dir: Path) -> None:
+    settings = onnx_settings(tmp_path, onnx_dir, quantize=False)
+    ingest(settings, make_embedder(settings))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAG_")},
+        "RAG_CORPUS_DIR": str(DATA),
+        "RAG_INDEX_DIR": str(settings.index_dir),
+        "RAG_EMBEDDING_BACKEND": "onnx",
+        "RAG_ONNX_DIR": str(onnx_dir),
+    }
+    code = SEARCH_AND_LIST_MODULES.format(heavy=HEAVY)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY=\n" in done.stdout, done.stdout[-500:]
+
+
+def test_embedding_with_an_exported_model_never_imports_torch(onnx_dir: Path) -> None:
+    code = (
+        "import json, sys\nfrom pathlib import Path\n"
+        "from rag.embedding_onnx import OnnxEmbedder\n"
+        f"v = OnnxEmbedder('m', cache_dir=Path({str(onnx_dir)!r})).embed(['Who leads Nvidia?'])\n"
+        f"print(json.dumps([list(v.shape), [m for m in {HEAVY!r} if m in sys.modules]]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == [[1, 384], []]

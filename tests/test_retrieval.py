@@ -1,0 +1,121 @@
+"""rag/retrieval.py: dense, BM25 and fused search return Hits that point at exact source text;
+the slow tests check the real model's answers on the real corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.engine import Engine
+from rag.retrieval import Retriever, tokenize
+from rag.schema import Hit
+
+
+def doc_of_top(hits: list[Hit]) -> str:
+    return hits[0].chunk.doc_id
+
+
+def test_tokenize_lowercases_stems_and_drops_stop_words() -> None:
+    assert tokenize(["Designs the chips"]) == [["design", "chip"]]
+
+
+def test_hits_point_at_exact_source_text(retriever: Retriever) -> None:
+    hits = retriever.search("How many customers use Lumen models on the Orion platform?", k=3)
+
+    top = hits[0]
+    article = retriever.index.articles[top.chunk.doc_id]
+    assert top.chunk.doc_id == "beta"
+    assert "Over 20,000 customers" in top.chunk.text
+    assert top.title == "Why Orion Invested in a Model Maker"
+    assert article.text[top.chunk.start : top.chunk.end] == top.chunk.text
+
+
+def test_hybrid_hits_carry_fused_and_component_scores(retriever: Retriever) -> None:
+    hits = retriever.search("tomatoes balcony pot gravel", k=4)
+
+    assert [h.rank for h in hits] == [1, 2, 3, 4]
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    top = hits[0]
+    assert top.chunk.doc_id == "gamma"
+    assert top.dense_rank is not None and top.dense_score is not None
+    assert top.bm25_rank is not None and top.bm25_score is not None and top.bm25_score > 0
+    rrf_k = retriever.settings.rrf_k
+    assert top.score == pytest.approx(1 / (rrf_k + top.dense_rank) + 1 / (rrf_k + top.bm25_rank))
+
+
+def test_k_limits_the_number_of_hits(retriever: Retriever) -> None:
+    assert len(retriever.search("Orion chips", k=2)) == 2
+    assert len(retriever.search("Orion chips")) == retriever.settings.k
+
+
+def test_bm25_alone_finds_a_keyword_only_query(retriever: Retriever) -> None:
+    hits = retriever.search("Zanzibar", mode="bm25")
+
+    assert len(hits) == 1
+    assert "Gardeners in Zanzibar" in hits[0].chunk.text
+    assert hits[0].bm25_rank == 1
+    assert hits[0].dense_rank is None and hits[0].dense_score is None
+
+
+def test_bm25_alone_finds_nothing_for_unknown_words(retriever: Retriever) -> None:
+    assert retriever.search("quasar xylophone", mode="bm25") == []
+
+
+def test_dense_alone_leaves_bm25_fields_empty(retriever: Retriever) -> None:
+    hits = retriever.search("Zanzibar heirloom varieties", mode="dense", k=3)
+
+    assert doc_of_top(hits) == "gamma"
+    assert all(h.bm25_rank is None and h.bm25_score is None for h in hits)
+    assert all(h.dense_rank == h.rank for h in hits)
+
+
+def test_stop_word_question_still_gets_dense_hits(retriever: Retriever) -> None:
+    hits = retriever.search("Is it in there?", k=3)
+
+    assert len(hits) == 3
+    assert all(h.bm25_rank is None for h in hits)
+
+
+def test_retrieval_mode_comes_from_settings(retriever: Retriever) -> None:
+    bm25_only = Retriever(
+        retriever.index,
+        retriever.embedder,
+        retriever.settings.model_copy(update={"retrieval_mode": "bm25"}),
+    )
+
+    assert all(h.dense_rank is None for h in bm25_only.search("Orion chips"))
+
+
+def test_rrf_ranks_a_chunk_found_by_both_halves_first(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Row 1 is only second in each half, but agreement beats one first place.
+    monkeypatch.setattr(retriever, "dense", lambda question, n: [(0, 0.9), (1, 0.8)])
+    monkeypatch.setattr(retriever, "lexical", lambda question, n: [(2, 7.0), (1, 6.0)])
+
+    hits = retriever.search("anything", k=3)
+
+    assert [h.chunk for h in hits] == [retriever.index.chunks[r] for r in (1, 0, 2)]
+    assert (hits[0].dense_rank, hits[0].bm25_rank) == (2, 2)
+    assert (hits[1].dense_rank, hits[1].bm25_rank) == (1, None)
+    assert (hits[2].dense_rank, hits[2].bm25_rank) == (None, 1)
+
+
+# --- the real model on the real corpus --------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_real_search_finds_the_bedrock_customer_count(real_engine: Engine) -> None:
+    hits = real_engine.retriever.search("How many customers run Claude models on Bedrock?", k=3)
+
+    assert any("Over 100,000 customers" in h.chunk.text for h in hits), [h.chunk.text for h in hits]
+
+
+@pytest.mark.slow
+def test_real_search_finds_a_keyword_only_name_through_bm25(real_engine: Engine) -> None:
+    hits = real_engine.retriever.search("Annapurna Labs")
+
+    found = [h for h in hits if "Annapurna Labs" in h.chunk.text]
+    assert found, [h.chunk.text for h in hits]
+    assert found[0].bm25_rank == 1
+    assert found[0].chunk.doc_id == "001_29c1b148ce65f1bc"

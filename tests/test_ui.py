@@ -1,0 +1,325 @@
+"""The web UI without a server: create_app() endpoints, handlers and HTML rendering.
+
+Uses the tiny corpus of tests/data and conftest's FakeEmbedder; the browser test is separate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pytest
+
+from rag.config import Settings
+from rag.embedding import Embedder
+from rag.engine import Engine, build_engine
+from rag.ingest import IngestReport
+from rag.schema import (
+    Answer,
+    AnswerSentence,
+    Article,
+    Citation,
+    Comparison,
+    Disagreement,
+    Figure,
+    SourceView,
+    Statement,
+)
+from tests.conftest import make_settings
+from ui import eval_view, handlers, render
+from ui.app import EXAMPLES, create_app
+from ui.handlers import Resources
+from ui.render_compare import comparison_html
+
+SPENT = "Orion Cloud has spent $5.5 billion on custom chips 25."
+
+
+@pytest.fixture
+def engine(ingested: IngestReport, settings: Settings, embedder: Embedder) -> Engine:
+    return build_engine(settings, embedder)
+
+
+@pytest.fixture
+def res(settings: Settings, engine: Engine) -> Resources:
+    return Resources(settings, engine)
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> gr.Blocks:
+    return create_app(settings, engine)
+
+
+def endpoint(demo: gr.Blocks, name: str) -> Any:
+    """The Python function behind an API endpoint of the app."""
+    return next(f.fn for f in demo.fns.values() if f.api_name == name)
+
+
+def marked(html: str, key: str) -> str:
+    """The text inside <mark> of the source view that citation `key` opens."""
+    view = re.search(
+        rf'<section class="src-view" data-cite="{key}" hidden>(.*?)</section>', html, re.S
+    )
+    assert view, f"no source view for citation {key}"
+    found = re.search(r"<mark>(.*?)</mark>", view[1], re.S)
+    assert found, f"nothing highlighted in the source of citation {key}"
+    return found[1]
+
+
+# --- the app as built by create_app -----------------------------------------------------------
+
+
+def test_app_offers_ask_compare_and_evaluate_endpoints(app: gr.Blocks) -> None:
+    names = {f.api_name for f in app.fns.values()}
+    assert {"ask", "compare", "evaluate"} <= names
+    config = json.dumps(app.get_config_file())
+    assert all(question in config for question in EXAMPLES)
+
+
+def test_ask_endpoint_answers_with_a_clickable_citation(app: gr.Blocks, engine: Engine) -> None:
+    html = endpoint(app, "ask")("How much has Orion Cloud spent on custom chips?")
+    assert 'data-kind="answer"' in html
+    assert "$5.5 billion" in html
+    assert 'class="cite-ref" data-cite="1"' in html  # the [1] marker in the answer text
+    assert 'class="cite" data-cite="1"' in html  # the card in the citations panel
+    assert marked(html, "1") == render.esc(SPENT)
+    start = engine.index.articles["alpha"].text.index(SPENT)
+    assert f"characters {start}–{start + len(SPENT)}" in html
+
+
+def test_abstention_looks_different_and_lists_related_passages(res: Resources) -> None:
+    html = handlers.ask_view(res, "How do I repair a motorcycle engine?")
+    assert 'data-kind="abstained"' in html and 'class="box abstain"' in html
+    assert "Related passages (not an answer)" in html
+    assert 'data-cite="r1"' in html and marked(html, "r1")
+    assert 'class="cite-ref"' not in html  # nothing is presented as an answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("", "The question is empty"), ("  ?! ", "The question is empty"), ("x" * 2001, "limit")],
+)
+def test_bad_questions_show_an_error_box(res: Resources, question: str, expected: str) -> None:
+    html = handlers.ask_view(res, question)
+    assert 'data-kind="error"' in html and expected in html
+
+
+def test_missing_index_is_a_message_in_the_page(tmp_path: Path, corpus_dir: Path) -> None:
+    settings = make_settings(corpus_dir, tmp_path / "nothing-here")
+    demo = create_app(settings)  # must build without raising
+    assert "rag ingest" in endpoint(demo, "ask")("How much did Orion spend?")
+    res = Resources(settings)
+    assert "rag ingest" in handlers.status_view(res)
+    assert "rag ingest" in handlers.compare_view(res, "How much did Orion spend?")
+
+
+def test_unexpected_failures_show_no_stack_trace(
+    res: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object, **kwargs: object) -> Answer:
+        raise RuntimeError("internal detail /srv/secret.py line 3")
+
+    monkeypatch.setattr(handlers, "ask", explode)
+    html = handlers.ask_view(res, "How much did Orion spend?")
+    assert handlers.UNEXPECTED in html
+    assert "secret" not in html and "Traceback" not in html
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def hostile_article() -> Article:
+    text = 'Intro. <img src=x onerror="alert(1)"> costs $9. <script>steal()</script> End.'
+    return Article(
+        doc_id="evil", title="<b>Bold</b> title", path=Path("evil.txt"), text=text, sha256="0" * 64
+    )
+
+
+def test_article_text_is_escaped_never_injected() -> None:
+    article = hostile_article()
+    quote = '<img src=x onerror="alert(1)"> costs $9.'
+    start = article.text.index(quote)
+    cite = Citation(
+        n=1,
+        doc_id="evil",
+        title=article.title,
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        score=0.9,
+        verified=True,
+    )
+    answer = Answer(
+        question="q",
+        text=f"{quote} [1]",
+        abstained=False,
+        citations=[cite],
+        sentences=[AnswerSentence(text=quote, citations=[1])],
+    )
+    html = render.answer_html(answer, {"evil": article})
+    assert "<img" not in html and "<script" not in html and "<b>Bold" not in html
+    assert "&lt;script&gt;steal()&lt;/script&gt;" in html
+    assert marked(html, "1") == render.esc(quote)
+    assert "&lt;script&gt;" in render.article_html(article, chunks=1)
+
+
+def test_unverified_llm_sentences_are_visibly_marked() -> None:
+    cite = Citation(
+        n=1, doc_id="alpha", title="T", quote="q", start=0, end=1, score=0.5, verified=True
+    )
+    answer = Answer(
+        question="q",
+        text="x",
+        abstained=False,
+        citations=[cite],
+        answerer="llm",
+        sentences=[
+            AnswerSentence(text="Supported.", citations=[1]),
+            AnswerSentence(text="Made up.", citations=[], verified=False),
+        ],
+    )
+    html = render.answer_html(answer, {})
+    assert re.search(
+        r'class="sent unverified"[^>]*>Made up\. <span class="badge bad">unverified', html
+    )
+    assert '<span class="sent">Supported. <a href="#" class="cite-ref" data-cite="1"' in html
+    assert "is not in the index any more" in html  # the cited article is gone: say so
+
+
+def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
+    def statement(doc_id: str, quote: str, raw: str, value: float) -> Statement:
+        at = quote.index(raw)
+        cite = Citation(
+            n=1,
+            doc_id=doc_id,
+            title=f"Title {doc_id}",
+            quote=quote,
+            start=0,
+            end=len(quote),
+            score=0.8,
+            verified=True,
+        )
+        figure = Figure(raw=raw, kind="money", value=value, start=at, end=at + len(raw))
+        return Statement(citation=cite, figures=[figure])
+
+    a = statement("a", "Amazon invested $8 billion.", "$8 billion", 8e9)
+    b = statement("b", "Amazon put in <$4 billion>.", "$4 billion", 4e9)
+    comparison = Comparison(
+        question="How much?",
+        sources=[
+            SourceView(doc_id="c", title="Quiet", addresses=False),
+            SourceView(doc_id="a", title="Title a", addresses=True, statements=[a]),
+            SourceView(doc_id="b", title="Title b", addresses=True, statements=[b]),
+        ],
+        disagreements=[
+            Disagreement(
+                kind="money",
+                subject="the investment",
+                claims=[a, b],
+                summary="a says $8 billion; b says $4 billion",
+            )
+        ],
+    )
+    html = comparison_html(comparison)
+    assert 'data-kind="disagreement"' in html and "the investment" in html
+    assert html.count('data-kind="disputed"') == 2
+    assert '<span class="fig">$8 billion</span>' in html
+    assert '&lt;<span class="fig">$4 billion</span>&gt;' in html
+    assert html.index("Title a") < html.index("Quiet")  # silent sources last
+
+
+def test_compare_endpoint_renders_the_table(app: gr.Blocks) -> None:
+    html = endpoint(app, "compare")("How much will Orion invest in Lumen?")
+    assert 'data-kind="comparison"' in html and "$4 billion" in html
+
+
+def test_compare_tab_says_when_the_module_is_missing(
+    res: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handlers, "optional", lambda module, name: None)
+    assert "not available yet" in handlers.compare_view(res, "How much?")
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+def test_sources_list_every_article_with_size_and_chunks(res: Resources, engine: Engine) -> None:
+    rows = handlers.source_rows(res)
+    assert sorted(r[1] for r in rows) == sorted(engine.index.articles)
+    alpha = next(r for r in rows if r[1] == "alpha")
+    assert alpha[0] == engine.index.articles["alpha"].title
+    assert alpha[2] == len(engine.index.articles["alpha"].text)
+    assert alpha[3] == sum(c.doc_id == "alpha" for c in engine.index.chunks) > 1
+
+
+def test_reader_shows_the_article_or_says_it_is_unknown(res: Resources) -> None:
+    assert render.esc(SPENT) in handlers.read_view(res, "alpha")
+    assert 'data-kind="error"' in handlers.read_view(res, "../../etc/passwd")
+    assert "Pick an article" in handlers.read_view(res, None)
+
+
+# --- evaluate ----------------------------------------------------------------------------------
+
+
+def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    return path
+
+
+ITEMS = [
+    {
+        "id": "u1",
+        "type": "factoid",
+        "question": "How much has Orion Cloud spent on custom chips?",
+        "answers": ["$5.5 billion"],
+        "sources": ["alpha"],
+        "evidence": ["Orion Cloud has spent $5.5 billion on custom chips"],
+    },
+    {
+        "id": "u2",
+        "type": "unanswerable",
+        "question": "How do I repair a motorcycle engine?",
+        "answers": [],
+        "sources": [],
+        "evidence": [],
+    },
+]
+
+
+def test_evaluation_of_an_upload_gives_scores_rows_and_reports(
+    res: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(eval_view, "THRESHOLDS", tmp_path / "none.toml")
+    seen: list[tuple[int, int]] = []
+    out = eval_view.run(
+        res,
+        write_jsonl(tmp_path / "mine.jsonl", ITEMS),
+        lambda done, total: seen.append((done, total)),
+    )
+    assert seen[-1] == (2, 2)
+    assert [r[0] for r in out.rows] == ["u1", "u2"] and {r[2] for r in out.rows} <= {"pass", "FAIL"}
+    assert "upload: mine.jsonl" in out.summary_html and "2</b>questions" in out.summary_html
+    assert all(0 <= s["score"] <= 1 for s in out.scores)
+    assert json.loads(out.json_path.read_text())["dataset"] == "upload: mine.jsonl"
+    assert "<html" in out.html_path.read_text().lower()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("notes.txt", "{}", "not a .jsonl file"),
+        ("bad.jsonl", "{not json\n", "bad.jsonl:1: not valid JSON"),
+        ("empty.jsonl", "\n", "holds no questions"),
+        ("long.jsonl", json.dumps({**ITEMS[0], "question": "x" * 3000}) + "\n", "question u1"),
+    ],
+)
+def test_bad_uploads_are_explained(
+    app: gr.Blocks, tmp_path: Path, name: str, content: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    summary, *_ = endpoint(app, "evaluate")(str(path))
+    assert 'data-kind="error"' in summary and expected in summary
+    assert str(tmp_path) not in summary  # the user's file name, not the server's temp path

@@ -1,0 +1,83 @@
+"""Comparison → HTML: the which-source-says-what table with disagreements flagged. No Gradio.
+
+Figures in quotes are wrapped in <span class="fig">; all source text is escaped.
+"""
+
+from __future__ import annotations
+
+from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
+from ui.render import esc
+
+NO_DISAGREEMENT = "No disagreement found between the sources."
+
+
+def comparison_html(comparison: Comparison) -> str:
+    flags = "".join(_disagreement(d) for d in comparison.disagreements)
+    if not flags:
+        flags = f'<div class="box ok" data-kind="agree">{NO_DISAGREEMENT}</div>'
+    involved = {_key(s) for d in comparison.disagreements for s in d.claims}
+    rows = "".join(_row(s, involved) for s in _ordered(comparison.sources))
+    table = (
+        '<table class="compare"><thead><tr><th>Source</th><th>Addresses it?</th>'
+        f"<th>What it says</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    return f'<div class="comparison" data-kind="comparison">{flags}{table}</div>'
+
+
+def _key(statement: Statement) -> tuple[str, int]:
+    return statement.citation.doc_id, statement.citation.start
+
+
+def _ordered(sources: list[SourceView]) -> list[SourceView]:
+    return sorted(sources, key=lambda s: not s.addresses)
+
+
+def _disagreement(d: Disagreement) -> str:
+    """The summary; the claims themselves are marked in the table below."""
+    return (
+        f'<div class="box warn disagreement" data-kind="disagreement" role="status">'
+        f'<b>Sources disagree</b> on {esc(d.subject)} <span class="badge bad">{esc(d.kind)}</span>'
+        f"<p>{esc(d.summary)}</p></div>"
+    )
+
+
+def _row(source: SourceView, involved: set[tuple[str, int]]) -> str:
+    if source.addresses and source.statements:
+        said = "".join(_statement(s, _key(s) in involved) for s in source.statements)
+    else:
+        said = '<span class="meta">Says nothing about this.</span>'
+    answer = "yes" if source.addresses else "no"
+    cls = "" if source.addresses else ' class="silent"'
+    return (
+        f'<tr{cls}><td><b>{esc(source.title)}</b><br><span class="meta">{esc(source.doc_id)}'
+        f"</span></td><td>{answer}</td><td>{said}</td></tr>"
+    )
+
+
+def _statement(statement: Statement, disputed: bool) -> str:
+    quote = mark_figures(statement.citation.quote, statement.figures)
+    if disputed:
+        flag = '<span class="badge bad">disagrees</span>'
+        return f'<p class="said disputed" data-kind="disputed">“{quote}”{flag}</p>'
+    return f'<p class="said">“{quote}”</p>'
+
+
+def mark_figures(quote: str, figures: list[Figure]) -> str:
+    """Escape `quote`, wrapping each figure's text: ("$8 billion", [$8 billion]) → fig span."""
+    spans = sorted({s for f in figures if (s := _locate(quote, f)) is not None})
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:  # overlapping figures: keep the first
+            continue
+        out += [esc(quote[pos:start]), f'<span class="fig">{esc(quote[start:end])}</span>']
+        pos = end
+    out.append(esc(quote[pos:]))
+    return "".join(out)
+
+
+def _locate(quote: str, figure: Figure) -> tuple[int, int] | None:
+    """Offsets are trusted only when they point at the figure's own text; else search for it."""
+    if figure.raw and quote[figure.start : figure.end] == figure.raw:
+        return figure.start, figure.end
+    at = quote.find(figure.raw) if figure.raw else -1
+    return (at, at + len(figure.raw)) if at >= 0 else None
