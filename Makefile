@@ -50,7 +50,9 @@ eval: index
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# The benchmarks also need the LangChain reference pipeline (the `bench` extra).
 bench: index
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS),bench]"
 	$(BIN)/python -m bench.run_all
 
 clean:

@@ -10,27 +10,16 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.common import CORPUS, ROOT, latency_ms, questions, rag_settings, write_result
+from bench.common import CORPUS, latency_ms, questions, rag_settings, write_result
+from ui.server import serving
 
-HOST = "127.0.0.1"  # never anything but loopback
 MAX_REQUESTS = 500
 START_TIMEOUT = 240.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def build_index(folder: Path) -> Path:
@@ -40,48 +29,6 @@ def build_index(folder: Path) -> Path:
     settings = rag_settings(corpus_dir=CORPUS, index_dir=folder / "index")
     ingest(settings, make_embedder(settings))
     return settings.index_dir
-
-
-def start_server(index: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RAG_")}
-    env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    command = [
-        sys.executable,
-        "-c",
-        "from rag.cli import app; app()",
-        "serve",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--corpus",
-        str(CORPUS),
-        "--index",
-        str(index),
-    ]
-    with log.open("wb") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < START_TIMEOUT:
-        if server.poll() is not None:
-            raise SystemExit(f"rag serve exited:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return time.monotonic() - started
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"rag serve did not start within {START_TIMEOUT:.0f}s")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
 
 
 def fire(url: str, asked: list[str], timeout: float) -> tuple[list[float], list[str]]:
@@ -121,17 +68,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="load-ui-") as tmp:
         work = Path(tmp)
         index = args.index or build_index(work)
-        port, log = free_port(), work / "serve.log"
-        url = f"http://{HOST}:{port}/"
-        server = start_server(index, port, log)
-        try:
-            startup = wait_until_up(url, server, log)
+        started_at = time.monotonic()
+        with serving(CORPUS, index, work / "serve.log", START_TIMEOUT) as url:
+            startup = time.monotonic() - started_at
             asked = list(itertools.islice(itertools.cycle(questions()), args.requests))
             started = time.perf_counter()
             latencies, errors = fire(url, asked, args.timeout)
             wall = time.perf_counter() - started
-        finally:
-            stop(server)
     report(args.requests, latencies, errors, wall, startup)
     if errors:
         raise SystemExit(1)

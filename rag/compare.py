@@ -28,6 +28,7 @@ from rag.schema import (
 from rag.validation import clean_question
 
 MAX_STATEMENTS = 3
+OTHER_SOURCE_MARGIN = 0.05
 STATEMENT_MARGIN = 0.08
 WINDOW_WORDS = 8
 _FIGURE_KINDS = ("money", "percent", "count", "multiplier")
@@ -113,8 +114,9 @@ def about_subject(question: str, sentence: str, at: int) -> bool:
 
 
 def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
-    """One flag per figure kind on which two sources give values that don't overlap."""
-    kinds = [k for k in wanted_kinds(question) if k in _FIGURE_KINDS] or list(_FIGURE_KINDS)
+    """A flag for the figure kind the question asks for, when two sources give values that
+    share nothing. A question that asks for no figure ("Does Amazon compete…?") gets none."""
+    kinds = [k for k in wanted_kinds(question) if k in _FIGURE_KINDS]
     found = []
     for kind in kinds:
         claims = _claims_of_kind(views, kind)
@@ -145,12 +147,17 @@ def _conflicting(claims: dict[str, list[Statement]], kind: str) -> bool:
 
 
 def _overlap(left: list[Figure], right: list[Figure]) -> bool:
-    """Two sources agree when any of their figures match (ranges overlap, within 1%)."""
+    """Two sources agree when they share a figure (same value or range, within 1%):
+    "$8 billion" agrees with "$8 billion and $4 billion"; "30–40%" differs from "30-50%"."""
 
-    def span(f: Figure) -> tuple[float, float]:
-        return f.value * 0.99, (f.high or f.value) * 1.01
+    def same(a: Figure, b: Figure) -> bool:
+        return _close(a.value, b.value) and _close(a.high or a.value, b.high or b.value)
 
-    return any(span(a)[0] <= span(b)[1] and span(b)[0] <= span(a)[1] for a in left for b in right)
+    return any(same(a, b) for a in left for b in right)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(abs(a), abs(b))
 
 
 def _flag(question: str, kind: str, claims: dict[str, list[Statement]]) -> Disagreement:
@@ -171,20 +178,46 @@ def _said(statements: list[Statement]) -> str:
 
 
 def reconcile(answer: Answer, engine: Engine) -> Answer:
-    """If sources near the answer give conflicting figures, answer with each side, cited.
+    """Check the answer against every nearby source: if their figures conflict, answer with
+    each side, cited; otherwise add a source's statement that is nearly as strong as the answer.
 
     "How much has Amazon invested?" → "Sources differ: … $5 billion … [1] … $8 billion … [2] …"
     """
-    kinds = wanted_kinds(answer.question)
-    if answer.abstained or not any(k in _FIGURE_KINDS for k in kinds):
+    if answer.abstained:
         return answer
     nearby = engine.retriever.search(answer.question, engine.settings.candidates)
     doc_ids = sorted({hit.chunk.doc_id for hit in nearby})
     views = [source_view(answer.question, doc_id, engine) for doc_id in doc_ids]
     found = disagreements(answer.question, views)
-    if not found:
+    if found:
+        return _differing_answer(answer, found[0])
+    return _with_other_sources(answer, views, engine.settings)
+
+
+def _with_other_sources(answer: Answer, views: list[SourceView], settings: Settings) -> Answer:
+    """Add each uncited source whose best statement scores within OTHER_SOURCE_MARGIN of the
+    answer's best, so "which drugmaker…" cites every article that names it."""
+    best = max((c.score for c in answer.citations), default=0.0)
+    cited = {c.doc_id for c in answer.citations}
+    extra = [
+        v.statements[0].citation
+        for v in views
+        if v.statements
+        and v.doc_id not in cited
+        and v.statements[0].citation.score >= best - OTHER_SOURCE_MARGIN
+    ]
+    extra = sorted(extra, key=lambda c: -c.score)[: settings.max_answer_sentences]
+    if not extra:
         return answer
-    return _differing_answer(answer, found[0])
+    citations = list(answer.citations)
+    sentences = list(answer.sentences)
+    text = answer.text
+    for citation in extra:
+        citation = citation.model_copy(update={"n": len(citations) + 1})
+        citations.append(citation)
+        sentences.append(AnswerSentence(text=citation.quote, citations=[citation.n]))
+        text += f" {citation.quote} [{citation.n}]"
+    return answer.model_copy(update={"text": text, "citations": citations, "sentences": sentences})
 
 
 def _differing_answer(answer: Answer, flag: Disagreement) -> Answer:

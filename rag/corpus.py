@@ -28,8 +28,12 @@ def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
     overrides = _read_metadata(folder)
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
+    seen: set[str] = set()
     for path in files:
         text, problem = read_text(path, max_file_bytes)
+        if path.stem in seen:
+            problem = f"has the same id {path.stem!r} as another file; rename one of them"
+        seen.add(path.stem)
         if problem:
             skipped.append(SkippedFile(path=path, reason=problem))
             continue

@@ -151,9 +151,9 @@ def scores_markdown(report: EvalReport) -> str:
     for metric, label in LABELS.items():
         cells = [fmt(getattr(report.aggregates[g], metric), metric) for g in groups]
         if base:
+            theirs = [fmt(getattr(base.aggregates.get(g), metric, None), metric) for g in groups]
             cells = [
-                f"{c} ({fmt(getattr(base.aggregates.get(g), metric, None), metric)})"
-                for c, g in zip(cells, groups, strict=True)
+                c if c == t == "–" else f"{c} ({t})" for c, t in zip(cells, theirs, strict=True)
             ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.chain import ask
+from rag.embedding import Embedder
 from rag.engine import Engine
 from rag.eval_baseline import BASELINES
 from rag.eval_dataset import TYPES, EvalItem, ItemType, load_dataset
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 System = Callable[[str], tuple[Answer, list[Span]]]
+Progress = Callable[[int, int], None]
 """A question → (its answer, the passages retrieved for it, best first)."""
 
 
@@ -136,13 +138,23 @@ def aggregates(results: list[QuestionResult]) -> dict[str, Scores]:
     return groups
 
 
-def evaluate(items: list[EvalItem], system: System, index: Index, name: str, k: int) -> SystemRun:
-    """Ask every question of `system` and score it against its item."""
+def evaluate(
+    items: list[EvalItem],
+    system: System,
+    index: Index,
+    name: str,
+    k: int,
+    progress: Progress | None = None,
+) -> SystemRun:
+    """Ask every question of `system` and score it against its item; `progress(done, total)`
+    is called after each one."""
     started = time.perf_counter()
     results = []
-    for item in items:
+    for done, item in enumerate(items, start=1):
         answer, passages = system(item.question)
         results.append(_result(item, answer, passages, index))
+        if progress is not None:
+            progress(done, len(items))
     seconds = round(time.perf_counter() - started, 2)
     return SystemRun(
         name=name, k=k, questions=results, aggregates=aggregates(results), seconds=seconds
@@ -178,20 +190,29 @@ def rag_system(engine: Engine, k: int) -> System:
     return run
 
 
+def _warm_up(embedder: Embedder, items: list[EvalItem]) -> None:
+    """Load the model and show it each question once, outside any timing: the first input of a
+    new length costs torch several times a warm one, and would favour whichever system runs
+    second. Nothing is cached, so both systems still embed every question themselves."""
+    for item in items:
+        embedder.embed([item.question])
+
+
 def run_eval(
     items: list[EvalItem],
     engine: Engine,
     dataset: str,
     k: int | None = None,
     baseline: str | None = None,
+    progress: Progress | None = None,
 ) -> EvalReport:
-    """Our system over `items` (model warmed up first, so latencies are warm), then a baseline
-    by name (see eval_baseline.BASELINES) on the same questions and index."""
+    """Our system over `items`, then a baseline by name (see eval_baseline.BASELINES) on the
+    same questions and index; both timed warm."""
     if baseline is not None and baseline not in BASELINES:
         raise ValueError(f"unknown baseline {baseline!r}; known: {', '.join(BASELINES)}")
     k = k or engine.settings.k
-    engine.embedder.embed(["warm-up"])
-    ours = evaluate(items, rag_system(engine, k), engine.index, "rag", k)
+    _warm_up(engine.embedder, items)
+    ours = evaluate(items, rag_system(engine, k), engine.index, "rag", k, progress)
     other = None
     if baseline is not None:
         system = BASELINES[baseline](engine)

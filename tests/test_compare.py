@@ -83,3 +83,21 @@ def test_single_source_fact_is_not_flagged(real_engine: Engine) -> None:
     comparison = compare(question, real_engine.settings, engine=real_engine)
     assert comparison.disagreements == []
     assert any("100,000" in s.citation.quote for v in comparison.sources for s in v.statements)
+
+
+def test_a_question_that_asks_for_no_figure_is_not_flagged() -> None:
+    views = [
+        _view("a", "Amazon invested $8 billion in Anthropic."),
+        _view("b", "Amazon’s investment in Anthropic reached a potential $25 billion."),
+    ]
+    assert disagreements("Does Amazon compete with Anthropic?", views) == []
+
+
+def test_different_ranges_are_different_figures() -> None:
+    question = "How much cheaper is training on Trainium than on GPUs?"
+    views = [
+        _view("a", "Trainium training is 30–40% cheaper than GPUs."),
+        _view("b", "Trainium training costs 30-50% less than GPUs."),
+    ]
+    [flag] = disagreements(question, views)
+    assert flag.kind == "percent"

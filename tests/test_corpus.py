@@ -130,3 +130,11 @@ def test_content_hash_changes_with_the_text(corpus_dir: Path) -> None:
     after = {a.doc_id: a.sha256 for a in load_corpus(corpus_dir).articles}
 
     assert [d for d in before if before[d] != after[d]] == ["beta"]
+
+
+def test_two_files_with_one_id_keep_the_first(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("Markdown version of the article.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Text version of the article.", encoding="utf-8")
+    load = load_corpus(tmp_path)
+    assert [a.doc_id for a in load.articles] == ["a"]
+    assert "same id" in load.skipped[0].reason

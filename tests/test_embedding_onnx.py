@@ -16,7 +16,7 @@ import pytest
 from rag.config import Settings
 from rag.embedding import Embedder, SentenceTransformerEmbedder, embedding_name, make_embedder
 from rag.embedding_onnx import OnnxEmbedder, ensure_exported
-from rag.errors import StaleIndexError
+from rag.errors import RagError, StaleIndexError
 from rag.index import load as load_index
 from rag.ingest import ingest
 
@@ -88,6 +88,14 @@ def test_an_int8_index_refuses_fp32_and_torch_queries(tmp_path: Path, onnx_dir: 
     for other in (onnx_settings(tmp_path, onnx_dir, quantize=False), Settings(**_same_index(int8))):
         with pytest.raises(StaleIndexError, match=r"\+onnx-int8"):
             load_index(other.index_dir, other)
+
+
+def test_an_unwritable_cache_folder_says_what_to_do(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+
+    with pytest.raises(RagError, match="RAG_ONNX_DIR"):
+        OnnxEmbedder("m", cache_dir=not_a_folder / "onnx").embed(["hello"])
 
 
 def _same_index(settings: Settings) -> dict[str, object]:

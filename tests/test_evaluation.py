@@ -21,7 +21,7 @@ from rag.errors import DatasetError
 from rag.eval_baseline import split_articles
 from rag.eval_gate import Check, check
 from rag.eval_metrics import QuestionMetrics
-from rag.eval_report import report_data, write_html
+from rag.eval_report import MARKERS, report_data, write_html, write_markdown
 from rag.evaluation import EvalReport, QuestionResult, aggregate, load_dataset, run_eval
 from rag.index import Index
 from rag.schema import Answer
@@ -217,6 +217,16 @@ def test_json_report_holds_each_answer_as_rag_ask_json_prints_it(report: EvalRep
     assert set(data["questions"][0]) >= {"id", "answer", "metrics"}
     assert data["aggregates"]["overall"]["n"] == 4
     assert data["baseline"]["aggregates"]["overall"]["n"] == 4
+
+
+def test_markdown_scores_replace_only_the_marked_block(report: EvalReport, tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Evals\n{MARKERS[0]}\nold table\n{MARKERS[1]}\nKept.\n", encoding="utf-8")
+    write_markdown(readme, report, [])
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Evals\n") and text.endswith(f"{MARKERS[1]}\nKept.\n")
+    assert "old table" not in text
+    assert "| answer hit rate |" in text and "in brackets: langchain-naive (top-4)" in text
 
 
 def test_html_report_is_self_contained_with_rows_filters_and_charts(

@@ -130,6 +130,19 @@ def test_unexpected_failures_show_no_stack_trace(
 # --- rendering ---------------------------------------------------------------------------------
 
 
+def cite(quote: str, doc_id: str = "alpha", start: int = 0, title: str = "") -> Citation:
+    return Citation(
+        n=1,
+        doc_id=doc_id,
+        title=title or f"Title {doc_id}",
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        score=0.8,
+        verified=True,
+    )
+
+
 def hostile_article() -> Article:
     text = 'Intro. <img src=x onerror="alert(1)"> costs $9. <script>steal()</script> End.'
     return Article(
@@ -141,21 +154,12 @@ def test_article_text_is_escaped_never_injected() -> None:
     article = hostile_article()
     quote = '<img src=x onerror="alert(1)"> costs $9.'
     start = article.text.index(quote)
-    cite = Citation(
-        n=1,
-        doc_id="evil",
-        title=article.title,
-        quote=quote,
-        start=start,
-        end=start + len(quote),
-        score=0.9,
-        verified=True,
-    )
+    citation = cite(quote, "evil", start, title=article.title)
     answer = Answer(
         question="q",
         text=f"{quote} [1]",
         abstained=False,
-        citations=[cite],
+        citations=[citation],
         sentences=[AnswerSentence(text=quote, citations=[1])],
     )
     html = render.answer_html(answer, {"evil": article})
@@ -166,14 +170,11 @@ def test_article_text_is_escaped_never_injected() -> None:
 
 
 def test_unverified_llm_sentences_are_visibly_marked() -> None:
-    cite = Citation(
-        n=1, doc_id="alpha", title="T", quote="q", start=0, end=1, score=0.5, verified=True
-    )
     answer = Answer(
         question="q",
         text="x",
         abstained=False,
-        citations=[cite],
+        citations=[cite("q")],
         answerer="llm",
         sentences=[
             AnswerSentence(text="Supported.", citations=[1]),
@@ -191,18 +192,8 @@ def test_unverified_llm_sentences_are_visibly_marked() -> None:
 def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     def statement(doc_id: str, quote: str, raw: str, value: float) -> Statement:
         at = quote.index(raw)
-        cite = Citation(
-            n=1,
-            doc_id=doc_id,
-            title=f"Title {doc_id}",
-            quote=quote,
-            start=0,
-            end=len(quote),
-            score=0.8,
-            verified=True,
-        )
         figure = Figure(raw=raw, kind="money", value=value, start=at, end=at + len(raw))
-        return Statement(citation=cite, figures=[figure])
+        return Statement(citation=cite(quote, doc_id), figures=[figure])
 
     a = statement("a", "Amazon invested $8 billion.", "$8 billion", 8e9)
     b = statement("b", "Amazon put in <$4 billion>.", "$4 billion", 4e9)
@@ -289,9 +280,8 @@ ITEMS = [
 
 
 def test_evaluation_of_an_upload_gives_scores_rows_and_reports(
-    res: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    res: Resources, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(eval_view, "THRESHOLDS", tmp_path / "none.toml")
     seen: list[tuple[int, int]] = []
     out = eval_view.run(
         res,
@@ -304,6 +294,19 @@ def test_evaluation_of_an_upload_gives_scores_rows_and_reports(
     assert all(0 <= s["score"] <= 1 for s in out.scores)
     assert json.loads(out.json_path.read_text())["dataset"] == "upload: mine.jsonl"
     assert "<html" in out.html_path.read_text().lower()
+
+
+def test_only_the_built_in_set_is_held_to_the_thresholds(
+    res: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limits = tmp_path / "thresholds.toml"
+    limits.write_text("[overall]\nanswer_hit_rate = 1.01\n", encoding="utf-8")
+    monkeypatch.setattr(eval_view, "THRESHOLDS", limits)
+    monkeypatch.setattr(eval_view, "DATASET", write_jsonl(tmp_path / "qa.jsonl", ITEMS))
+    built_in = eval_view.run(res, None, lambda done, total: None).summary_html
+    assert "Below threshold" in built_in and "answer_hit_rate" in built_in
+    upload = eval_view.run(res, tmp_path / "qa.jsonl", lambda done, total: None).summary_html
+    assert "not applied" in upload and "Below threshold" not in upload
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +18,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from rag.config import Settings
 from rag.ingest import IngestReport
+from ui.server import ServerError, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -45,61 +43,17 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"rag serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"rag serve did not answer within {START_TIMEOUT:.0f}s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(
     real_ingest: IngestReport, real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`rag serve` in a subprocess on 127.0.0.1, over the session's real-model index."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RAG_")}
-    env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    command = [
-        sys.executable,
-        "-c",
-        "from rag.cli import app; app()",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--corpus",
-        str(real_settings.corpus_dir),
-        "--index",
-        str(real_settings.index_dir),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_up(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        with serving(real_settings.corpus_dir, real_settings.index_dir, log, START_TIMEOUT) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -189,5 +143,23 @@ def test_evaluate_an_upload_shows_scores_and_downloads(page: Page, tmp_path: Pat
     expect(summary).to_contain_text("upload: mini.jsonl", timeout=120_000)
     expect(page.locator("#eval-table")).to_contain_text("b1")
     expect(page.locator("#eval-json")).to_be_visible()
+    with page.expect_download() as download:
+        page.locator("#eval-json").click()
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["dataset"] == "upload: mini.jsonl" and saved["questions"][0]["id"] == "b1"
     expect(page.locator("#eval-html")).to_be_visible()
+    for chart in ("#eval-scores", "#eval-types"):
+        expect(page.locator(f"{chart} svg.marks")).to_be_visible()
     shot(page, "evaluate")
+
+
+@pytest.mark.parametrize(
+    "path", ["/etc/passwd", str(ROOT / "pyproject.toml"), str(ROOT / "corpus" / "metadata.toml")]
+)
+def test_no_file_outside_the_app_is_served(server: str, path: str) -> None:
+    try:
+        with urllib.request.urlopen(f"{server}gradio_api/file={path}", timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    assert status in (403, 404)

@@ -47,7 +47,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     res = Resources(settings or default_settings(), engine)
     with contextlib.suppress(RagError):  # the status banner and each handler show the message
         res.warm_up()
-    with gr.Blocks(title="Grounded answers", analytics_enabled=False) as demo:
+    # delete_cache bounds Gradio's copies of uploads and downloads: hourly, older than a day.
+    blocks = gr.Blocks(
+        title="Grounded answers", analytics_enabled=False, delete_cache=(3600, 86400)
+    )
+    with blocks as demo:
         gr.Markdown("## Grounded answers\nEvery answer is quoted from the articles and cited.")
         status = panel("status")
         with gr.Tabs():
@@ -159,15 +163,22 @@ def launch(settings: Settings | None = None, **options: Any) -> None:
     """Serve the app on settings.host:port (loopback by default) until interrupted."""
     settings = settings or default_settings()
     demo = create_app(settings)
-    demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        show_error=False,
-        max_file_size=MAX_UPLOAD,
-        ssr_mode=False,
-        theme=theme(),
-        **options,
-    )
+    try:
+        demo.launch(
+            server_name=settings.host,
+            server_port=settings.port,
+            show_error=False,
+            max_file_size=MAX_UPLOAD,
+            ssr_mode=False,
+            run_history=False,  # its page offers to upload runs to a Hugging Face bucket
+            footer_links=["api", "settings"],
+            theme=theme(),
+            **options,
+        )
+    except OSError as exc:  # typically the port is taken
+        raise RagError(
+            f"Cannot serve on {settings.host}:{settings.port} ({exc}). Pick another --port."
+        ) from exc
 
 
 def theme() -> gr.themes.Base:

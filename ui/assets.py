@@ -41,6 +41,7 @@ CSS = """
 .box.abstain { background: #f3f0fa; border-color: #b9abdd; color: #3a2d63;
   border-left: 6px solid #7a62c4; }
 .box p { margin: 6px 0 0; }
+.box b, .box p, .box li, .box ul { color: inherit; }  /* Gradio's dark theme recolours these */
 .placeholder { color: var(--body-text-color-subdued, #666); padding: 16px; font-style: italic; }
 .meta { color: var(--body-text-color-subdued, #666); font-size: 0.85em; }
 .result { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px;

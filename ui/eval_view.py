@@ -6,8 +6,10 @@ this module only validates uploads and turns an EvalReport into rows, charts dat
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from ui.render import esc
 
 DATASET = Path("evals/qa.jsonl")
 THRESHOLDS = Path("evals/thresholds.toml")
+REPORTS = Path(tempfile.gettempdir()) / "rag-ui-reports"
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_QUESTIONS = 500
 SUMMARY = (
@@ -44,20 +47,6 @@ class EvalOutcome:
     rows: list[list[str]]
     json_path: Path
     html_path: Path
-
-
-class Tracked(list[EvalItem]):
-    """The items, reporting (done, total) as the harness walks through them."""
-
-    def __init__(self, items: list[EvalItem], progress: Progress) -> None:
-        super().__init__(items)
-        self.progress = progress
-
-    def __iter__(self) -> Iterator[EvalItem]:
-        for done, item in enumerate(super().__iter__()):
-            self.progress(done, len(self))
-            yield item
-        self.progress(len(self), len(self))
 
 
 def load_items(upload: str | Path | None, max_chars: int) -> tuple[list[EvalItem], str]:
@@ -85,11 +74,11 @@ def load_items(upload: str | Path | None, max_chars: int) -> tuple[list[EvalItem
 
 def run(res: Resources, upload: str | Path | None, progress: Progress) -> EvalOutcome:
     items, name = load_items(upload, res.settings.max_question_chars)
-    report = run_eval(Tracked(items, progress), res.engine(), name)
+    report = run_eval(items, res.engine(), name, progress=progress)
     # The thresholds were measured on the built-in set; an upload is not held to them.
     gated = upload is None and THRESHOLDS.exists()
     checks = check(report.aggregates, load_thresholds(THRESHOLDS)) if gated else []
-    folder = Path(tempfile.mkdtemp(prefix="rag-eval-"))
+    folder = report_folder()
     json_path, html_path = folder / "eval-report.json", folder / "eval-report.html"
     write_json(json_path, report, checks)
     write_html(html_path, report, checks)
@@ -101,6 +90,15 @@ def run(res: Resources, upload: str | Path | None, progress: Progress) -> EvalOu
         json_path,
         html_path,
     )
+
+
+def report_folder(keep_seconds: float = 86_400) -> Path:
+    """A fresh folder under the temp dir for one run's files; day-old runs are swept away."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    for old in REPORTS.iterdir():
+        if time.time() - old.stat().st_mtime > keep_seconds:
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=REPORTS))
 
 
 def scores(report: EvalReport) -> list[dict[str, Any]]:

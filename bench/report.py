@@ -1,0 +1,167 @@
+"""bench/results/*.json → the summary tables between the markers in bench/README.md.
+
+Does NOT measure: it only renders what the benchmarks wrote. `python -m bench.report` re-renders.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.common import RESULTS, ROOT
+
+README = ROOT / "bench" / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine_section(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    versions = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+    return (
+        f"Machine: {m['cpu']}, {m['usable_cores']} cores, {m['ram_gb']} GB RAM, Python "
+        f"{m['python']}, {m['platform']}.\n\nPackages: {versions}."
+    )
+
+
+def _run_note(result: dict[str, Any]) -> str:
+    load_avg = result["machine"]["load_average"]
+    return f"`{result['command']}` — finished {result['finished']}, load average {load_avg}"
+
+
+def ingest_section(result: dict[str, Any]) -> str:
+    parts = [f"### Ingest\n\n{_run_note(result)}"]
+    for key, title in (("seed_corpus", "Seed corpus"), ("replicated_corpus", "Replicated corpus")):
+        if key not in result:
+            continue
+        rows = [
+            [
+                name,
+                r["chunks"],
+                r["texts_embedded"],
+                r["wall_s"],
+                r["chunks_per_s"],
+                f"{r['chunks_per_s_vs_langchain']}×",
+            ]
+            for name, r in result[key].items()
+            if isinstance(r, dict) and "wall_s" in r
+        ]
+        header = ["pipeline", "chunks", "texts embedded", "wall s (median)", "chunks/s", "vs LC"]
+        parts.append(f"{title}:\n\n" + table(header, rows))
+    re_ = result.get("unchanged_reingest")
+    if re_:
+        parts.append(
+            f"Unchanged re-ingest (seed corpus): {re_['wall_s']} s median, "
+            f"{re_['texts_embedded']} texts embedded, saved: {re_['saved']}."
+        )
+    return "\n\n".join(parts)
+
+
+def _p(stats: dict[str, Any]) -> str:
+    return f"{stats['p50_ms']} / {stats['p95_ms']}" if "p50_ms" in stats else "n/a"
+
+
+def latency_section(result: dict[str, Any]) -> str:
+    warm = [
+        [name, _p(w["embed_query"]), _p(w["search"]), _p(w["ask"]), w["ask"].get("meets_target")]
+        for name, w in result["warm"].items()
+    ]
+    cold = [
+        [
+            name,
+            c["search"].get("wall_s"),
+            c["search"].get("cpu_s"),
+            c["ask"].get("wall_s"),
+            c["ask"].get("cpu_s"),
+            c["ask"].get("meets_target"),
+        ]
+        for name, c in result["cold"].items()
+    ]
+    return "\n\n".join(
+        [
+            f"### Query latency (seed corpus)\n\n{_run_note(result)}",
+            f"Warm, ms p50 / p95 over {result['questions']} questions (target: ask p50 ≤ 30 ms):",
+            table(["backend", "embed query", "retriever.search", "ask", "ask ≤ 30 ms"], warm),
+            "Cold start, one process from start to exit (target: `rag ask` ≤ 4 s wall):",
+            table(
+                ["backend", "search wall s", "search CPU s", "ask wall s", "ask CPU s", "≤ 4 s"],
+                cold,
+            ),
+        ]
+    )
+
+
+def scale_section(result: dict[str, Any]) -> str:
+    rows = [
+        [
+            f"{run['chunks']:,}",
+            run["vectors"],
+            kind,
+            run[kind]["build_s"],
+            _p(run[kind]["search"]),
+            run[kind]["recall_at_10"],
+            run[kind]["bytes_per_chunk"],
+        ]
+        for run in result["runs"]
+        for kind in ("exact", "hnsw")
+    ]
+    header = ["chunks", "vectors", "search", "build s", "ms p50 / p95", "recall@10", "B/chunk"]
+    return f"### Scale\n\n{_run_note(result)}. {result['note']}.\n\n" + table(header, rows)
+
+
+def quality_section(result: dict[str, Any]) -> str:
+    scores = result["eval_overall"]
+    names = list(scores)
+    metrics = [m for m in scores[names[0]] if m != "n"]
+    rows = [[m, *(_fmt(scores[n].get(m)) for n in names)] for m in metrics]
+    drift = result["int8_vs_fp32"]
+    within = ", ".join(f"{n}: {ok}" for n, ok in result["within_tolerance"].items())
+    no_worse = ", ".join(f"{n}: {ok}" for n, ok in result["no_worse_than_tolerance"].items())
+    return (
+        f"### Quality per backend (`rag eval`, overall)\n\n{_run_note(result)}\n\n"
+        + table(["metric", *names], rows)
+        + f"\n\nWithin 1 point of torch on every share metric — {within}; no metric worse by "
+        f"more than 1 point — {no_worse}. int8 against fp32: "
+        f"chunk-vector cosine mean {drift['chunk_cosine_mean']} (min {drift['chunk_cosine_min']}),"
+        f" top-10 dense neighbours changed {drift['top10_neighbours_changed']:.1%}."
+    )
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def render() -> str:
+    sections = [
+        (load("ingest"), ingest_section),
+        (load("latency"), latency_section),
+        (load("scale"), scale_section),
+        (load("quality"), quality_section),
+    ]
+    present = [(r, f) for r, f in sections if r]
+    if not present:
+        return "No results yet: run `make bench`."
+    return "\n\n".join([machine_section(present[0][0]), *(f(r) for r, f in present)])
+
+
+def update_readme() -> Path:
+    text = README.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    after = rest.split(END, 1)[1]
+    README.write_text(f"{before}{START}\n{render()}\n{END}{after}", encoding="utf-8")
+    return README
+
+
+if __name__ == "__main__":
+    print(f"updated {update_readme()}")
