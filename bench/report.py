@@ -59,6 +59,17 @@ def ingest_section(result: dict[str, Any]) -> str:
         ]
         header = ["pipeline", "chunks", "texts embedded", "wall s (median)", "chunks/s", "vs LC"]
         parts.append(f"{title}:\n\n" + table(header, rows))
+    if "encoder_chunks" in result:
+        parts.append(
+            "Encoder alone on the seed texts (tokens/s, median; × torch in the same round):"
+        )
+        parts.append(encoder_table(result))
+    tokens = result.get("seed_tokens_embedded")
+    if tokens:
+        parts.append(
+            f"Tokens fed to the encoder on the seed corpus: ours {tokens['ours_chunks']:,} (chunks)"
+            f" + {tokens['ours_sentences']:,} (sentences), LangChain {tokens['langchain']:,}."
+        )
     re_ = result.get("unchanged_reingest")
     if re_:
         parts.append(
@@ -66,6 +77,21 @@ def ingest_section(result: dict[str, Any]) -> str:
             f"{re_['texts_embedded']} texts embedded, saved: {re_['saved']}."
         )
     return "\n\n".join(parts)
+
+
+def encoder_table(result: dict[str, Any]) -> str:
+    chunks, sentences = result["encoder_chunks"], result["encoder_sentences"]
+    rows = [
+        [
+            name,
+            chunks[name]["tokens_per_s"],
+            f"{chunks[name]['vs_torch']}×",
+            sentences[name]["tokens_per_s"],
+            f"{sentences[name]['vs_torch']}×",
+        ]
+        for name in chunks
+    ]
+    return table(["backend", "chunks tok/s", "× torch", "sentences tok/s", "× torch"], rows)
 
 
 def _p(stats: dict[str, Any]) -> str:
@@ -117,7 +143,21 @@ def scale_section(result: dict[str, Any]) -> str:
         for kind in ("exact", "hnsw")
     ]
     header = ["chunks", "vectors", "search", "build s", "ms p50 / p95", "recall@10", "B/chunk"]
-    return f"### Scale\n\n{_run_note(result)}. {result['note']}.\n\n" + table(header, rows)
+    sweep = [
+        [
+            f"{run['chunks']:,}",
+            run["vectors"],
+            *(f"{p['recall']} @ {p['p50_ms']} ms" for p in run["hnsw"].get("ef_search_sweep", [])),
+        ]
+        for run in result["runs"]
+    ]
+    efs = [p["ef_search"] for p in result["runs"][0]["hnsw"].get("ef_search_sweep", [])]
+    return (
+        f"### Scale\n\n{_run_note(result)}. {result['note']}.\n\n"
+        + table(header, rows)
+        + "\n\nHNSW recall@10 and p50 with a wider search (Index uses efSearch 128):\n\n"
+        + table(["chunks", "vectors", *(f"efSearch {ef}" for ef in efs)], sweep)
+    )
 
 
 def quality_section(result: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from bench.common import latency_ms, timed, write_result
 DIM = 384
 K = 10
 CANDIDATES = 30  # what Retriever asks the index for (Settings.candidates)
+EF_SWEEP = (256, 512, 1024)
 Matrix = npt.NDArray[np.float32]
 T = TypeVar("T")
 
@@ -121,8 +122,23 @@ def run_size(n: int, kind: str, n_queries: int, seed: int = 7) -> dict[str, Any]
             "faiss_bytes_per_chunk": round(faiss_bytes / n),
             "record_bytes_per_chunk": round(records / n),
         }
+        if name == "hnsw":
+            row[name]["ef_search_sweep"] = ef_sweep(index, queries, exact_rows)
         del index
     return row
+
+
+def ef_sweep(index: Any, queries: Matrix, exact_rows: list[list[int]]) -> list[dict[str, Any]]:
+    """What a wider HNSW search (efSearch; Index uses 128) buys in recall, and costs in time."""
+    points = []
+    for ef in EF_SWEEP:
+        index._faiss.hnsw.efSearch = ef
+        seconds, rows = search_all(index, queries, CANDIDATES)
+        recall_at_10 = round(recall(rows, exact_rows), 4)
+        points.append(
+            {"ef_search": ef, "p50_ms": latency_ms(seconds)["p50_ms"], "recall": recall_at_10}
+        )
+    return points
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ model loads lazily on the first call, once per process.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from typing import Protocol
@@ -26,6 +27,11 @@ class Embedder(Protocol):
     def embed(self, texts: list[str], progress: bool = False) -> Vectors:
         """Return a (len(texts), dim) float32 array of L2-normalised vectors."""
         ...
+
+
+def onnx_installed() -> bool:
+    """onnxruntime and tokenizers run the model; torch and onnx export it once."""
+    return all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers", "onnx", "torch"))
 
 
 def packaged_model_path() -> str:
@@ -79,7 +85,8 @@ def embedding_name(settings: Settings) -> str:
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    if settings.embedding_backend == "onnx":
+    """The configured backend; ONNX falls back to torch (same vectors) when not installed."""
+    if settings.embedding_backend == "onnx" and onnx_installed():
         from rag.embedding_onnx import OnnxEmbedder
 
         return OnnxEmbedder(

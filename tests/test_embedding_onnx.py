@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.embedding import Embedder, SentenceTransformerEmbedder, embedding_name, make_embedder
+from rag.embedding import SentenceTransformerEmbedder, embedding_name, make_embedder
 from rag.embedding_onnx import OnnxEmbedder, ensure_exported
 from rag.errors import RagError, StaleIndexError
 from rag.index import load as load_index
@@ -51,10 +51,9 @@ def onnx_settings(tmp_path: Path, onnx_dir: Path, quantize: bool) -> Settings:
     )
 
 
-def test_fp32_vectors_match_sentence_transformers(onnx_dir: Path, real_embedder: Embedder) -> None:
-    assert isinstance(real_embedder, SentenceTransformerEmbedder)
+def test_fp32_vectors_match_sentence_transformers(onnx_dir: Path) -> None:
     ours = OnnxEmbedder("m", batch_size=2, cache_dir=onnx_dir).embed(SENTENCES)
-    reference = real_embedder.embed(SENTENCES)
+    reference = SentenceTransformerEmbedder(Settings().model_name).embed(SENTENCES)
 
     assert ours.shape == (len(SENTENCES), 384)
     assert ours.dtype == np.float32
@@ -140,3 +139,10 @@ def test_embedding_with_an_exported_model_never_imports_torch(onnx_dir: Path) ->
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == [[1, 384], []]
+
+
+def test_onnx_is_the_default_backend_when_installed() -> None:
+    assert isinstance(make_embedder(Settings()), OnnxEmbedder)
+    assert isinstance(
+        make_embedder(Settings(embedding_backend="torch")), SentenceTransformerEmbedder
+    )
