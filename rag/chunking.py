@@ -17,6 +17,9 @@ import pysbd
 from rag.corpus import fused_headline
 from rag.schema import Article, Chunk, Sentence
 
+# Bump when segmentation or chunking changes what spans come out: indexes record it and an
+# index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
+CHUNKING_VERSION = 2
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")

@@ -19,6 +19,7 @@ import faiss
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from rag.chunking import CHUNKING_VERSION
 from rag.config import Settings
 from rag.embedding import Vectors, embedding_name
 from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
@@ -43,17 +44,32 @@ class Manifest(BaseModel):
     dim: int
     chunk_size: int
     chunk_overlap: int
+    chunking_version: int = 0
     search: str
     documents: dict[str, DocEntry]
     files: dict[str, str]
 
     def params(self) -> tuple[object, ...]:
-        return (self.format_version, self.model_name, self.dim, self.chunk_size, self.chunk_overlap)
+        return (
+            self.format_version,
+            self.model_name,
+            self.dim,
+            self.chunk_size,
+            self.chunk_overlap,
+            self.chunking_version,
+        )
 
 
 def expected_params(settings: Settings, dim: int) -> tuple[object, ...]:
     model = embedding_name(settings)  # not just model_name: int8 ONNX vectors are another space
-    return (FORMAT_VERSION, model, dim, settings.chunk_size, settings.chunk_overlap)
+    return (
+        FORMAT_VERSION,
+        model,
+        dim,
+        settings.chunk_size,
+        settings.chunk_overlap,
+        CHUNKING_VERSION,
+    )
 
 
 class Index:
@@ -116,6 +132,7 @@ class Index:
             dim=self.dim,
             chunk_size=settings.chunk_size,
             chunk_overlap=settings.chunk_overlap,
+            chunking_version=CHUNKING_VERSION,
             search=self.search_kind,
             documents=docs,
             files={},
@@ -179,8 +196,9 @@ def load(folder: Path, settings: Settings) -> Index:
     if manifest.params() != expected_params(settings, manifest.dim):
         raise StaleIndexError(
             f"The index in {folder} was built with other settings (model {manifest.model_name}, "
-            f"chunks {manifest.chunk_size}/{manifest.chunk_overlap}, format "
-            f"{manifest.format_version}). Rebuild it with `rag ingest`."
+            f"chunks {manifest.chunk_size}/{manifest.chunk_overlap} "
+            f"v{manifest.chunking_version}, format {manifest.format_version}). "
+            "Rebuild it with `rag ingest`."
         )
     _check_files(folder, manifest)
     try:

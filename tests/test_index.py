@@ -269,3 +269,11 @@ def test_leftover_temp_folder_of_a_killed_ingest_is_harmless(
 def test_vectors_line_up_with_their_records(index: Index) -> None:
     for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
         assert np.allclose(vector, fake_vector(sentence.text), atol=1e-6)
+
+
+def test_index_from_another_chunking_version_is_stale(
+    ingested: IngestReport, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rag.index.CHUNKING_VERSION", 999)
+    with pytest.raises(StaleIndexError, match="rag ingest"):
+        load(settings.index_dir, settings)
