@@ -1,4 +1,4 @@
-"""Question → ranked Hits: dense (FAISS) and BM25 (bm25s, stemmed) fused by reciprocal rank.
+"""Question → ranked Hits: dense (FAISS) and BM25 (bm25s, stemmed), fused by scaled scores.
 
 Does NOT read or write files: it searches a loaded Index. Either half can run alone
 (`Settings.retrieval_mode`) so evals and benchmarks can compare them.
@@ -96,10 +96,10 @@ class Retriever:
     def _fuse(
         self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]], k: int
     ) -> list[Hit]:
-        fused: dict[int, float] = {}
-        for ranked in (dense, lexical):
-            for rank, (row, _) in enumerate(ranked, start=1):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+        if self.settings.fusion == "rrf":
+            fused = reciprocal_rank(dense, lexical, self.settings.rrf_k)
+        else:
+            fused = convex(dense, lexical, self.settings.dense_weight)
         dense_at = {row: (rank, s) for rank, (row, s) in enumerate(dense, start=1)}
         lexical_at = {row: (rank, s) for rank, (row, s) in enumerate(lexical, start=1)}
         order = sorted(fused, key=lambda row: -fused[row])[:k]
@@ -127,3 +127,36 @@ class Retriever:
             bm25_rank=lexical[0] if lexical else None,
             bm25_score=lexical[1] if lexical else None,
         )
+
+
+def reciprocal_rank(
+    dense: list[tuple[int, float]], lexical: list[tuple[int, float]], k: int
+) -> dict[int, float]:
+    """Σ 1/(k + rank) over the halves that found a row: ranks only, scores ignored."""
+    fused: dict[int, float] = {}
+    for ranked in (dense, lexical):
+        for rank, (row, _) in enumerate(ranked, start=1):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def convex(
+    dense: list[tuple[int, float]], lexical: list[tuple[int, float]], dense_weight: float
+) -> dict[int, float]:
+    """w·dense + (1−w)·bm25, each min-max scaled over its candidates (absent = 0).
+
+    Unlike RRF it keeps how far ahead a half's best hit is: on SQuAD, where BM25 is the stronger
+    half, RRF let dense rankings push out BM25's right first hit (bench/README.md).
+    """
+    dense_n, lexical_n = _min_max(dense), _min_max(lexical)
+    return {
+        row: dense_weight * dense_n.get(row, 0.0) + (1 - dense_weight) * lexical_n.get(row, 0.0)
+        for row in dense_n.keys() | lexical_n.keys()
+    }
+
+
+def _min_max(ranked: list[tuple[int, float]]) -> dict[int, float]:
+    if not ranked:
+        return {}
+    low, high = min(s for _, s in ranked), max(s for _, s in ranked)
+    return {row: (s - low) / (high - low) if high > low else 1.0 for row, s in ranked}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.engine import Engine
-from rag.retrieval import Retriever, tokenize
+from rag.retrieval import Retriever, convex, reciprocal_rank, tokenize
 from rag.schema import Hit
 
 
@@ -39,8 +39,7 @@ def test_hybrid_hits_carry_fused_and_component_scores(retriever: Retriever) -> N
     assert top.chunk.doc_id == "gamma"
     assert top.dense_rank is not None and top.dense_score is not None
     assert top.bm25_rank is not None and top.bm25_score is not None and top.bm25_score > 0
-    rrf_k = retriever.settings.rrf_k
-    assert top.score == pytest.approx(1 / (rrf_k + top.dense_rank) + 1 / (rrf_k + top.bm25_rank))
+    assert 0 < top.score <= 1  # convex fusion of min-max scaled scores
 
 
 def test_k_limits_the_number_of_hits(retriever: Retriever) -> None:
@@ -90,6 +89,9 @@ def test_rrf_ranks_a_chunk_found_by_both_halves_first(
     retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Row 1 is only second in each half, but agreement beats one first place.
+    monkeypatch.setattr(
+        retriever, "settings", retriever.settings.model_copy(update={"fusion": "rrf"})
+    )
     monkeypatch.setattr(retriever, "dense", lambda question, n: [(0, 0.9), (1, 0.8)])
     monkeypatch.setattr(retriever, "lexical", lambda question, n: [(2, 7.0), (1, 6.0)])
 
@@ -99,6 +101,18 @@ def test_rrf_ranks_a_chunk_found_by_both_halves_first(
     assert (hits[0].dense_rank, hits[0].bm25_rank) == (2, 2)
     assert (hits[1].dense_rank, hits[1].bm25_rank) == (1, None)
     assert (hits[2].dense_rank, hits[2].bm25_rank) == (None, 1)
+
+
+def test_convex_ranks_a_close_second_in_both_halves_first(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retriever, "dense", lambda q, n: [(0, 0.9), (1, 0.85), (3, 0.2)])
+    monkeypatch.setattr(retriever, "lexical", lambda q, n: [(2, 7.0), (1, 6.5), (3, 0.5)])
+
+    hits = retriever.search("anything", k=3)
+
+    assert hits[0].chunk == retriever.index.chunks[1]
+    assert (hits[0].dense_rank, hits[0].bm25_rank) == (2, 2)
 
 
 # --- the real model on the real corpus --------------------------------------------------------
@@ -119,3 +133,27 @@ def test_real_search_finds_a_keyword_only_name_through_bm25(real_engine: Engine)
     assert found, [h.chunk.text for h in hits]
     assert found[0].bm25_rank == 1
     assert found[0].chunk.doc_id == "001_29c1b148ce65f1bc"
+
+
+def test_convex_fusion_keeps_a_confident_lead() -> None:
+    # BM25 is far surer of row 1 than dense is of row 2: scores, not just ranks, decide.
+    dense = [(2, 0.52), (1, 0.50), (3, 0.10)]
+    lexical = [(1, 9.0), (2, 1.0), (3, 0.5)]
+    fused = convex(dense, lexical, 0.5)
+    assert max(fused, key=fused.__getitem__) == 1
+    assert fused[1] == pytest.approx(0.5 * (0.40 / 0.42) + 0.5)
+
+
+def test_reciprocal_rank_uses_ranks_only() -> None:
+    fused = reciprocal_rank([(2, 0.9), (1, 0.1)], [(1, 9.0)], k=60)
+    assert fused == {2: pytest.approx(1 / 61), 1: pytest.approx(1 / 62 + 1 / 61)}
+
+
+def test_fusion_is_selectable(retriever: Retriever) -> None:
+    rrf = Retriever(
+        retriever.index, retriever.embedder, retriever.settings.model_copy(update={"fusion": "rrf"})
+    )
+    top = rrf.search("tomatoes balcony pot gravel", k=1)[0]
+    assert top.dense_rank is not None and top.bm25_rank is not None
+    k = rrf.settings.rrf_k
+    assert top.score == pytest.approx(1 / (k + top.dense_rank) + 1 / (k + top.bm25_rank))
