@@ -40,6 +40,16 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def show(json_data: Any, human: Any) -> None:
+    """Print `json_data` as JSON when --json gave it, else the human view."""
+    if json_data is None:
+        human()
+    else:
+        from rag.render import print_json
+
+        print_json(json_data)
+
+
 def run(action: Any) -> Any:
     """Call `action`, turning library errors into a red line and exit code 1."""
     try:
@@ -64,16 +74,13 @@ def ingest(corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
 def search(question: str, k: KOpt = None, json: JsonOpt = False, index: IndexOpt = None) -> None:
     """Show the passages that best match a question (hybrid dense + BM25)."""
     from rag.engine import load_engine
-    from rag.render import print_hits, print_json
+    from rag.render import print_hits
     from rag.validation import clean_question
 
     settings = settings_for(index=index)
     text = run(lambda: clean_question(question, settings.max_question_chars))
     hits = run(lambda: load_engine(settings).retriever.search(text, k))
-    if json:
-        print_json([h.model_dump(mode="json") for h in hits])
-    else:
-        print_hits(hits)
+    show([h.model_dump(mode="json") for h in hits] if json else None, lambda: print_hits(hits))
 
 
 @app.command()
@@ -88,30 +95,24 @@ def ask(
 ) -> None:
     """Answer a question from the articles, every sentence cited and checked against its source."""
     from rag.chain import ask as do_ask
-    from rag.render import print_answer, print_json
+    from rag.render import print_answer
 
     if answerer not in (None, "extractive", "llm"):
         fail(f"--answerer must be extractive or llm, not {answerer!r}.", code=2)
     settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
     answer = run(lambda: do_ask(question, settings))
-    if json:
-        print_json(answer.model_dump(mode="json"))
-    else:
-        print_answer(answer)
+    show(answer.model_dump(mode="json") if json else None, lambda: print_answer(answer))
 
 
 @app.command()
 def compare(question: str, json: JsonOpt = False, index: IndexOpt = None) -> None:
     """Show what each source says about a question, and flag where their figures disagree."""
     from rag.compare import compare as do_compare
-    from rag.render import print_comparison, print_json
+    from rag.render import print_comparison
 
     settings = settings_for(index=index)
     comparison = run(lambda: do_compare(question, settings))
-    if json:
-        print_json(comparison.model_dump(mode="json"))
-    else:
-        print_comparison(comparison)
+    show(comparison.model_dump(mode="json") if json else None, lambda: print_comparison(comparison))
 
 
 @app.command()
