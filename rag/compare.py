@@ -63,7 +63,7 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
 def source_view(question: str, doc_id: str, engine: Engine) -> SourceView:
     """A source's 0–3 best statements on the question, or `addresses=False`."""
     index = engine.index
-    rows = {row: 1 for row, s in enumerate(index.sentences) if s.doc_id == doc_id}
+    rows = dict.fromkeys(index.doc_sentence_rows(doc_id), 1)
     scored = [s for s in score_rows(question, rows, engine.retriever) if not s.sentence.heading]
     kept = _statements(question, scored, engine.settings)
     statements = [_statement(question, item, engine) for item in kept]

@@ -91,12 +91,22 @@ class Index:
         self.sentence_vectors = sentence_vectors
         self.dim = int(chunk_vectors.shape[1]) if chunk_vectors.size else 0
         self._sentence_row = {(s.doc_id, s.idx): row for row, s in enumerate(sentences)}
+        self._doc_sentences = _rows_by_doc(sentences)
+        self._doc_chunks = _rows_by_doc(chunks)
         self._faiss = _make_faiss(chunk_vectors, ann_threshold)
         self._lock = threading.Lock()
 
     @property
     def search_kind(self) -> str:
         return "hnsw" if isinstance(self._faiss, faiss.IndexHNSWFlat) else "flat"
+
+    def doc_sentence_rows(self, doc_id: str) -> list[int]:
+        """Rows in `sentences` of one document's sentences, in order."""
+        return self._doc_sentences.get(doc_id, [])
+
+    def doc_chunk_rows(self, doc_id: str) -> list[int]:
+        """Rows in `chunks` of one document's chunks, in order."""
+        return self._doc_chunks.get(doc_id, [])
 
     def sentence_row(self, doc_id: str, idx: int) -> int:
         return self._sentence_row[(doc_id, idx)]
@@ -121,8 +131,8 @@ class Index:
             a.doc_id: DocEntry(
                 sha256=a.sha256,
                 title=a.title,
-                chunks=sum(c.doc_id == a.doc_id for c in self.chunks),
-                sentences=sum(s.doc_id == a.doc_id for s in self.sentences),
+                chunks=len(self.doc_chunk_rows(a.doc_id)),
+                sentences=len(self.doc_sentence_rows(a.doc_id)),
             )
             for a in self.articles.values()
         }
@@ -137,6 +147,13 @@ class Index:
             documents=docs,
             files={},
         )
+
+
+def _rows_by_doc(records: list[Sentence] | list[Chunk]) -> dict[str, list[int]]:
+    rows: dict[str, list[int]] = {}
+    for row, record in enumerate(records):
+        rows.setdefault(record.doc_id, []).append(row)
+    return rows
 
 
 def _make_faiss(vectors: Vectors, ann_threshold: int) -> faiss.Index:

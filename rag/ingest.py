@@ -96,8 +96,8 @@ def _reuse_or_split(
 
 
 def _part_from(previous: Index, article: Article) -> _Part:
-    chunk_rows = [i for i, c in enumerate(previous.chunks) if c.doc_id == article.doc_id]
-    sent_rows = [i for i, s in enumerate(previous.sentences) if s.doc_id == article.doc_id]
+    chunk_rows = previous.doc_chunk_rows(article.doc_id)
+    sent_rows = previous.doc_sentence_rows(article.doc_id)
     return _Part(
         article=article,
         sentences=[previous.sentences[i] for i in sent_rows],
