@@ -15,6 +15,7 @@ RetrievalMode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["convex", "rrf"]
 AnswererName = Literal["extractive", "llm"]
 EmbeddingBackend = Literal["torch", "onnx"]
+ChunkVectors = Literal["encoded", "pooled"]
 LlmProvider = Literal["openai", "bedrock", "anthropic"]
 
 
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     # quantisation gives different vectors, so its index is named apart (see embedding_onnx.py).
     onnx_dir: Path = Path(".cache/onnx")
     onnx_quantize: bool = False
+    # How a chunk gets its vector: "encoded" runs the model on the chunk's text; "pooled" averages
+    # its sentences' vectors (weighted by length), so ingest encodes each sentence once and no
+    # chunk at all: about half the encoder work, for a small loss in retrieval (bench/README.md).
+    chunk_vectors: ChunkVectors = "encoded"
 
     # Chunking: sentence-aligned chunks of at most `chunk_size` characters.
     chunk_size: int = Field(default=900, ge=100, le=20_000)

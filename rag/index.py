@@ -45,6 +45,7 @@ class Manifest(BaseModel):
     chunk_size: int
     chunk_overlap: int
     chunking_version: int = 0
+    chunk_vectors: str = "encoded"
     search: str
     documents: dict[str, DocEntry]
     files: dict[str, str]
@@ -57,6 +58,7 @@ class Manifest(BaseModel):
             self.chunk_size,
             self.chunk_overlap,
             self.chunking_version,
+            self.chunk_vectors,
         )
 
 
@@ -69,6 +71,7 @@ def expected_params(settings: Settings, dim: int) -> tuple[object, ...]:
         settings.chunk_size,
         settings.chunk_overlap,
         CHUNKING_VERSION,
+        settings.chunk_vectors,
     )
 
 
@@ -143,6 +146,7 @@ class Index:
             chunk_size=settings.chunk_size,
             chunk_overlap=settings.chunk_overlap,
             chunking_version=CHUNKING_VERSION,
+            chunk_vectors=settings.chunk_vectors,
             search=self.search_kind,
             documents=docs,
             files={},

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rag import chunking
 from rag.chunking import make_chunks, split_sentences
 from rag.corpus import load_corpus, make_article
 from rag.schema import Article, Sentence
@@ -184,3 +185,25 @@ def test_chunk_ids_name_the_document_and_position(articles: dict[str, Article]) 
     chunks = make_chunks(beta, split_sentences(beta), 200, 1)
 
     assert [c.chunk_id for c in chunks] == [f"beta#{i}" for i in range(len(chunks))]
+
+
+def test_pieces_skipped_past_pysbd_are_ones_it_leaves_whole(
+    articles: dict[str, Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The single-sentence shortcut changes speed, never output."""
+    shortcut = {a: split_sentences(articles[a]) for a in articles}
+    monkeypatch.setattr(chunking, "_one_sentence", lambda piece: False)  # pysbd sees every piece
+    assert {a: split_sentences(articles[a]) for a in articles} == shortcut
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Tesla said so.:247 He left.", "A claim.[h] Another one.", "Is it? Yes", "Dr. Who"],
+)
+def test_marks_inside_a_line_still_go_to_pysbd(line: str) -> None:
+    assert not chunking._one_sentence(line)
+
+
+@pytest.mark.parametrize("line", ["Key Takeaways", "* Google* holds 14%", "Why now?", "Done.”"])
+def test_lines_without_inner_marks_are_one_sentence(line: str) -> None:
+    assert chunking._one_sentence(line)

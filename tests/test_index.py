@@ -119,7 +119,12 @@ def test_missing_index_says_to_run_ingest(settings: Settings) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"chunk_size": 300}, {"chunk_overlap": 2}, {"model_name": "another-model"}],
+    [
+        {"chunk_size": 300},
+        {"chunk_overlap": 2},
+        {"model_name": "another-model"},
+        {"chunk_vectors": "pooled"},
+    ],
 )
 def test_index_built_with_other_settings_is_stale(
     ingested: IngestReport, settings: Settings, change: dict[str, object]

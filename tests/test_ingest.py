@@ -203,6 +203,31 @@ def test_index_built_with_other_settings_is_rebuilt_with_a_note(
     assert any("Rebuilding everything" in note for note in report.notes)
 
 
+def test_pooled_chunk_vectors_embed_sentences_only(
+    settings: Settings, embedder: FakeEmbedder
+) -> None:
+    pooled = settings.model_copy(update={"chunk_vectors": "pooled"})
+
+    report, index = reindex(pooled, embedder)
+
+    assert report.embedded_chunks == 0
+    assert report.embedded_sentences == len(index.sentences) == len(embedder.texts)
+    for row, chunk in enumerate(index.chunks):
+        rows = index.chunk_sentences(chunk)
+        lengths = np.array([len(index.sentences[r].text) for r in rows], dtype=np.float32)
+        mean = lengths @ index.sentence_vectors[rows]
+        assert np.allclose(index.chunk_vectors[row], mean / np.linalg.norm(mean), atol=1e-6)
+
+
+def test_switching_to_pooled_chunk_vectors_rebuilds_the_index(
+    ingested: IngestReport, settings: Settings, embedder: FakeEmbedder
+) -> None:
+    report, index = reindex(settings.model_copy(update={"chunk_vectors": "pooled"}), embedder)
+
+    assert any("Rebuilding everything" in note for note in report.notes)
+    assert report.embedded_sentences == len(index.sentences)
+
+
 def test_corrupt_index_is_rebuilt_with_a_note(
     ingested: IngestReport, settings: Settings, embedder: FakeEmbedder
 ) -> None:
