@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
 from rag.citations import verify_citation
 from rag.config import Settings
-from rag.cues import wanted_kinds
+from rag.cues import asks_status, status_of, wanted_kinds
 from rag.engine import Engine, load_engine
 from rag.figures import extract_figures
 from rag.retrieval import tokenize
@@ -31,6 +32,7 @@ MAX_STATEMENTS = 3
 OTHER_SOURCE_MARGIN = 0.05
 STATEMENT_MARGIN = 0.08
 WINDOW_WORDS = 8
+STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
 _FIGURE_KINDS = ("money", "percent", "count", "multiplier")
 _KIND_NAMES = {
     "money": "amount",
@@ -51,8 +53,7 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     started = time.perf_counter()
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
-    doc_ids = sorted(engine.index.articles)
-    views = [source_view(text, doc_id, engine) for doc_id in doc_ids]
+    views = source_views(text, sorted(engine.index.articles), engine)
     found = disagreements(text, views)
     ms = round((time.perf_counter() - started) * 1000, 2)
     return Comparison(
@@ -60,16 +61,24 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     )
 
 
-def source_view(question: str, doc_id: str, engine: Engine) -> SourceView:
-    """A source's 0–3 best statements on the question, or `addresses=False`."""
+def source_views(question: str, doc_ids: list[str], engine: Engine) -> list[SourceView]:
+    """Each source's 0–3 best statements on the question, or `addresses=False`; every sentence
+    of the sources is scored in one pass (one matrix product, the question's terms once)."""
     index = engine.index
-    rows = dict.fromkeys(index.doc_sentence_rows(doc_id), 1)
-    scored = [s for s in score_rows(question, rows, engine.retriever) if not s.sentence.heading]
+    rows = {row: 1 for doc_id in doc_ids for row in index.doc_sentence_rows(doc_id)}
+    by_doc: dict[str, list[Scored]] = {doc_id: [] for doc_id in doc_ids}
+    for item in score_rows(question, rows, engine.retriever):
+        if not item.sentence.heading:
+            by_doc[item.sentence.doc_id].append(item)
+    return [_view(question, doc_id, by_doc[doc_id], engine) for doc_id in doc_ids]
+
+
+def _view(question: str, doc_id: str, scored: list[Scored], engine: Engine) -> SourceView:
     kept = _statements(question, scored, engine.settings)
     statements = [_statement(question, item, engine) for item in kept]
     return SourceView(
         doc_id=doc_id,
-        title=index.articles[doc_id].title,
+        title=engine.index.articles[doc_id].title,
         addresses=bool(statements),
         statements=statements,
     )
@@ -98,24 +107,48 @@ def _statement(question: str, item: Scored, engine: Engine) -> Statement:
 
 def about_subject(question: str, sentence: str, at: int) -> bool:
     """Is the figure at `at` about what the question asks? Its nearby words must share a term
-    with the question, and the nearest "Name verb" before it must not name someone the question
-    doesn't ask about ("Google maintains … $2 billion" is Google's figure, not Amazon's)."""
+    with the question; a name the question asks about must not stand only far past it ("the $25
+    billion … against the gravity of Google DeepMind" is no Google figure); and the nearest
+    "Name verb" before it must not name someone the question doesn't ask about ("Google
+    maintains … $2 billion" is Google's figure, not Amazon's)."""
     before, after = sentence[:at].split(), sentence[at:].split()
     window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
-    terms = set(tokenize([question])[0]) - {"much", "mani", "how", "what"}
-    if not terms & set(tokenize([window])[0]):
+    if not _subject_terms(question) & set(tokenize([window])[0]):
+        return False
+    asked = _entities(question)
+    near = set(tokenize([" ".join(before + after[:WINDOW_WORDS])])[0])
+    beyond = set(tokenize([" ".join(after[WINDOW_WORDS:])])[0]) - near
+    if any(_same_name(a, q) for a in beyond for q in asked):
         return False
     actors = _ACTOR.findall(sentence[:at])
     if not actors:
         return True
     actor = set(tokenize([actors[-1]])[0])
-    asked = question_entities(question)
-    return any(a.startswith(q) or q.startswith(a) for a in actor for q in asked)
+    return any(_same_name(a, q) for a in actor for q in asked)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Stems of one name: "trainium2" and "trainium", "gpu" and "gpus"; not "train" and
+    "trainium"."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(long) - len(short) <= 2
+
+
+@lru_cache(maxsize=256)
+def _subject_terms(question: str) -> frozenset[str]:
+    return frozenset(tokenize([question])[0]) - {"much", "mani", "how", "what"}
+
+
+@lru_cache(maxsize=256)
+def _entities(question: str) -> frozenset[str]:
+    return frozenset(question_entities(question))
 
 
 def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
     """A flag for the figure kind the question asks for, when two sources give values that
-    share nothing. A question that asks for no figure ("Does Amazon compete…?") gets none."""
+    share nothing; or, for a question about availability, when one source's best statement
+    says it is here now and another's that it is still to come. Other questions get none:
+    "Does Amazon compete…?" asks for neither."""
     kinds = [k for k in wanted_kinds(question) if k in _FIGURE_KINDS]
     found = []
     for kind in kinds:
@@ -123,7 +156,33 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
         if len(claims) >= 2 and _conflicting(claims, kind):
             found.append(_flag(question, kind, claims))
             break  # the most specific kind asked for is the one to report
-    return found
+    status = _status_flag(question, views) if asks_status(question) else None
+    return found + ([status] if status else [])
+
+
+def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
+    """Sources' best statements on the same thing (STATUS_TERMS of the question's words in
+    each) that disagree on whether it is available: "can now access" against "the forthcoming"."""
+    by_status: dict[str, list[Statement]] = {}
+    for view in views:
+        if not view.statements:
+            continue
+        best = view.statements[0]
+        shared = _subject_terms(question) & set(tokenize([best.citation.quote])[0])
+        status = status_of(best.citation.quote)
+        if status and len(shared) >= STATUS_TERMS:
+            by_status.setdefault(status, []).append(best)
+    if len(by_status) < 2:
+        return None
+    now, later = by_status["current"], by_status["upcoming"]
+    summary = (
+        "Sources differ on whether it is available yet: "
+        + "; ".join(f"{st.citation.title} says it is available now" for st in now)
+        + "; "
+        + "; ".join(f"{st.citation.title} says it is still to come" for st in later)
+        + "."
+    )
+    return Disagreement(kind="status", subject=question, claims=now + later, summary=summary)
 
 
 def _claims_of_kind(views: list[SourceView], kind: str) -> dict[str, list[Statement]]:
@@ -177,6 +236,12 @@ def _said(statements: list[Statement]) -> str:
     return " and ".join(" ".join([*f.qualifiers, f.raw]) for f in by_value.values())
 
 
+def _side(statements: list[Statement]) -> Statement:
+    """The statement that words its claim most fully: "a potential $25 billion" over a passing
+    "$25 billion investment becomes a legacy asset"; the stronger one on a tie."""
+    return max(statements, key=lambda st: max((len(f.qualifiers) for f in st.figures), default=0))
+
+
 def reconcile(answer: Answer, engine: Engine) -> Answer:
     """Check the answer against every nearby source: if their figures conflict, answer with
     each side, cited; otherwise add a source's statement that is nearly as strong as the answer.
@@ -186,8 +251,7 @@ def reconcile(answer: Answer, engine: Engine) -> Answer:
     if answer.abstained:
         return answer
     nearby = engine.retriever.search(answer.question, engine.settings.candidates)
-    doc_ids = sorted({hit.chunk.doc_id for hit in nearby})
-    views = [source_view(answer.question, doc_id, engine) for doc_id in doc_ids]
+    views = source_views(answer.question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
     found = disagreements(answer.question, views)
     if found:
         return _differing_answer(answer, found[0])
@@ -221,12 +285,11 @@ def _with_other_sources(answer: Answer, views: list[SourceView], settings: Setti
 
 
 def _differing_answer(answer: Answer, flag: Disagreement) -> Answer:
-    firsts: dict[str, Statement] = {}
+    sides: dict[str, list[Statement]] = {}
     for st in flag.claims:
-        firsts.setdefault(st.citation.doc_id, st)
-    citations = [
-        st.citation.model_copy(update={"n": n}) for n, st in enumerate(firsts.values(), start=1)
-    ]
+        sides.setdefault(st.citation.doc_id, []).append(st)
+    quoted = [_side(statements) for statements in sides.values()]
+    citations = [st.citation.model_copy(update={"n": n}) for n, st in enumerate(quoted, start=1)]
     sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
     text = "Sources differ: " + " ".join(f"{c.quote} [{c.n}]" for c in citations)
     return answer.model_copy(

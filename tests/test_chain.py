@@ -65,6 +65,9 @@ def test_investment_answer_says_sources_differ(real_engine: Engine) -> None:
     assert answer.sources_differ
     assert answer.text.startswith("Sources differ:")
     assert len({c.doc_id for c in answer.citations}) >= 3
+    # each side is quoted where it states its figure most fully, not in a passing mention
+    quotes = {c.doc_id: c.quote for c in answer.citations}
+    assert "a potential $25 billion" in quotes["003_0d4870f0a701256c"]
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\x00\x07", "x" * 2001])
