@@ -17,7 +17,7 @@ import numpy as np
 from rag.config import Settings
 from rag.cues import cue_match, looks_like_instruction, wanted_kinds
 from rag.embedding import Vectors
-from rag.retrieval import Retriever, tokenize
+from rag.retrieval import Retriever, terms, tokenize
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
 
 # Words that say what kind of answer is wanted, not what it is about (already stemmed).
@@ -157,7 +157,7 @@ def question_entities(question: str) -> set[str]:
 
 
 def _tokens(text: str) -> set[str]:
-    return set(tokenize([text])[0])
+    return set(terms(text))
 
 
 def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -> list[Scored]:

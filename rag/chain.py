@@ -58,7 +58,8 @@ class Turn(BaseModel):
     """State carried through the chain."""
 
     question: str
-    hits: list[Hit] = []
+    hits: list[Hit] = []  # the top k, what the answer is drawn from
+    nearby: list[Hit] = []  # every candidate retrieval found (hits first): the source check's
     answer: Answer | None = None
     timings: dict[str, float] = {}
 
@@ -77,7 +78,9 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
     settings = engine.settings
 
     def retrieve(turn: Turn) -> Turn:
-        turn.hits = engine.retriever.search(turn.question, k or settings.k)
+        top = k or settings.k
+        turn.nearby = engine.retriever.search(turn.question, max(settings.candidates, top))
+        turn.hits = turn.nearby[:top]
         return turn
 
     def answer(turn: Turn) -> Turn:
@@ -86,7 +89,7 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
 
     def reconcile_sources(turn: Turn) -> Turn:
         assert turn.answer is not None
-        turn.answer = reconcile(turn.answer, engine)
+        turn.answer = reconcile(turn.answer, turn.nearby, engine)
         return turn
 
     def verify(turn: Turn) -> Turn:

@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.embedding import Embedder
 from rag.index import Index
-from rag.retrieval import tokenize
+from rag.retrieval import terms
 from rag.schema import Answer, Citation
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -50,8 +50,8 @@ def support_score(claim: str, quote: str, embedder: Embedder) -> float:
     """0..1: how well `quote` backs `claim`. A number in the claim absent from the quote → 0."""
     if not numbers_in(claim) <= numbers_in(quote):
         return 0.0
-    claim_terms = set(tokenize([claim])[0])
-    lexical = len(claim_terms & set(tokenize([quote])[0])) / max(len(claim_terms), 1)
+    claim_terms = terms(claim)
+    lexical = len(claim_terms & terms(quote)) / max(len(claim_terms), 1)
     vectors = embedder.embed([claim, quote])
     dense = float(np.dot(vectors[0], vectors[1]))
     return round(0.5 * lexical + 0.5 * max(dense, 0.0), 4)

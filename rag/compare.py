@@ -16,13 +16,14 @@ from rag.config import Settings
 from rag.cues import asks_status, status_of, wanted_kinds
 from rag.engine import Engine, load_engine
 from rag.figures import extract_figures
-from rag.retrieval import tokenize
+from rag.retrieval import terms
 from rag.schema import (
     Answer,
     AnswerSentence,
     Comparison,
     Disagreement,
     Figure,
+    Hit,
     SourceView,
     Statement,
 )
@@ -61,21 +62,26 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     )
 
 
-def source_views(question: str, doc_ids: list[str], engine: Engine) -> list[SourceView]:
+def source_views(
+    question: str, doc_ids: list[str], engine: Engine, figures: bool = True
+) -> list[SourceView]:
     """Each source's 0–3 best statements on the question, or `addresses=False`; every sentence
-    of the sources is scored in one pass (one matrix product, the question's terms once)."""
+    of the sources is scored in one pass (one matrix product, the question's terms once).
+    `figures=False` leaves the statements' figures out (a check that compares none)."""
     index = engine.index
     rows = {row: 1 for doc_id in doc_ids for row in index.doc_sentence_rows(doc_id)}
     by_doc: dict[str, list[Scored]] = {doc_id: [] for doc_id in doc_ids}
     for item in score_rows(question, rows, engine.retriever):
         if not item.sentence.heading:
             by_doc[item.sentence.doc_id].append(item)
-    return [_view(question, doc_id, by_doc[doc_id], engine) for doc_id in doc_ids]
+    return [_view(question, doc_id, by_doc[doc_id], engine, figures) for doc_id in doc_ids]
 
 
-def _view(question: str, doc_id: str, scored: list[Scored], engine: Engine) -> SourceView:
+def _view(
+    question: str, doc_id: str, scored: list[Scored], engine: Engine, figures: bool
+) -> SourceView:
     kept = _statements(question, scored, engine.settings)
-    statements = [_statement(question, item, engine) for item in kept]
+    statements = [_statement(question, item, engine, figures) for item in kept]
     return SourceView(
         doc_id=doc_id,
         title=engine.index.articles[doc_id].title,
@@ -93,16 +99,18 @@ def _statements(question: str, scored: list[Scored], settings: Settings) -> list
     return [s for s in usable if s.score >= best - STATEMENT_MARGIN][:MAX_STATEMENTS]
 
 
-def _statement(question: str, item: Scored, engine: Engine) -> Statement:
+def _statement(question: str, item: Scored, engine: Engine, figures: bool) -> Statement:
     citation = citation_for(1, item, engine.retriever)
     citation.verified = verify_citation(citation, engine.index)
+    if not figures:
+        return Statement(citation=citation, figures=[])
     sentence = item.sentence
-    figures = [
+    found = [
         f
         for f in extract_figures(sentence.text, sentence.start)
         if about_subject(question, sentence.text, f.start - sentence.start)
     ]
-    return Statement(citation=citation, figures=figures)
+    return Statement(citation=citation, figures=found)
 
 
 def about_subject(question: str, sentence: str, at: int) -> bool:
@@ -113,17 +121,17 @@ def about_subject(question: str, sentence: str, at: int) -> bool:
     maintains … $2 billion" is Google's figure, not Amazon's)."""
     before, after = sentence[:at].split(), sentence[at:].split()
     window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
-    if not _subject_terms(question) & set(tokenize([window])[0]):
+    if not _subject_terms(question) & terms(window):
         return False
     asked = _entities(question)
-    near = set(tokenize([" ".join(before + after[:WINDOW_WORDS])])[0])
-    beyond = set(tokenize([" ".join(after[WINDOW_WORDS:])])[0]) - near
+    near = terms(" ".join(before + after[:WINDOW_WORDS]))
+    beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
     if any(_same_name(a, q) for a in beyond for q in asked):
         return False
     actors = _ACTOR.findall(sentence[:at])
     if not actors:
         return True
-    actor = set(tokenize([actors[-1]])[0])
+    actor = terms(actors[-1])
     return any(_same_name(a, q) for a in actor for q in asked)
 
 
@@ -136,7 +144,7 @@ def _same_name(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _subject_terms(question: str) -> frozenset[str]:
-    return frozenset(tokenize([question])[0]) - {"much", "mani", "how", "what"}
+    return terms(question) - {"much", "mani", "how", "what"}
 
 
 @lru_cache(maxsize=256)
@@ -168,7 +176,7 @@ def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
         if not view.statements:
             continue
         best = view.statements[0]
-        shared = _subject_terms(question) & set(tokenize([best.citation.quote])[0])
+        shared = _subject_terms(question) & terms(best.citation.quote)
         status = status_of(best.citation.quote)
         if status and len(shared) >= STATUS_TERMS:
             by_status.setdefault(status, []).append(best)
@@ -242,16 +250,17 @@ def _side(statements: list[Statement]) -> Statement:
     return max(statements, key=lambda st: max((len(f.qualifiers) for f in st.figures), default=0))
 
 
-def reconcile(answer: Answer, engine: Engine) -> Answer:
-    """Check the answer against every nearby source: if their figures conflict, answer with
-    each side, cited; otherwise add a source's statement that is nearly as strong as the answer.
+def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
+    """Check the answer against every source among the `nearby` hits: if they conflict, answer
+    with each side, cited; otherwise add a source's statement nearly as strong as the answer.
 
     "How much has Amazon invested?" → "Sources differ: … $5 billion … [1] … $8 billion … [2] …"
     """
     if answer.abstained:
         return answer
-    nearby = engine.retriever.search(answer.question, engine.settings.candidates)
-    views = source_views(answer.question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
+    doc_ids = sorted({hit.chunk.doc_id for hit in nearby})
+    figures = any(k in _FIGURE_KINDS for k in wanted_kinds(answer.question))
+    views = source_views(answer.question, doc_ids, engine, figures=figures)
     found = disagreements(answer.question, views)
     if found:
         return _differing_answer(answer, found[0])

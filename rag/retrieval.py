@@ -33,6 +33,13 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return [list(tokens) for tokens in out]
 
 
+@lru_cache(maxsize=1 << 16)
+def terms(text: str) -> frozenset[str]:
+    """tokenize() of one short text as a set, kept: a figure's window or a quote recurs with
+    every question that reaches its sentence, and each bm25s call has a fixed cost (~0.1 ms)."""
+    return frozenset(tokenize([text])[0])
+
+
 class Retriever:
     """Holds the loaded index, the BM25 model built over its chunks, and the query encoder."""
 
@@ -90,7 +97,8 @@ class Retriever:
         if not tokens or not self.index.chunks:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens))
-        top = np.argsort(-scores)[:n]
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
 
     def _fuse(

@@ -88,3 +88,18 @@ def test_langchain_retriever_adapter_returns_documents_with_offsets(real_engine:
     article = real_engine.index.articles[docs[0].metadata["doc_id"]]
     assert article.text[docs[0].metadata["start"] : docs[0].metadata["end"]] == docs[0].page_content
     assert any("100,000" in d.page_content for d in docs)
+
+
+def test_ask_searches_once(real_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source check reuses retrieval's candidates instead of searching the index again."""
+    calls: list[int | None] = []
+    search = real_engine.retriever.search
+
+    def counted(question: str, k: int | None = None, mode: object = None) -> list[object]:
+        calls.append(k)
+        return search(question, k)  # type: ignore[return-value]
+
+    monkeypatch.setattr(real_engine.retriever, "search", counted)
+    answer = _ask(real_engine, QUESTIONS[2])
+    assert answer.sources_differ  # the source check ran, on the candidates
+    assert calls == [real_engine.settings.candidates]

@@ -157,3 +157,11 @@ def test_fusion_is_selectable(retriever: Retriever) -> None:
     assert top.dense_rank is not None and top.bm25_rank is not None
     k = rrf.settings.rrf_k
     assert top.score == pytest.approx(1 / (k + top.dense_rank) + 1 / (k + top.bm25_rank))
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_the_top_k_of_more_hits_are_the_k_hits(retriever: Retriever, mode: str) -> None:
+    """ask retrieves `candidates` once and answers from the first k: the same as asking for k."""
+    question = "Which company makes chips for the Lumen models?"
+    many = retriever.search(question, k=20, mode=mode)  # type: ignore[arg-type]
+    assert many[:3] == retriever.search(question, k=3, mode=mode)  # type: ignore[arg-type]
