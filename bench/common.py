@@ -44,6 +44,10 @@ BACKENDS: dict[str, dict[str, Any]] = {
     "onnx-fp32": {"embedding_backend": "onnx", "onnx_quantize": False, "onnx_dir": ONNX_DIR},
     "onnx-int8": {"embedding_backend": "onnx", "onnx_quantize": True, "onnx_dir": ONNX_DIR},
 }
+# name → (backend, further overrides): chunk vectors pooled from sentence vectors, no chunk encoded.
+POOLED: dict[str, tuple[str, dict[str, Any]]] = {
+    f"{name}-pooled": (name, {"chunk_vectors": "pooled"}) for name in ("onnx-fp32", "onnx-int8")
+}
 
 
 def machine() -> dict[str, Any]:

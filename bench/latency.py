@@ -116,6 +116,7 @@ def cold_env(settings: Any) -> dict[str, str]:
         "RAG_EMBEDDING_BACKEND": settings.embedding_backend,
         "RAG_ONNX_DIR": str(ONNX_DIR),
         "RAG_ONNX_QUANTIZE": "1" if settings.onnx_quantize else "0",
+        "RAG_CHUNK_VECTORS": settings.chunk_vectors,
     }
     return env
 

@@ -1,5 +1,6 @@
-"""Does a faster embedding backend cost quality? `rag eval` per backend (torch, ONNX fp32, ONNX
-int8) on the seed corpus, and how much int8 moves vectors and top-10 dense neighbours.
+"""Does faster ingest cost quality? `rag eval` per backend (torch, ONNX fp32, ONNX int8, and the
+two ONNX ones with pooled chunk vectors) on the seed corpus, and how much int8 moves vectors and
+top-10 dense neighbours.
 
     .venv/bin/python -m bench.quality
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import questions, write_result
+from bench.common import BACKENDS, CORPUS, POOLED, questions, rag_settings, write_result
 from bench.latency import RAG, build_indexes, cold_env
 
 POINT_TOLERANCE = 1.0  # the issue's bar: eval scores within 1 point of the torch backend
@@ -71,10 +72,23 @@ def int8_drift(fp32: Any, int8: Any) -> dict[str, Any]:
     }
 
 
+def build_pooled(work: Path) -> dict[str, Any]:
+    """Indexes whose chunk vectors are pooled from sentence vectors (Settings.chunk_vectors)."""
+    from rag.embedding import make_embedder
+    from rag.ingest import ingest
+
+    settings = {}
+    for name, (backend, overrides) in POOLED.items():
+        s = rag_settings(corpus_dir=CORPUS, index_dir=work / name, **BACKENDS[backend], **overrides)
+        ingest(s, make_embedder(s))
+        settings[name] = s
+    return settings
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     argparse.ArgumentParser(description=__doc__).parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = build_indexes(Path(tmp))
+        settings = {**build_indexes(Path(tmp)), **build_pooled(Path(tmp))}
         scores = {}
         for name, s in settings.items():
             print(f"rag eval, {name}", flush=True)

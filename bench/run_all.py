@@ -19,6 +19,7 @@ STEPS: dict[str, tuple[list[str], list[str]]] = {
     "ingest": ([], ["--repeat", "1", "--copies", "0"]),
     "latency": ([], ["--passes", "1", "--cold-repeat", "1"]),
     "scale": ([], ["--sizes", "10000", "--queries", "100"]),
+    "ask_scale": ([], ["--sizes", "10000", "--passes", "1"]),
     "quality": ([], []),
     "load_ui": ([], ["--requests", "10"]),
 }
