@@ -4,7 +4,7 @@ fixed-seed sample of its questions is asked, and we score retrieval hit@k of the
 Builds its index in a temp folder; never touches index/. Not SQuAD's EM/F1: our answers are
 whole sentences, so "hit" means a normalised gold answer appears inside the answer text.
 
-    .venv/bin/python -m bench.squad [--questions 1000] [--paragraphs N]
+    .venv/bin/python -m bench.squad [--questions 1000] [--paragraphs N] [--chunk-vectors pooled]
 """
 
 from __future__ import annotations
@@ -151,7 +151,9 @@ def baseline(paragraphs: dict[str, str], embedder: Any, sample: list[Question]) 
     }
 
 
-def run(work: Path, paragraphs: dict[str, str], sample: list[Question]) -> dict[str, Any]:
+def run(
+    work: Path, paragraphs: dict[str, str], sample: list[Question], chunk_vectors: str
+) -> dict[str, Any]:
     from rag.embedding import make_embedder
     from rag.engine import build_engine
     from rag.ingest import ingest
@@ -162,6 +164,7 @@ def run(work: Path, paragraphs: dict[str, str], sample: list[Question]) -> dict[
         embedding_backend="onnx",
         onnx_quantize=False,
         onnx_dir=ONNX_DIR,
+        chunk_vectors=chunk_vectors,
     )
     embedder = make_embedder(settings)
     embedder.embed(["warm up"])  # load the model outside the ingest timing
@@ -193,6 +196,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=int, default=1000, help="sampled with Random(0)")
     parser.add_argument("--paragraphs", type=int, default=None, help="subsample (golds kept)")
+    parser.add_argument(
+        "--chunk-vectors",
+        choices=["encoded", "pooled"],
+        default="encoded",
+        help="Settings.chunk_vectors; pooled writes results/squad-pooled.json",
+    )
     args = parser.parse_args(argv)
     paragraphs, asked = load_squad(SQUAD)
     paragraphs, sample = pick(paragraphs, asked, args.questions, args.paragraphs)
@@ -201,12 +210,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "paragraphs": len(paragraphs),
         "questions": len(sample),
         "seed": 0,
+        "chunk_vectors": args.chunk_vectors,
     }
     with tempfile.TemporaryDirectory() as tmp:
-        result |= run(Path(tmp), paragraphs, sample)
+        result |= run(Path(tmp), paragraphs, sample, args.chunk_vectors)
     result["hybrid_beats_both"] = verdict(result["retrieval"])
     print(json.dumps({k: v for k, v in result.items() if k != "data"}, indent=2))
-    print(f"wrote {write_result('squad', result)}")
+    name = "squad" if args.chunk_vectors == "encoded" else f"squad-{args.chunk_vectors}"
+    print(f"wrote {write_result(name, result)}")
     return result
 
 

@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     # ONNX fp32 gives the torch vectors (to 1e-6) at a fraction of the start-up time; without the
     # `onnx` extra installed, make_embedder falls back to torch.
     embedding_backend: EmbeddingBackend = "onnx"
-    embed_batch_size: int = Field(default=32, ge=1)
+    # 16 texts per batch embedded the seed corpus ~15 % faster than 32 (less padding, warmer
+    # caches) and ~40 % faster than 64 with ONNX on 2 cores.
+    embed_batch_size: int = Field(default=16, ge=1)
     # ONNX backend (performance issue): the exported model is cached in `onnx_dir`; int8 dynamic
     # quantisation gives different vectors, so its index is named apart (see embedding_onnx.py).
     onnx_dir: Path = Path(".cache/onnx")

@@ -120,12 +120,14 @@ def test_different_ranges_are_different_figures() -> None:
 
 
 AVAILABLE = "Can customers already use the Claude Platform on AWS, or is it still upcoming?"
+NOW = "AWS customers can now access the Claude Platform through their AWS account."
+FORTHCOMING = 'The forthcoming "Claude Platform on AWS" promises a unified experience.'
 
 
 def test_now_against_forthcoming_is_a_status_disagreement() -> None:
     views = [
-        _view("a", "AWS customers can now access the Claude Platform through their AWS account."),
-        _view("b", 'The forthcoming "Claude Platform on AWS" promises a unified experience.'),
+        _view("a", NOW),
+        _view("b", FORTHCOMING),
     ]
     [flag] = disagreements(AVAILABLE, views)
     assert flag.kind == "status"
@@ -136,7 +138,7 @@ def test_now_against_forthcoming_is_a_status_disagreement() -> None:
 
 def test_sources_agreeing_on_availability_are_not_flagged() -> None:
     views = [
-        _view("a", "AWS customers can now access the Claude Platform through their AWS account."),
+        _view("a", NOW),
         _view("b", "The Claude Platform on AWS is now available to every AWS customer."),
     ]
     assert disagreements(AVAILABLE, views) == []
@@ -144,7 +146,7 @@ def test_sources_agreeing_on_availability_are_not_flagged() -> None:
 
 def test_status_words_about_other_things_are_not_a_disagreement() -> None:
     views = [
-        _view("a", "AWS customers can now access the Claude Platform through their AWS account."),
+        _view("a", NOW),
         _view("b", "Amazon will open a new data centre in Ohio next year."),
     ]
     assert disagreements(AVAILABLE, views) == []
@@ -152,8 +154,8 @@ def test_status_words_about_other_things_are_not_a_disagreement() -> None:
 
 def test_status_is_only_compared_when_the_question_asks_about_it() -> None:
     views = [
-        _view("a", "AWS customers can now access the Claude Platform through their AWS account."),
-        _view("b", 'The forthcoming "Claude Platform on AWS" promises a unified experience.'),
+        _view("a", NOW),
+        _view("b", FORTHCOMING),
     ]
     assert disagreements("What does the Claude Platform on AWS offer customers?", views) == []
 
