@@ -71,10 +71,17 @@ def _is_name(phrase: str) -> bool:
     return not any(word in _NOT_NAMES for word in phrase.split())
 
 
+# A bare reference number left by an export, right after a word and before punctuation:
+# "Microsoft's Foundry 12—reveals", "through Bedrock 32,33, and". Not a figure.
+_REFERENCE = re.compile(r"(?<=[A-Za-z’'\")\]]) \d{1,2}(?:,\d{1,2})*(?=[,.;:—)]|$)")
+
+
 @lru_cache(maxsize=1 << 18)
 def kinds_in(text: str) -> frozenset[str]:
     """Every kind a sentence holds, worked out once per text: a question scores the sentences of
-    many nearby documents, and the same ones again for the next question."""
+    many nearby documents, and the same ones again for the next question. Reference numbers
+    ("Foundry 12—") are no figure."""
+    text = _REFERENCE.sub("", text)
     return frozenset(kind for kind in KINDS if has_kind(text, kind))
 
 
