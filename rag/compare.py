@@ -190,7 +190,7 @@ def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
         + "; ".join(f"{st.citation.title} says it is still to come" for st in later)
         + "."
     )
-    return Disagreement(kind="status", subject=question, claims=now + later, summary=summary)
+    return Disagreement(kind="availability", subject=question, claims=now + later, summary=summary)
 
 
 def _claims_of_kind(views: list[SourceView], kind: str) -> dict[str, list[Statement]]:

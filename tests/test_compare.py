@@ -130,7 +130,7 @@ def test_now_against_forthcoming_is_a_status_disagreement() -> None:
         _view("b", FORTHCOMING),
     ]
     [flag] = disagreements(AVAILABLE, views)
-    assert flag.kind == "status"
+    assert flag.kind == "availability"
     assert [c.citation.doc_id for c in flag.claims] == ["a", "b"]
     assert "a says it is available now" in flag.summary
     assert "b says it is still to come" in flag.summary

@@ -189,6 +189,22 @@ def test_unverified_llm_sentences_are_visibly_marked() -> None:
     assert "is not in the index any more" in html  # the cited article is gone: say so
 
 
+def test_differing_sources_say_who_says_what_above_the_citations() -> None:
+    answer = Answer(
+        question="q",
+        text="Sources differ: a [1] b [2]",
+        abstained=False,
+        citations=[cite("a"), cite("b").model_copy(update={"n": 2})],
+        sources_differ=True,
+        reason="Sources differ on the amount: A says <$8 billion>; B says $25 billion.",
+    )
+    html = render.answer_html(answer, {})
+    box = re.search(r'data-kind="sources-differ">(.*?)</div>', html)
+    assert box is not None
+    assert "A says &lt;$8 billion&gt;; B says $25 billion." in box.group(1)
+    assert "Compare tab" in box.group(1)
+
+
 def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     def statement(doc_id: str, quote: str, raw: str, value: float) -> Statement:
         at = quote.index(raw)

@@ -63,8 +63,8 @@ def _answer(answer: Answer) -> str:
     flags = ""
     if answer.sources_differ:
         flags = (
-            '<div class="box warn" data-kind="sources-differ">The sources disagree on this; '
-            "see the Compare tab for which source says what.</div>"
+            f'<div class="box warn" data-kind="sources-differ">{esc(answer.reason or "")} '
+            "The Compare tab shows which source says what.</div>"
         )
     return (
         f'<div class="answer-text">{body}</div>{flags}'
