@@ -1,0 +1,192 @@
+"""Where sources disagree: different values of the figure a question asks for (about the same
+subject), "available now" against "still to come", or one source denying what another affirms.
+
+Does NOT find or score statements (compare.py does); it reads the ones it is given.
+"Amazon invested $8 billion" vs "a potential $25 billion" → a "money" Disagreement.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rag.answer_extractive import question_entities
+from rag.cues import asks_status, status_of, wanted_kinds
+from rag.retrieval import terms
+from rag.schema import Disagreement, Figure, SourceView, Statement
+
+WINDOW_WORDS = 8
+STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
+DENIAL_TERMS = 3  # words two statements must share for one to deny the other
+FIGURE_KINDS = ("money", "percent", "count", "multiplier")
+_KIND_NAMES = {
+    "money": "amount",
+    "percent": "percentage",
+    "count": "count",
+    "multiplier": "multiple",
+    "date": "date",
+}
+# A name acting on a figure: "Google maintains …", "Microsoft has invested …".
+_ACTOR = re.compile(
+    r"\b([A-Z][\w-]+)(?:’s|'s)?\s+(?:has|have|had|is|was|maintains|invested|invests|investing|"
+    r"committed|commits|pledged|put|spent|spends|raised|paid)\b"
+)
+# "Amazon has …" against "Amazon lacks …": a name, then a verb that affirms or denies having,
+# offering or competing.
+_NAME = r"\b([A-Z][\w-]+)(?:’s|'s)?\s+(?:\w+ly\s+)?"
+_AFFIRMS = re.compile(_NAME + r"(?:has|have|owns?|competes?|offers?|includes?|supports?)\b")
+_DENIES = re.compile(
+    _NAME + r"(?:lacks?|has no|have no|(?:does not|doesn[’']t) (?:have|own|compete|offer|include|"
+    r"support)|no longer \w+)\b"
+)
+
+
+def about_subject(question: str, sentence: str, at: int) -> bool:
+    """Is the figure at `at` about what the question asks? Its nearby words must share a term
+    with the question; a name the question asks about must not stand only far past it ("the $25
+    billion … against the gravity of Google DeepMind" is no Google figure); and the nearest
+    "Name verb" before it must not name someone the question doesn't ask about ("Google
+    maintains … $2 billion" is Google's figure, not Amazon's)."""
+    before, after = sentence[:at].split(), sentence[at:].split()
+    window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
+    if not _subject_terms(question) & terms(window):
+        return False
+    asked = _entities(question)
+    near = terms(" ".join(before + after[:WINDOW_WORDS]))
+    beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
+    if any(_same_name(a, q) for a in beyond for q in asked):
+        return False
+    actors = _ACTOR.findall(sentence[:at])
+    if not actors:
+        return True
+    actor = terms(actors[-1])
+    return any(_same_name(a, q) for a in actor for q in asked)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Stems of one name: "trainium2" and "trainium", "gpu" and "gpus"; not "train" and
+    "trainium"."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(long) - len(short) <= 2
+
+
+@lru_cache(maxsize=256)
+def _subject_terms(question: str) -> frozenset[str]:
+    return terms(question) - {"much", "mani", "how", "what"}
+
+
+@lru_cache(maxsize=256)
+def _entities(question: str) -> frozenset[str]:
+    return frozenset(question_entities(question))
+
+
+def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
+    """A flag for the figure kind the question asks for, when two sources give values that
+    share nothing; or, for a question about availability, when one source's best statement
+    says it is here now and another's that it is still to come. Other questions get none:
+    "Does Amazon compete…?" asks for neither."""
+    kinds = [k for k in wanted_kinds(question) if k in FIGURE_KINDS]
+    found = []
+    for kind in kinds:
+        claims = _claims_of_kind(views, kind)
+        if len(claims) >= 2 and _conflicting(claims, kind):
+            found.append(_flag(question, kind, claims))
+            break  # the most specific kind asked for is the one to report
+    status = _status_flag(question, views) if asks_status(question) else None
+    return found + ([status] if status else [])
+
+
+def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
+    """Sources' best statements on the same thing (STATUS_TERMS of the question's words in
+    each) that disagree on whether it is available: "can now access" against "the forthcoming"."""
+    by_status: dict[str, list[Statement]] = {}
+    for view in views:
+        if not view.statements:
+            continue
+        best = view.statements[0]
+        shared = _subject_terms(question) & terms(best.citation.quote)
+        status = status_of(best.citation.quote)
+        if status and len(shared) >= STATUS_TERMS:
+            by_status.setdefault(status, []).append(best)
+    if len(by_status) < 2:
+        return None
+    now, later = by_status["current"], by_status["upcoming"]
+    summary = (
+        "Sources differ on whether it is available yet: "
+        + "; ".join(f"{st.citation.title} says it is available now" for st in now)
+        + "; "
+        + "; ".join(f"{st.citation.title} says it is still to come" for st in later)
+        + "."
+    )
+    return Disagreement(kind="availability", subject=question, claims=now + later, summary=summary)
+
+
+def _claims_of_kind(views: list[SourceView], kind: str) -> dict[str, list[Statement]]:
+    claims: dict[str, list[Statement]] = {}
+    for view in views:
+        for st in view.statements:
+            figures = [f for f in st.figures if f.kind == kind]
+            if figures:
+                claims.setdefault(view.doc_id, []).append(
+                    st.model_copy(update={"figures": figures})
+                )
+    return claims
+
+
+def _conflicting(claims: dict[str, list[Statement]], kind: str) -> bool:
+    values = {doc: [f for st in sts for f in st.figures] for doc, sts in claims.items()}
+    docs = list(values)
+    return any(
+        not _overlap(values[a], values[b]) for i, a in enumerate(docs) for b in docs[i + 1 :]
+    )
+
+
+def _overlap(left: list[Figure], right: list[Figure]) -> bool:
+    """Two sources agree when they share a figure (same value or range, within 1%):
+    "$8 billion" agrees with "$8 billion and $4 billion"; "30–40%" differs from "30-50%"."""
+
+    def same(a: Figure, b: Figure) -> bool:
+        return _close(a.value, b.value) and _close(a.high or a.value, b.high or b.value)
+
+    return any(same(a, b) for a in left for b in right)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(abs(a), abs(b))
+
+
+def _flag(question: str, kind: str, claims: dict[str, list[Statement]]) -> Disagreement:
+    flat = [st for sts in claims.values() for st in sts]
+    parts = [f"{sts[0].citation.title} says {_said(sts)}" for sts in claims.values()]
+    summary = f"Sources differ on the {_KIND_NAMES[kind]}: " + "; ".join(parts) + "."
+    return Disagreement(kind=kind, subject=question, claims=flat, summary=summary)
+
+
+def _said(statements: list[Statement]) -> str:
+    """Each distinct value once, in its most qualified wording: "a potential $25 billion"."""
+    by_value: dict[tuple[float, float | None], Figure] = {}
+    for f in (f for st in statements for f in st.figures):
+        known = by_value.get((f.value, f.high))
+        if known is None or len(f.qualifiers) > len(known.qualifiers):
+            by_value[(f.value, f.high)] = f
+    return " and ".join(" ".join([*f.qualifiers, f.raw]) for f in by_value.values())
+
+
+def denied_subject(first: str, second: str) -> str | None:
+    """The name one sentence affirms something of and the other denies, when both are about the
+    same thing (DENIAL_TERMS shared words): "Amazon has its own AI models and competes…" and
+    "Amazon lacks a first-party frontier model that competes…" → "Amazon"."""
+    if len(terms(first) & terms(second)) < DENIAL_TERMS:
+        return None
+    for affirmed, denied in ((first, second), (second, first)):
+        names = {m.group(1) for m in _AFFIRMS.finditer(affirmed)}
+        names &= {m.group(1) for m in _DENIES.finditer(denied)}
+        if names:
+            return sorted(names)[0]
+    return None
+
+
+def denial(subject: str, claims: list[Statement]) -> Disagreement:
+    said = "; ".join(f"{st.citation.title} says “{st.citation.quote}”" for st in claims)
+    summary = f"Sources contradict each other on {subject}: {said}"
+    return Disagreement(kind="contradiction", subject=subject, claims=claims, summary=summary)

@@ -1,0 +1,169 @@
+"""rag/disagreements.py: flags for different figures, availability and denials, without false
+alarms for different subjects or sources that agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.cues import status_of
+from rag.disagreements import about_subject, denied_subject, disagreements
+from rag.figures import extract_figures
+from rag.schema import Citation, SourceView, Statement
+
+INVESTMENT = "How much has Amazon invested in Anthropic?"
+
+
+def _view(doc_id: str, text: str) -> SourceView:
+    citation = Citation(
+        n=1,
+        doc_id=doc_id,
+        title=doc_id,
+        quote=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        verified=True,
+    )
+    statement = Statement(citation=citation, figures=extract_figures(text))
+    return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
+
+
+def test_different_subjects_are_not_a_disagreement() -> None:
+    text = "Google maintains Gemini while investing $2 billion in Anthropic."
+    assert not about_subject(INVESTMENT, text, text.index("$2"))
+    text = "Yet Amazon is investing $5 billion in Anthropic today."
+    assert about_subject(INVESTMENT, text, text.index("$5"))
+
+
+def test_a_name_standing_far_past_the_figure_is_not_its_subject() -> None:
+    question = "How much has Google put into Anthropic?"
+    text = (
+        "Top AI researchers command seven-figure salaries, so the $25 billion provides a war "
+        "chest for Anthropic to maintain its talent edge against the gravity of Google DeepMind."
+    )
+    assert not about_subject(question, text, text.index("$25"))
+    text = "Google maintains Gemini while investing $2 billion in Anthropic."
+    assert about_subject(question, text, text.index("$2"))
+    question = "How much cheaper is it to train models on Trainium than on GPUs?"
+    text = "Trainium2 gives 30–40% better price-performance than GPUs do for model training."
+    assert about_subject(question, text, text.index("30"))  # "training" is no Trainium
+
+
+def test_agreeing_sources_are_not_flagged() -> None:
+    views = [
+        _view("a", "Amazon invested $8 billion in Anthropic."),
+        _view("b", "Amazon’s $8 billion investment in Anthropic."),
+    ]
+    assert disagreements(INVESTMENT, views) == []
+
+
+def test_different_values_are_flagged_with_each_side() -> None:
+    views = [
+        _view("a", "Amazon invested $8 billion in Anthropic."),
+        _view("b", "Amazon’s investment in Anthropic reached a potential $25 billion."),
+    ]
+    [flag] = disagreements(INVESTMENT, views)
+    assert flag.kind == "money"
+    assert {c.citation.doc_id for c in flag.claims} == {"a", "b"}
+    assert "potential $25 billion" in flag.summary and "$8 billion" in flag.summary
+
+
+def test_a_question_that_asks_for_no_figure_is_not_flagged() -> None:
+    views = [
+        _view("a", "Amazon invested $8 billion in Anthropic."),
+        _view("b", "Amazon’s investment in Anthropic reached a potential $25 billion."),
+    ]
+    assert disagreements("Does Amazon compete with Anthropic?", views) == []
+
+
+def test_different_ranges_are_different_figures() -> None:
+    question = "How much cheaper is training on Trainium than on GPUs?"
+    views = [
+        _view("a", "Trainium training is 30–40% cheaper than GPUs."),
+        _view("b", "Trainium training costs 30-50% less than GPUs."),
+    ]
+    [flag] = disagreements(question, views)
+    assert flag.kind == "percent"
+
+
+AVAILABLE = "Can customers already use the Claude Platform on AWS, or is it still upcoming?"
+
+
+NOW = "AWS customers can now access the Claude Platform through their AWS account."
+
+
+FORTHCOMING = 'The forthcoming "Claude Platform on AWS" promises a unified experience.'
+
+
+def test_now_against_forthcoming_is_a_status_disagreement() -> None:
+    views = [
+        _view("a", NOW),
+        _view("b", FORTHCOMING),
+    ]
+    [flag] = disagreements(AVAILABLE, views)
+    assert flag.kind == "availability"
+    assert [c.citation.doc_id for c in flag.claims] == ["a", "b"]
+    assert "a says it is available now" in flag.summary
+    assert "b says it is still to come" in flag.summary
+
+
+def test_sources_agreeing_on_availability_are_not_flagged() -> None:
+    views = [
+        _view("a", NOW),
+        _view("b", "The Claude Platform on AWS is now available to every AWS customer."),
+    ]
+    assert disagreements(AVAILABLE, views) == []
+
+
+def test_status_words_about_other_things_are_not_a_disagreement() -> None:
+    views = [
+        _view("a", NOW),
+        _view("b", "Amazon will open a new data centre in Ohio next year."),
+    ]
+    assert disagreements(AVAILABLE, views) == []
+
+
+def test_status_is_only_compared_when_the_question_asks_about_it() -> None:
+    views = [
+        _view("a", NOW),
+        _view("b", FORTHCOMING),
+    ]
+    assert disagreements("What does the Claude Platform on AWS offer customers?", views) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Customers can now access the console.", "current"),
+        ("Over 100,000 customers already run Claude.", "current"),
+        ("The forthcoming platform promises more.", "upcoming"),
+        ("Amazon plans to ship it next year.", "upcoming"),
+        ("It is available now and will get more features.", None),
+        ("Amazon invested $8 billion.", None),
+    ],
+)
+def test_status_of_a_sentence(text: str, status: str | None) -> None:
+    assert status_of(text) == status
+
+
+def test_a_source_denying_what_another_affirms_of_the_same_name() -> None:
+    affirmed = "Amazon has its own AI models and competes directly with Anthropic."
+    denied = (
+        "Model Sovereignty: Amazon lacks a first-party frontier model that competes with GPT-4."
+    )
+    assert denied_subject(affirmed, denied) == "Amazon"
+    assert denied_subject(denied, affirmed) == "Amazon"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Amazon has a first-party frontier model that competes with GPT-4.",  # agrees
+        "Google lacks a first-party frontier model that competes with GPT-4.",  # another name
+        "Amazon lacks a data centre in Ohio.",  # about something else
+    ],
+)
+def test_no_denial_without_the_same_name_and_subject(other: str) -> None:
+    assert (
+        denied_subject("Amazon has its own AI models and competes with Anthropic.", other) is None
+    )
