@@ -1,5 +1,6 @@
-"""Which source says what: each article's best statements on a question, their figures, and
-flags where sources give different values of the same kind for the same subject.
+"""Which source says what: each article's best statements on a question with their figures,
+the disagreements among them (found by disagreements.py), and `ask`'s check of its answer
+against the nearby sources ("Sources differ: … [1] … [2]").
 
 Does NOT merge or pick a winner: every claim is shown with its own verified quote.
 """
