@@ -50,10 +50,26 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     views = [_view(text, doc_id, items, engine, True) for doc_id, items in scored.items()]
     anchors = [v.statements[0] for v in views if v.statements]
     found = disagreements(text, views) or _denials(text, anchors, scored, engine)
+    views = [_with_claims(view, found) for view in views]
     ms = round((time.perf_counter() - started) * 1000, 2)
     return Comparison(
         question=question, sources=views, disagreements=found, timings={"total_ms": ms}
     )
+
+
+def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
+    """A flagged claim that is not among its source's best statements (a denial may rank lower)
+    is added, so the table shows every side of a flag in its source's row."""
+    shown = {(s.citation.start, s.citation.end) for s in view.statements}
+    extra = [
+        st
+        for flag in found
+        for st in flag.claims
+        if st.citation.doc_id == view.doc_id and (st.citation.start, st.citation.end) not in shown
+    ]
+    if not extra:
+        return view
+    return view.model_copy(update={"statements": view.statements + extra, "addresses": True})
 
 
 def _scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str, list[Scored]]:

@@ -63,6 +63,9 @@ def test_a_denial_in_another_source_is_cited_on_the_real_corpus(real_engine: Eng
     quotes = {c.doc_id: c.quote for c in answer.citations}
     assert "has its own AI models" in quotes["001_29c1b148ce65f1bc"]
     assert "lacks a first-party frontier model" in quotes["003_0d4870f0a701256c"]
-    [flag] = compare(question, real_engine.settings, engine=real_engine).disagreements
+    comparison = compare(question, real_engine.settings, engine=real_engine)
+    [flag] = comparison.disagreements
     assert flag.kind == "contradiction"
     assert "Amazon" in flag.summary
+    said = {v.doc_id: [s.citation.quote for s in v.statements] for v in comparison.sources}
+    assert any("lacks a first-party" in q for q in said["003_0d4870f0a701256c"])  # in its row
