@@ -37,6 +37,7 @@ from bench.common import (
     timed,
     write_result,
 )
+from bench.profiling import profile_call
 
 TARGET_MS = 100.0  # the performance issue: warm ask p50 ≤ 100 ms at 100k chunks
 NOISE_NORM = 0.1  # expected norm of the noise added to a unit vector: cosine ≈ 0.995 to the seed
@@ -227,48 +228,8 @@ def measure(engine: Any, asked: list[str], passes: int) -> dict[str, Any]:
 
 
 def profile(engine: Any, asked: list[str], top: int) -> dict[str, Any]:
-    """One more pass of `ask` under pyinstrument: the top rag/ functions by time with callees
-    (comprehensions left out: they are inside their function) and the top of any code by own
-    time, each as a share of the pass."""
-    from pyinstrument import Profiler
-
-    with Profiler(interval=0.001) as profiler:
-        ask_pass(engine, asked)
-    root = profiler.last_session.root_frame() if profiler.last_session else None
-    if root is None:
-        return {}
-    cumulative, own = _totals(root)
-    in_rag = {f: s for f, s in cumulative.items() if "(rag/" in f and not f.startswith("<")}
-
-    def ranked(times: dict[str, float]) -> list[dict[str, Any]]:
-        best = sorted(times.items(), key=lambda kv: -kv[1])[:top]
-        return [
-            {"function": f, "s": round(s, 3), "share": round(s / root.time, 3)} for f, s in best
-        ]
-
-    return {
-        "profiled_s": round(root.time, 2),
-        "rag_cumulative": ranked(in_rag),
-        "self_time": ranked(own),
-    }
-
-
-def _totals(root: Any) -> tuple[dict[str, float], dict[str, float]]:
-    """Per function: time with callees (once per stack, so recursion is not doubled), own time."""
-    cumulative: dict[str, float] = {}
-    own: dict[str, float] = {}
-    stack: list[tuple[Any, frozenset[str]]] = [(root, frozenset())]
-    while stack:
-        frame, above = stack.pop()
-        if frame.is_synthetic:
-            continue
-        path = (frame.file_path or "").split(f"{ROOT}/", 1)[-1].split("site-packages/", 1)[-1]
-        key = f"{frame.function[:60]} ({path}:{frame.line_no or 0})"
-        if key not in above:
-            cumulative[key] = cumulative.get(key, 0.0) + frame.time
-        own[key] = own.get(key, 0.0) + frame.total_self_time
-        stack += [(child, above | {key}) for child in frame.children]
-    return cumulative, own
+    """One more pass of `ask` under pyinstrument (see bench/profiling.py)."""
+    return profile_call(partial(ask_pass, engine, asked), top)
 
 
 def run_size(target: int, passes: int, top: int) -> dict[str, Any]:
