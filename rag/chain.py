@@ -59,7 +59,7 @@ class Turn(BaseModel):
 
     question: str
     hits: list[Hit] = []  # the top k, what the answer is drawn from
-    nearby: list[Hit] = []  # every candidate retrieval found (hits first): the source check's
+    nearby: list[Hit] = []  # every candidate found (hits first), for the source check
     answer: Answer | None = None
     timings: dict[str, float] = {}
 

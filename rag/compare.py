@@ -14,11 +14,11 @@ from rag.citations import verify_citation
 from rag.config import Settings
 from rag.cues import wanted_kinds
 from rag.disagreements import (
-    FIGURE_KINDS,
     about_subject,
     denial,
     denied_subject,
     disagreements,
+    figure_kinds,
 )
 from rag.engine import Engine, load_engine
 from rag.figures import extract_figures
@@ -47,7 +47,7 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
     scored = _scored_by_doc(text, sorted(engine.index.articles), engine)
-    views = [_view(text, doc_id, items, engine, True) for doc_id, items in scored.items()]
+    views = [_view(text, doc_id, items, engine, figures=True) for doc_id, items in scored.items()]
     anchors = [v.statements[0] for v in views if v.statements]
     found = disagreements(text, views) or _denials(text, anchors, scored, engine)
     views = [_with_claims(view, found) for view in views]
@@ -155,7 +155,7 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
         return answer
     question = answer.question
     scored = _scored_by_doc(question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
-    figures = any(k in FIGURE_KINDS for k in wanted_kinds(question))
+    figures = bool(figure_kinds(question))
     views = [_view(question, doc_id, items, engine, figures) for doc_id, items in scored.items()]
     anchor = Statement(citation=answer.citations[0], figures=[])
     found = disagreements(question, views) or _denials(question, [anchor], scored, engine)

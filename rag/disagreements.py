@@ -18,7 +18,7 @@ from rag.schema import Disagreement, Figure, SourceView, Statement
 WINDOW_WORDS = 8
 STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
 DENIAL_TERMS = 3  # words two statements must share for one to deny the other
-FIGURE_KINDS = ("money", "percent", "count", "multiplier")
+_FIGURE_KINDS = ("money", "percent", "count", "multiplier")
 _KIND_NAMES = {
     "money": "amount",
     "percent": "percentage",
@@ -80,14 +80,18 @@ def _entities(question: str) -> frozenset[str]:
     return frozenset(question_entities(question))
 
 
+def figure_kinds(question: str) -> list[str]:
+    """The kinds of figure the question asks for that can be compared, most specific first."""
+    return [k for k in wanted_kinds(question) if k in _FIGURE_KINDS]
+
+
 def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
     """A flag for the figure kind the question asks for, when two sources give values that
     share nothing; or, for a question about availability, when one source's best statement
     says it is here now and another's that it is still to come. Other questions get none:
     "Does Amazon compete…?" asks for neither."""
-    kinds = [k for k in wanted_kinds(question) if k in FIGURE_KINDS]
     found = []
-    for kind in kinds:
+    for kind in figure_kinds(question):
         claims = _claims_of_kind(views, kind)
         if len(claims) >= 2 and _conflicting(claims, kind):
             found.append(_flag(question, kind, claims))

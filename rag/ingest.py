@@ -130,15 +130,17 @@ def _embed_missing(
     """Vectors for the parts that have none: sentences always, chunks encoded or pooled."""
     todo = [p for p in parts if p.chunk_vectors is None]
     encode_chunks = settings.chunk_vectors == "encoded"
-    chunks = [(p.article.title, c.text) for p in todo for c in p.chunks] if encode_chunks else []
-    chunk_texts = [chunk_embedding_text(title, text) for title, text in chunks]
+    chunk_texts = (
+        [chunk_embedding_text(p.article.title, c.text) for p in todo for c in p.chunks]
+        if encode_chunks
+        else []
+    )
     texts = chunk_texts + [s.text for p in todo for s in p.sentences]
     vectors = embedder.embed(texts, progress=progress)
     row = 0
-    for part in todo:
-        n = len(part.chunks) if encode_chunks else 0
-        part.chunk_vectors = vectors[row : row + n]
-        row += n
+    for part in todo if encode_chunks else []:
+        part.chunk_vectors = vectors[row : row + len(part.chunks)]
+        row += len(part.chunks)
     for part in todo:
         part.sentence_vectors = vectors[row : row + len(part.sentences)]
         row += len(part.sentences)
