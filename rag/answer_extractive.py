@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.config import Settings
-from rag.cues import cue_match, looks_like_instruction, wanted_kinds
+from rag.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
 from rag.embedding import Vectors
 from rag.retrieval import Retriever, terms, tokenize
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
@@ -88,9 +88,10 @@ def score_rows(question: str, rows: dict[int, int], retriever: Retriever) -> lis
     dense = index.sentence_vectors[order] @ retriever.query_vector(question)
     terms = _question_terms(question, retriever)
     kinds = wanted_kinds(question)
+    things = counted_things(question)
     lexical = _overlaps(terms, retriever.sentence_terms(order))
     scored = [
-        _score(index.sentences[row], row, float(d), lex, kinds, rows[row])
+        _score(index.sentences[row], row, float(d), lex, kinds, things, rows[row])
         for row, d, lex in zip(order, dense, lexical, strict=True)
     ]
     return sorted(scored, key=lambda s: -s.score)
@@ -102,9 +103,10 @@ def _score(
     dense: float,
     lexical: float,
     kinds: tuple[str, ...],
+    things: tuple[str, ...],
     hit_rank: int,
 ) -> Scored:
-    cue = cue_match(kinds, sentence.text) if kinds else 0.5
+    cue = cue_match(kinds, sentence.text, things) if kinds else 0.5
     score = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"] * cue
     if sentence.heading:
         score *= 0.6

@@ -85,13 +85,52 @@ def kinds_in(text: str) -> frozenset[str]:
     return frozenset(kind for kind in KINDS if has_kind(text, kind))
 
 
-def cue_match(question_kinds: tuple[str, ...], text: str) -> float:
-    """1.0 when the sentence holds the most specific wanted kind, 0.6 for a looser one, else 0."""
+def cue_match(question_kinds: tuple[str, ...], text: str, things: tuple[str, ...] = ()) -> float:
+    """1.0 when the sentence holds the most specific wanted kind, 0.6 for a looser one, else 0.
+    A count must count the `things` asked about to score 1.0: for "How many customers…",
+    "100,000 customers" does, "20,000 documents" doesn't."""
     held = kinds_in(text)
     for position, kind in enumerate(question_kinds):
         if kind in held:
+            if position == 0 and kind == "count" and things and not counts(text, things):
+                return 0.6
             return 1.0 if position == 0 else 0.6
     return 0.0
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+([\w-]+)(?:\s+([\w-]+))?", re.I)
+_NOT_THINGS = set("of the a an do does did are is were was have has".split())
+_FOLLOWING_WORDS = 3
+
+
+@lru_cache(maxsize=256)
+def counted_things(question: str) -> tuple[str, ...]:
+    """The words after "how many" that may name what is counted: "How many enterprise customers
+    use Claude?" → ("enterprise", "customers"); () for other questions."""
+    found = _HOW_MANY.search(question)
+    if not found:
+        return ()
+    return tuple(w.lower() for w in found.groups() if w and w.lower() not in _NOT_THINGS)
+
+
+def counts(text: str, things: tuple[str, ...]) -> bool:
+    """Does a count in `text` count one of `things` (within the next few words)?
+    "Over 100,000 customers" counts ("customers",); so does "100,000 enterprise customers"."""
+    for match in KINDS["count"].finditer(_REFERENCE.sub("", text)):
+        following = match.string[match.end() :].split()[:_FOLLOWING_WORDS]
+        if any(_same_word(word.strip(".,;:()").lower(), t) for word in following for t in things):
+            return True
+    return False
+
+
+def _same_word(a: str, b: str) -> bool:
+    """ "customer" and "customers", "companies" and "company"; not "custom" and "customers"."""
+    short, long = sorted((a, b), key=len)
+    return (
+        bool(short)
+        and long.startswith(short[:-1] if short.endswith("y") else short)
+        and (len(long) - len(short) <= 2)
+    )
 
 
 # Availability: a question asking whether something exists yet, and what a sentence says of it.

@@ -41,26 +41,63 @@ _DENIES = re.compile(
 )
 
 
-def about_subject(question: str, sentence: str, at: int) -> bool:
-    """Is the figure at `at` about what the question asks? Its nearby words must share a term
-    with the question; a name the question asks about must not stand only far past it ("the $25
-    billion … against the gravity of Google DeepMind" is no Google figure); and the nearest
-    "Name verb" before it must not name someone the question doesn't ask about ("Google
-    maintains … $2 billion" is Google's figure, not Amazon's)."""
+_NAMED = re.compile(r"\b[A-Z][\w’'-]*")
+# A name owning what follows: "Amazon’s $25 billion investment", "Microsoft’s OpenAI partnership".
+_OWNER = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s")
+
+
+def about_subject(question: str, sentence: str, at: int, carried: str = "") -> bool:
+    """Is the figure at `at` about what the question asks?
+    - Its nearby words, or the names the sentence refers back to (`carried`, when no other
+      name comes first), must share a term with the question.
+    - A name the question asks about must not stand only far past it ("the $25 billion …
+      against the gravity of Google DeepMind" is no Google figure).
+    - The nearest name acting on it or owning it must be one the question asks about:
+      "Google maintains … $2 billion" and "Amazon’s $25 billion" are not Anthropic's revenue.
+    """
     before, after = sentence[:at].split(), sentence[at:].split()
     window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
-    if not _subject_terms(question) & terms(window):
+    if carried and _NAMED.search(sentence[:at].split(" ", 1)[-1]):
+        carried = ""  # a name between the anaphor and the figure is the figure's subject
+    if not _subject_terms(question) & (terms(window) | terms(carried)):
         return False
     asked = _entities(question)
     near = terms(" ".join(before + after[:WINDOW_WORDS]))
     beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
     if any(_same_name(a, q) for a in beyond for q in asked):
         return False
-    actors = _ACTOR.findall(sentence[:at])
-    if not actors:
-        return True
-    actor = terms(actors[-1])
-    return any(_same_name(a, q) for a in actor for q in asked)
+    if _other_target(question, sentence[at:]):
+        return False
+    owner = _owner(sentence, at)
+    return owner is None or any(_same_name(a, q) for a in terms(owner) for q in asked)
+
+
+# What a figure goes into: "$5 billion in Anthropic", "$8 billion investment in Anthropic".
+_FIGURE_TARGET = re.compile(
+    r"^\S+(?:\s+(?:billion|million|trillion))?(?:\s+\w+)?\s+(?:in|into)\s+([A-Z][\w-]+)"
+)
+_QUESTION_TARGET = re.compile(r"\b(?:in|into)\s+((?:[\w’'-]+\s*){1,3})\??$")
+
+
+def _other_target(question: str, from_figure: str) -> bool:
+    """The question asks what went into one thing ("invested in nuclear energy") and the figure
+    went into a name it doesn't mention ("$5 billion in Anthropic")."""
+    asked = _QUESTION_TARGET.search(question)
+    target = _FIGURE_TARGET.match(from_figure)
+    if not asked or not target:
+        return False
+    return not terms(target.group(1)) & terms(asked.group(1))
+
+
+def _owner(sentence: str, at: int) -> str | None:
+    """The last "Name verb" before the figure, or a closer "Name’s" among the WINDOW_WORDS
+    words before it."""
+    head = sentence[:at]
+    actors = [(m.start(), m.group(1)) for m in _ACTOR.finditer(head)]
+    near = len(head) - len(" ".join(head.split()[-WINDOW_WORDS:])) - 1
+    owners = [(m.start(), m.group(1)) for m in _OWNER.finditer(head) if m.start() >= near]
+    found = sorted(actors + owners)
+    return found[-1][1] if found else None
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -92,7 +129,7 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
     "Does Amazon compete…?" asks for neither."""
     found = []
     for kind in figure_kinds(question):
-        claims = _claims_of_kind(views, kind)
+        claims = _claims_of_kind(question, views, kind)
         if len(claims) >= 2 and _conflicting(claims, kind):
             found.append(_flag(question, kind, claims))
             break  # the most specific kind asked for is the one to report
@@ -125,16 +162,27 @@ def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
     return Disagreement(kind="availability", subject=question, claims=now + later, summary=summary)
 
 
-def _claims_of_kind(views: list[SourceView], kind: str) -> dict[str, list[Statement]]:
+def _claims_of_kind(
+    question: str, views: list[SourceView], kind: str
+) -> dict[str, list[Statement]]:
+    """Each source's statements giving a figure of `kind` about the subject in their own words.
+    A figure that is about it only through a name carried from the sentence before ("The
+    pharmaceutical giant reported 30% faster …") is cited, but too loosely tied to the question
+    to contradict another source ("reducing infrastructure costs by 55%")."""
     claims: dict[str, list[Statement]] = {}
     for view in views:
         for st in view.statements:
-            figures = [f for f in st.figures if f.kind == kind]
+            figures = [f for f in st.figures if f.kind == kind and _own_words(question, st, f)]
             if figures:
                 claims.setdefault(view.doc_id, []).append(
                     st.model_copy(update={"figures": figures})
                 )
     return claims
+
+
+def _own_words(question: str, statement: Statement, figure: Figure) -> bool:
+    quote = statement.citation.quote
+    return about_subject(question, quote, figure.start - statement.citation.start)
 
 
 def _conflicting(claims: dict[str, list[Statement]], kind: str) -> bool:

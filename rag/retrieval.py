@@ -14,6 +14,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from rag.anaphora import carried_names
 from rag.config import RetrievalMode, Settings
 from rag.embedding import Embedder, Vectors
 from rag.index import Index
@@ -58,13 +59,25 @@ class Retriever:
         self._lock = threading.Lock()
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
-        """Stemmed terms of index sentences, tokenised once per row and kept."""
+        """Stemmed terms of index sentences, with the names a sentence refers back to ("The
+        pharmaceutical giant …" after "Pfizer adopted Claude …"), tokenised once per row, kept."""
         missing = [r for r in rows if r not in self._terms]
         if missing:
-            tokens = tokenize([self.index.sentences[r].text for r in missing])
+            tokens = tokenize([self._in_context(r) for r in missing])
             with self._lock:
                 self._terms.update(zip(missing, map(set, tokens), strict=True))
         return [self._terms[r] for r in rows]
+
+    def carried_names(self, row: int) -> str:
+        """The names sentence `row` refers back to ("The pharmaceutical giant" → "Pfizer …")."""
+        sentence = self.index.sentences[row]
+        previous = self.index.sentences[row - 1] if row > 0 else None
+        return carried_names(sentence, previous, self.index.articles[sentence.doc_id].text)
+
+    def _in_context(self, row: int) -> str:
+        carried = self.carried_names(row)
+        text = self.index.sentences[row].text
+        return f"{text} {carried}" if carried else text
 
     def query_vector(self, question: str) -> Vectors:
         """The question's embedding, cached: the answerer reuses the retriever's."""

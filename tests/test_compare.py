@@ -69,3 +69,34 @@ def test_a_denial_in_another_source_is_cited_on_the_real_corpus(real_engine: Eng
     assert "Amazon" in flag.summary
     said = {v.doc_id: [s.citation.quote for s in v.statements] for v in comparison.sources}
     assert any("lacks a first-party" in q for q in said["003_0d4870f0a701256c"])  # in its row
+
+
+@pytest.mark.slow
+def test_a_source_giving_its_own_measure_is_cited_beside_the_answer(real_engine: Engine) -> None:
+    """One source says "16,000 annual search hours", another "The pharmaceutical giant reported
+    30% faster literature review cycles" (Pfizer named only in the sentence before)."""
+    question = "How much time has Claude saved Pfizer's scientists?"
+    answer = ask(question, real_engine.settings, engine=real_engine)
+    quotes = {c.doc_id: c.quote for c in answer.citations}
+    assert "16,000 annual search hours" in quotes["001_29c1b148ce65f1bc"]
+    assert "30% faster literature review" in quotes["002_9de286f62ec30d0e"]
+    assert not answer.sources_differ  # two measures of the saving, not a contradiction
+    comparison = compare(question, real_engine.settings, engine=real_engine)
+    [view] = [v for v in comparison.sources if v.doc_id == "002_9de286f62ec30d0e"]
+    assert view.addresses
+    assert "30%" in [f.raw for s in view.statements for f in s.figures]
+
+
+@pytest.mark.slow
+def test_another_names_figure_is_no_disagreement_on_the_real_corpus(real_engine: Engine) -> None:
+    question = "How much has Google invested in Anthropic?"
+    answer = ask(question, real_engine.settings, engine=real_engine)
+    assert not answer.sources_differ  # Amazon's $25 billion is not Google's
+    assert "$2 billion" in answer.citations[0].quote
+    assert compare(question, real_engine.settings, engine=real_engine).disagreements == []
+
+
+@pytest.mark.slow
+def test_how_many_customers_is_answered_with_a_count_of_customers(real_engine: Engine) -> None:
+    answer = ask("How many customers use Claude on Bedrock?", real_engine.settings, real_engine)
+    assert "100,000 customers" in answer.citations[0].quote

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.cues import asks_status, cue_match, kinds_in, wanted_kinds
+from rag.cues import asks_status, counted_things, counts, cue_match, kinds_in, wanted_kinds
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,30 @@ def test_the_most_specific_wanted_kind_scores_highest() -> None:
 )
 def test_questions_about_availability(question: str, asks: bool) -> None:
     assert asks_status(question) is asks
+
+
+def test_a_count_must_count_what_the_question_asks_about() -> None:
+    question = "How many customers use Claude on Bedrock?"
+    kinds, things = wanted_kinds(question), counted_things(question)
+    assert things == ("customers", "use")
+    assert cue_match(kinds, "Over 100,000 customers already run Claude.", things) == 1.0
+    assert cue_match(kinds, "Scientists search through 20,000 documents.", things) == 0.6
+    assert cue_match(kinds, "Claude is on Bedrock.", things) == 0.0
+    assert counted_things("How many enterprise customers run Claude?")[:2] == (
+        "enterprise",
+        "customers",
+    )
+    assert counted_things("How much has Google invested?") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "things", "counted"),
+    [
+        ("It serves 100,000 enterprise customers.", ("customers",), True),
+        ("Nearly 300 companies signed up.", ("company",), True),
+        ("It has 300 custom chips.", ("customers",), False),  # "custom" is no customer
+        ("Bedrock 32,33, and more customers.", ("customers",), False),  # a reference number
+    ],
+)
+def test_counts_of_a_thing(text: str, things: tuple[str, ...], counted: bool) -> None:
+    assert counts(text, things) is counted

@@ -49,6 +49,35 @@ def test_a_name_standing_far_past_the_figure_is_not_its_subject() -> None:
     assert about_subject(question, text, text.index("30"))  # "training" is no Trainium
 
 
+def test_a_name_owning_the_figure_is_its_subject() -> None:
+    question = "How much has Google invested in Anthropic?"
+    text = "If a startup finds a breakthrough, Amazon’s $25 billion investment becomes a legacy."
+    assert not about_subject(question, text, text.index("$25"))
+    assert about_subject(INVESTMENT, text, text.index("$25"))
+    text = "It answers Microsoft’s OpenAI partnership, which has generated $10 billion."
+    assert not about_subject("How much revenue does Anthropic make?", text, text.index("$10"))
+
+
+def test_a_figure_going_into_another_name_than_asked_is_not_about_it() -> None:
+    text = "Yet Amazon is investing $5 billion in Anthropic today."
+    assert not about_subject(
+        "How much has Amazon invested in nuclear energy?", text, text.index("$5")
+    )
+    assert about_subject(INVESTMENT, text, text.index("$5"))
+    assert about_subject("How much has Amazon invested?", text, text.index("$5"))
+    text = "Amazon’s cumulative $8 billion investment in Anthropic was finalized."
+    assert not about_subject("How much went into Project Rainier?", text, text.index("$8"))
+
+
+def test_a_sentence_referring_back_is_about_the_names_it_carries() -> None:
+    question = "How much time has Claude saved Pfizer's scientists?"
+    text = "The pharmaceutical giant reported 30% faster literature review cycles."
+    assert not about_subject(question, text, text.index("30"))
+    assert about_subject(question, text, text.index("30"), carried="Pfizer Claude")
+    text = "It answers Microsoft’s partnership, which brought 30% faster review cycles."
+    assert not about_subject(question, text, text.index("30"), carried="Pfizer Claude")
+
+
 def test_agreeing_sources_are_not_flagged() -> None:
     views = [
         _view("a", "Amazon invested $8 billion in Anthropic."),
