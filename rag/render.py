@@ -88,6 +88,7 @@ def _citation_line(c: Citation) -> str:
     return (
         f"\n[bold][{c.n}][/] {c.title} [dim]({c.doc_id}, chars {c.start}–{c.end})[/] {mark}"
         f"\n    “{_clip(c.quote, 600)}”"
+        + (f"\n    [dim](after “{_clip(c.context, 200)}”)[/]" if c.context else "")
     )
 
 
@@ -111,6 +112,7 @@ def _view_cells(view: SourceView) -> tuple[str, str]:
     quotes = "\n".join(
         f"“{_clip(st.citation.quote, 300)}” [dim]({st.citation.start}–{st.citation.end}"
         f"{', verified' if st.citation.verified else ', NOT verified'})[/]"
+        + (f"\n[dim]after “{_clip(st.citation.context, 120)}”[/]" if st.citation.context else "")
         for st in view.statements
     )
     figures = "\n".join(

@@ -78,6 +78,11 @@ class Citation(BaseModel):
     end: int = Field(ge=0)
     score: float
     verified: bool = False
+    context: str = Field(
+        default="",
+        description="the sentence before, verbatim, when the quote refers back to it "
+        "(“The pharmaceutical giant …” after “Pfizer adopted Claude …”)",
+    )
 
 
 class AnswerSentence(BaseModel):

@@ -81,6 +81,9 @@ def test_a_source_giving_its_own_measure_is_cited_beside_the_answer(real_engine:
     assert "16,000 annual search hours" in quotes["001_29c1b148ce65f1bc"]
     assert "30% faster literature review" in quotes["002_9de286f62ec30d0e"]
     assert not answer.sources_differ  # two measures of the saving, not a contradiction
+    [giant] = [c for c in answer.citations if c.doc_id == "002_9de286f62ec30d0e"]
+    assert giant.context.startswith("Pfizer adopted Claude")  # whom "the giant" refers to
+    assert answer.citations[0].context == ""
     comparison = compare(question, real_engine.settings, engine=real_engine)
     [view] = [v for v in comparison.sources if v.doc_id == "002_9de286f62ec30d0e"]
     assert view.addresses

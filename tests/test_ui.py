@@ -205,6 +205,31 @@ def test_differing_sources_say_who_says_what_above_the_citations() -> None:
     assert "Compare tab" in box.group(1)
 
 
+def test_a_quote_referring_back_shows_the_sentence_before_escaped() -> None:
+    citation = cite("The pharmaceutical giant reported 30% faster reviews.").model_copy(
+        update={"context": "Pfizer adopted <b>Claude</b>."}
+    )
+    answer = Answer(
+        question="q",
+        text=f"{citation.quote} [1]",
+        abstained=False,
+        citations=[citation],
+        sentences=[AnswerSentence(text=citation.quote, citations=[1])],
+    )
+    html = render.answer_html(answer, {})
+    assert 'data-kind="context">after “Pfizer adopted &lt;b&gt;Claude&lt;/b&gt;.”' in html
+    view = SourceView(
+        doc_id="a",
+        title="A",
+        addresses=True,
+        statements=[Statement(citation=citation, figures=[])],
+    )
+    table = comparison_html(Comparison(question="q", sources=[view]))
+    assert 'data-kind="context"' in table
+    plain = render.answer_html(answer.model_copy(update={"citations": [cite("x")]}), {})
+    assert 'data-kind="context"' not in plain
+
+
 def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     def statement(doc_id: str, quote: str, raw: str, value: float) -> Statement:
         at = quote.index(raw)

@@ -62,6 +62,7 @@ CSS = """
 .cite .title { font-weight: 600; }
 .cite .quote { display: block; margin: 4px 0; font-style: italic; }
 .cite .meta { display: block; }
+.context { display: block; margin: 2px 0 4px; }
 .badge { display: inline-block; font-size: 0.75em; padding: 1px 6px; border-radius: 10px;
   margin-left: 6px; vertical-align: middle; font-style: normal; }
 .badge.ok { background: #d8f0dc; color: #1f5229; }

@@ -116,10 +116,17 @@ def _card(c: Citation, key: str) -> str:
     return (
         f'<button type="button" class="cite" data-cite="{esc(key)}">'
         f'<span class="n">[{c.n}]</span> <span class="title">{esc(c.title)}</span> {badge}'
-        f'<span class="quote">“{esc(c.quote)}”</span>'
+        f'<span class="quote">“{esc(c.quote)}”</span>{context_line(c)}'
         f'<span class="meta">{esc(c.doc_id)} · characters {c.start}–{c.end} · score {c.score:.2f}'
         "</span></button>"
     )
+
+
+def context_line(c: Citation) -> str:
+    """The sentence a quote refers back to, so "The pharmaceutical giant …" reads as Pfizer."""
+    if not c.context:
+        return ""
+    return f'<span class="meta context" data-kind="context">after “{esc(c.context)}”</span>'
 
 
 def _footer(answer: Answer) -> str:

@@ -6,7 +6,7 @@ Figures in quotes are wrapped in <span class="fig">; all source text is escaped.
 from __future__ import annotations
 
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
-from ui.render import esc
+from ui.render import context_line, esc
 
 NO_DISAGREEMENT = "No disagreement found between the sources."
 
@@ -56,10 +56,11 @@ def _row(source: SourceView, involved: set[tuple[str, int]]) -> str:
 
 def _statement(statement: Statement, disputed: bool) -> str:
     quote = mark_figures(statement.citation.quote, statement.figures)
+    context = context_line(statement.citation)
     if disputed:
         flag = '<span class="badge bad">disagrees</span>'
-        return f'<p class="said disputed" data-kind="disputed">“{quote}”{flag}</p>'
-    return f'<p class="said">“{quote}”</p>'
+        return f'<p class="said disputed" data-kind="disputed">“{quote}”{flag}{context}</p>'
+    return f'<p class="said">“{quote}”{context}</p>'
 
 
 def mark_figures(quote: str, figures: list[Figure]) -> str:
