@@ -179,7 +179,6 @@ def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -
 
 def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
     s = item.sentence
-    refers_back = bool(retriever.carried_names(item.row))
     return Citation(
         n=n,
         doc_id=s.doc_id,
@@ -188,7 +187,7 @@ def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
         start=s.start,
         end=s.end,
         score=round(item.score, 4),
-        context=retriever.index.sentences[item.row - 1].text if refers_back else "",
+        context=retriever.antecedent(item.row),
     )
 
 

@@ -214,7 +214,7 @@ def assemble(question: str, claims: list[Claim], hits: list[Hit], engine: Engine
         verified = score >= threshold
         # Only quotes that back their sentence are shown; an unverified sentence gets none.
         backing = [s for s in supports if s.score >= threshold]
-        numbers = list(dict.fromkeys(_number(s, citations) for s in backing))
+        numbers = list(dict.fromkeys(_number(s, citations, engine) for s in backing))
         marks = "".join(f"[{n}]" for n in numbers)
         parts.append(" ".join(filter(None, [claim.text, marks, "" if verified else UNVERIFIED])))
         sentences.append(
@@ -245,10 +245,11 @@ def _support(claim: str, sentence: Sentence, engine: Engine) -> float:
     return support_score(claim, sentence.text, engine.embedder)
 
 
-def _number(support: Support, citations: dict[tuple[str, int], Citation]) -> int:
+def _number(support: Support, citations: dict[tuple[str, int], Citation], engine: Engine) -> int:
     s = support.sentence
     key = (s.doc_id, s.idx)
     if key not in citations:
+        row = engine.index.sentence_row(s.doc_id, s.idx)
         citations[key] = Citation(
             n=len(citations) + 1,
             doc_id=s.doc_id,
@@ -257,6 +258,7 @@ def _number(support: Support, citations: dict[tuple[str, int], Citation]) -> int
             start=s.start,
             end=s.end,
             score=round(support.score, 4),
+            context=engine.retriever.antecedent(row),
         )
     return citations[key].n
 

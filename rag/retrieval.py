@@ -74,6 +74,10 @@ class Retriever:
         previous = self.index.sentences[row - 1] if row > 0 else None
         return carried_names(sentence, previous, self.index.articles[sentence.doc_id].text)
 
+    def antecedent(self, row: int) -> str:
+        """The sentence before, verbatim, when sentence `row` refers back to it; else ""."""
+        return self.index.sentences[row - 1].text if self.carried_names(row) else ""
+
     def _in_context(self, row: int) -> str:
         carried = self.carried_names(row)
         text = self.index.sentences[row].text

@@ -29,7 +29,7 @@ from tests.conftest import FakeEmbedder
 LYFT = (
     "Lyft Puts an AI Assistant on Support Calls\n\n"
     "Lyft reduced its customer service resolution time by 87% with an AI assistant. "
-    "Drivers get answers in seconds instead of days.\n"
+    "The company says drivers get answers in seconds instead of days.\n"
 )
 INJECTED = (
     "Reader Notes on Cloud Pricing\n\n"
@@ -97,6 +97,14 @@ def test_supported_sentences_are_verified_with_exact_quotes(engine: Engine) -> N
     assert "$4 billion" in result.citations[1].quote
     assert_exact(result, engine)
     assert result.reason == ""
+
+
+def test_a_quote_referring_back_carries_the_sentence_before(engine: Engine) -> None:
+    reply = "Lyft drivers get answers in seconds instead of days [1]."
+    result = answer(engine, reply, "Lyft reduced")
+    [citation] = result.citations
+    assert citation.quote.startswith("The company says drivers")
+    assert citation.context.startswith("Lyft reduced its customer service")
 
 
 def test_a_wrong_number_is_marked_unverified(engine: Engine) -> None:
