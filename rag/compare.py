@@ -181,14 +181,31 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
     found = disagreements(question, views) or _denials(question, [anchor], scored, engine)
     if found:
         return _differing_answer(answer, found[0])
-    return _with_other_sources(answer, views, engine.settings)
+    return _with_other_sources(answer, views, _wordy(views, scored), engine.settings)
 
 
-def _with_other_sources(answer: Answer, views: list[SourceView], settings: Settings) -> Answer:
+def _wordy(views: list[SourceView], scored: dict[str, list[Scored]]) -> set[str]:
+    """The sources whose best statement shares most of the question's words (NAMED_LEXICAL)."""
+    return {
+        view.doc_id
+        for view in views
+        if view.statements
+        and any(
+            item.sentence.start == view.statements[0].citation.start
+            and item.lexical >= NAMED_LEXICAL
+            for item in scored[view.doc_id]
+        )
+    }
+
+
+def _with_other_sources(
+    answer: Answer, views: list[SourceView], wordy: set[str], settings: Settings
+) -> Answer:
     """Add each uncited source whose best statement scores within OTHER_SOURCE_MARGIN of the
     answer's best, so "which drugmaker…" cites every article that names it; or that gives its
-    own figure on what was asked ("30% faster literature review cycles" beside "16,000 annual
-    search hours"), so no source's number is left out."""
+    own figure on what was asked in most of the question's words (a `wordy` source): "30% faster
+    literature review cycles" beside "16,000 annual search hours", so no source's number is
+    left out."""
     best = max((c.score for c in answer.citations), default=0.0)
     cited = {c.doc_id for c in answer.citations}
     extra = [
@@ -198,7 +215,7 @@ def _with_other_sources(answer: Answer, views: list[SourceView], settings: Setti
         and v.doc_id not in cited
         and (
             v.statements[0].citation.score >= best - OTHER_SOURCE_MARGIN
-            or _gives_asked_figure(answer.question, v.statements[0])
+            or (v.doc_id in wordy and _gives_asked_figure(answer.question, v.statements[0]))
         )
     ]
     extra = sorted(extra, key=lambda c: -c.score)[: settings.max_answer_sentences]

@@ -19,6 +19,14 @@ WINDOW_WORDS = 8
 STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
 DENIAL_TERMS = 3  # words two statements must share for one to deny the other
 _FIGURE_KINDS = ("money", "percent", "count", "multiplier")
+# Words that ask for an amount without saying of what.
+_AMOUNT_WORDS = frozenset(
+    "money big larg new recent latest total overal current far sum figur amount dollar year "
+    "today now has have had most than from use did doe is are wa were".split()
+)
+# Ways of putting money into something (stemmed), one measure however a source words it.
+_MONEY_IN = "invest"
+_MONEY_IN_WORDS = frozenset("invest commit pledg fund put spend spent inject stake back".split())
 _KIND_NAMES = {
     "money": "amount",
     "percent": "percentage",
@@ -76,17 +84,17 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
 _FIGURE_TARGET = re.compile(
     r"^\S+(?:\s+(?:billion|million|trillion))?(?:\s+\w+)?\s+(?:in|into)\s+([A-Z][\w-]+)"
 )
-_QUESTION_TARGET = re.compile(r"\b(?:in|into)\s+((?:[\w’'-]+\s*){1,3})\??$")
+_QUESTION_TARGET = re.compile(r"\b(?:in|into|to)\s+\w", re.I)
 
 
 def _other_target(question: str, from_figure: str) -> bool:
-    """The question asks what went into one thing ("invested in nuclear energy") and the figure
-    went into a name it doesn't mention ("$5 billion in Anthropic")."""
-    asked = _QUESTION_TARGET.search(question)
+    """The question asks what went into or to something ("invested in nuclear energy",
+    "committing to AWS infrastructure") and the figure went into a name the question doesn't
+    mention ("$5 billion in Anthropic")."""
     target = _FIGURE_TARGET.match(from_figure)
-    if not asked or not target:
+    if not target or not _QUESTION_TARGET.search(question):
         return False
-    return not terms(target.group(1)) & terms(asked.group(1))
+    return not terms(target.group(1)) & terms(question)
 
 
 def _owner(sentence: str, at: int) -> str | None:
@@ -129,7 +137,7 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
     "Does Amazon compete…?" asks for neither."""
     found = []
     for kind in figure_kinds(question):
-        claims = _claims_of_kind(question, views, kind)
+        claims = _on_the_measure(question, _claims_of_kind(question, views, kind))
         if len(claims) >= 2 and _conflicting(claims, kind):
             found.append(_flag(question, kind, claims))
             break  # the most specific kind asked for is the one to report
@@ -178,6 +186,45 @@ def _claims_of_kind(
                     st.model_copy(update={"figures": figures})
                 )
     return claims
+
+
+def _on_the_measure(
+    question: str, claims: dict[str, list[Statement]]
+) -> dict[str, list[Statement]]:
+    """The claims that speak of what the question measures (half its words for it, or more),
+    when some do: for "How much of the new money is contingent on commercial milestones?",
+    "$20 billion tied to commercial milestones", not "$8 billion … securing critical commercial
+    advantages". When none shares a word of it ("tranche" against "investment"), all claims
+    stand."""
+    measure = _measure_terms(question)
+    said = [measure & _measure_words(st.citation.quote) for sts in claims.values() for st in sts]
+    if not any(said):
+        return claims
+    kept = {
+        doc: [
+            st for st in sts if len(measure & _measure_words(st.citation.quote)) * 2 >= len(measure)
+        ]
+        for doc, sts in claims.items()
+    }
+    return {doc: sts for doc, sts in kept.items() if sts}
+
+
+def _measure_words(text: str) -> frozenset[str]:
+    """Stemmed words, the ways of putting money in read as one: "committing" = "investment"."""
+    return frozenset(_MONEY_IN if t in _MONEY_IN_WORDS else t for t in terms(text))
+
+
+@lru_cache(maxsize=256)
+def _measure_terms(question: str) -> frozenset[str]:
+    """The question's words for what it measures, beyond names and amount words:
+    "How much of Amazon's new Anthropic money is contingent on commercial milestones?" →
+    {"conting", "commerci", "mileston"}."""
+    names = _entities(question)
+    return frozenset(
+        t
+        for t in _measure_words(question) - _AMOUNT_WORDS - {"much", "mani", "how", "what"}
+        if not any(_same_name(t, n) for n in names)
+    )
 
 
 def _own_words(question: str, statement: Statement, figure: Figure) -> bool:

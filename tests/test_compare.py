@@ -103,3 +103,19 @@ def test_another_names_figure_is_no_disagreement_on_the_real_corpus(real_engine:
 def test_how_many_customers_is_answered_with_a_count_of_customers(real_engine: Engine) -> None:
     answer = ask("How many customers use Claude on Bedrock?", real_engine.settings, real_engine)
     assert "100,000 customers" in answer.citations[0].quote
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much compute capacity can Anthropic lock in on AWS under the deal?",
+        "How much is Amazon committing to AWS infrastructure for Claude over the next ten years?",
+        "How much of Amazon's new Anthropic money is contingent on commercial milestones?",
+        "How much has Amazon invested in nuclear energy?",
+    ],
+)
+def test_figures_on_other_things_raise_no_false_alarm(real_engine: Engine, question: str) -> None:
+    """Each source gives money figures near these words, but not for what is asked."""
+    assert compare(question, real_engine.settings, engine=real_engine).disagreements == []
+    assert not ask(question, real_engine.settings, engine=real_engine).sources_differ

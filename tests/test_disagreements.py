@@ -97,6 +97,33 @@ def test_different_values_are_flagged_with_each_side() -> None:
     assert "potential $25 billion" in flag.summary and "$8 billion" in flag.summary
 
 
+def test_figures_for_another_measure_than_asked_are_not_a_disagreement() -> None:
+    question = "How much of Amazon's Anthropic money is contingent on commercial milestones?"
+    views = [
+        _view(
+            "a", "Amazon invests $5 billion, with up to $20 billion tied to commercial milestones."
+        ),
+        _view("b", "Amazon’s $8 billion investment secures Anthropic some commercial advantages."),
+    ]
+    assert disagreements(question, views) == []
+    question = "How much is Amazon committing to AWS infrastructure for Claude?"
+    views = [
+        _view("a", "Amazon is committing $100 billion to AWS infrastructure for Claude."),
+        _view("b", "Amazon’s cumulative $8 billion investment in Anthropic was finalized."),
+    ]
+    assert disagreements(question, views) == []  # the $8 billion went into Anthropic
+
+
+def test_committing_and_investing_are_one_measure() -> None:
+    question = "How much money has Amazon committed to Anthropic?"
+    views = [
+        _view("a", "Amazon is committing $5 billion to Anthropic today."),
+        _view("b", "Amazon’s investment in Anthropic could reach a potential $25 billion."),
+    ]
+    [flag] = disagreements(question, views)
+    assert {c.citation.doc_id for c in flag.claims} == {"a", "b"}
+
+
 def test_a_question_that_asks_for_no_figure_is_not_flagged() -> None:
     views = [
         _view("a", "Amazon invested $8 billion in Anthropic."),
