@@ -19,6 +19,7 @@ WINDOW_WORDS = 8
 STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
 DENIAL_TERMS = 3  # words two statements must share for one to deny the other
 _FIGURE_KINDS = ("money", "percent", "count", "multiplier")
+_QUESTION_WORDS = frozenset({"much", "mani", "how", "what"})
 # Words that ask for an amount without saying of what.
 _AMOUNT_WORDS = frozenset(
     "money big larg new recent latest total overal current far sum figur amount dollar year "
@@ -47,8 +48,6 @@ _DENIES = re.compile(
     _NAME + r"(?:lacks?|has no|have no|(?:does not|doesn[’']t) (?:have|own|compete|offer|include|"
     r"support)|no longer \w+)\b"
 )
-
-
 _NAMED = re.compile(r"\b[A-Z][\w’'-]*")
 # A name owning what follows: "Amazon’s $25 billion investment", "Microsoft’s OpenAI partnership".
 _OWNER = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s")
@@ -117,7 +116,7 @@ def _same_name(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _subject_terms(question: str) -> frozenset[str]:
-    return terms(question) - {"much", "mani", "how", "what"}
+    return terms(question) - _QUESTION_WORDS
 
 
 @lru_cache(maxsize=256)
@@ -222,7 +221,7 @@ def _measure_terms(question: str) -> frozenset[str]:
     names = _entities(question)
     return frozenset(
         t
-        for t in _measure_words(question) - _AMOUNT_WORDS - {"much", "mani", "how", "what"}
+        for t in _measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS
         if not any(_same_name(t, n) for n in names)
     )
 
