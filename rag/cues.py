@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 KINDS: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:billion|million|trillion|bn)\b|\bdollars?\b", re.I
@@ -21,7 +21,7 @@ KINDS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "multiplier": re.compile(r"\d\s?[×x]\b|\b(?:two|three|four|five|ten)(?:fold| times)\b", re.I),
-    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{_MONTHS})\b|\bQ[1-4]\b", re.I),
+    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTHS})\b|\bQ[1-4]\b", re.I),
     "person": re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
     "number": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b", re.I),
 }

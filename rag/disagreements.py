@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from rag.answer_extractive import question_entities
-from rag.cues import asks_status, status_of, wanted_kinds
+from rag.cues import MONTHS, asks_status, status_of, wanted_kinds
 from rag.retrieval import terms
 from rag.schema import Disagreement, Figure, SourceView, Statement
 
@@ -80,8 +80,10 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
 
 
 # What a figure goes into: "$5 billion in Anthropic", "$8 billion investment in Anthropic".
+# ("… commitment in November 2024" is a date, not a target)
 _FIGURE_TARGET = re.compile(
-    r"^\S+(?:\s+(?:billion|million|trillion))?(?:\s+\w+)?\s+(?:in|into)\s+([A-Z][\w-]+)"
+    r"^\S+(?:\s+(?:billion|million|trillion))?(?:\s+\w+)?\s+(?:in|into)\s+"
+    rf"(?!(?:{MONTHS})\b)([A-Z][\w-]+)"
 )
 _QUESTION_TARGET = re.compile(r"\b(?:in|into|to)\s+\w", re.I)
 

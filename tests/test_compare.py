@@ -21,6 +21,10 @@ def test_investment_comparison_on_the_real_corpus(real_engine: Engine) -> None:
     assert "potential $25 billion" in said["003_0d4870f0a701256c"]
     assert len(comparison.sources) == 5
     [flag] = comparison.disagreements
+    assert "cumulative $8 billion and additional $4 billion" in flag.summary
+    assert (
+        "up to additional $20 billion" in flag.summary and "potential $25 billion" in flag.summary
+    )
     assert {c.citation.doc_id for c in flag.claims} >= {
         "001_29c1b148ce65f1bc",
         "002_9de286f62ec30d0e",

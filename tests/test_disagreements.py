@@ -67,6 +67,8 @@ def test_a_figure_going_into_another_name_than_asked_is_not_about_it() -> None:
     assert about_subject("How much has Amazon invested?", text, text.index("$5"))
     text = "Amazon’s cumulative $8 billion investment in Anthropic was finalized."
     assert not about_subject("How much went into Project Rainier?", text, text.index("$8"))
+    text = "Amazon finalized an additional $4 billion commitment in November 2024."
+    assert about_subject(INVESTMENT, text, text.index("$4"))  # a month is no target
 
 
 def test_a_sentence_referring_back_is_about_the_names_it_carries() -> None:
