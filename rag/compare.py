@@ -12,7 +12,7 @@ import time
 from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
 from rag.citations import verify_citation
 from rag.config import Settings
-from rag.cues import counted_things, counts, wanted_kinds
+from rag.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.disagreements import (
     about_subject,
     denial,
@@ -44,6 +44,7 @@ DENIAL_FLOOR = 0.35
 # "The pharmaceutical giant reported 30% faster literature review cycles" for "How much time
 # has Claude saved Pfizer's scientists?".
 NAMED_FLOOR = 0.35
+FIGURE_MARGIN = 0.15
 NAMED_LEXICAL = 0.4  # and shares most of the question's words, weighted by rarity
 
 
@@ -123,19 +124,25 @@ def _view(
 
 
 def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Scored]:
+    """A source's best statements on the question. For a question asking for a figure, its best
+    ones that give one, unless those fall far (FIGURE_MARGIN) below what the source says most
+    to the point: then that, figure-less ("no figure"), rather than a passing number."""
     kinds = wanted_kinds(question)
     names = question_entities(question)
     threshold = engine.settings.abstain_threshold
     usable = [
         s
         for s in scored
-        if (s.cue or not kinds)
-        and (s.score >= threshold or (kinds and _names_all(s, names, engine)))
+        if s.score >= threshold or (kinds and s.cue and _names_all(s, names, engine))
     ]
     if not usable:
         return []
     best = usable[0].score
-    return [s for s in usable if s.score >= best - STATEMENT_MARGIN][:MAX_STATEMENTS]
+    if kinds:
+        with_figure = [s for s in usable if s.cue and s.score >= best - FIGURE_MARGIN]
+        usable = with_figure or usable
+    top = usable[0].score
+    return [s for s in usable if s.score >= top - STATEMENT_MARGIN][:MAX_STATEMENTS]
 
 
 def _names_all(item: Scored, names: set[str], engine: Engine) -> bool:
@@ -208,11 +215,13 @@ def _with_other_sources(
     left out."""
     best = max((c.score for c in answer.citations), default=0.0)
     cited = {c.doc_id for c in answer.citations}
+    kinds = wanted_kinds(answer.question)
     extra = [
         v.statements[0].citation
         for v in views
         if v.statements
         and v.doc_id not in cited
+        and (not kinds or cue_match(kinds, v.statements[0].citation.quote))
         and (
             v.statements[0].citation.score >= best - OTHER_SOURCE_MARGIN
             or (v.doc_id in wordy and _gives_asked_figure(answer.question, v.statements[0]))

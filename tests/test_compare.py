@@ -35,8 +35,9 @@ def test_investment_comparison_on_the_real_corpus(real_engine: Engine) -> None:
         for st in view.statements:
             c = st.citation
             assert c.verified and articles[c.doc_id].text[c.start : c.end] == c.quote
-    no_figure = [v for v in comparison.sources if not any(s.figures for s in v.statements)]
-    assert no_figure, "sources without a figure are listed as such"
+    no_figure = {v.doc_id for v in comparison.sources if not any(s.figures for s in v.statements)}
+    # 000 names no amount at all: it shows what it does say, not a passing "80% of token usage"
+    assert "000_dfd9dcc9c56fc0bc" in no_figure, "sources without a figure are listed as such"
 
 
 @pytest.mark.slow
