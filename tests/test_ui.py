@@ -260,6 +260,11 @@ def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     assert '<span class="fig">$8 billion</span>' in html
     assert '&lt;<span class="fig">$4 billion</span>&gt;' in html
     assert html.index("Title a") < html.index("Quiet")  # silent sources last
+    assert 'data-kind="no-figure"' not in html
+    plain = Statement(citation=cite("Amazon and Anthropic are close.", "d"), figures=[])
+    talks = SourceView(doc_id="d", title="Title d", addresses=True, statements=[plain])
+    with_talk = comparison.model_copy(update={"sources": [*comparison.sources, talks]})
+    assert comparison_html(with_talk).count('data-kind="no-figure"') == 1
 
 
 def test_compare_endpoint_renders_the_table(app: gr.Blocks) -> None:

@@ -16,7 +16,8 @@ def comparison_html(comparison: Comparison) -> str:
     if not flags:
         flags = f'<div class="box ok" data-kind="agree">{NO_DISAGREEMENT}</div>'
     involved = {_key(s) for d in comparison.disagreements for s in d.claims}
-    rows = "".join(_row(s, involved) for s in _ordered(comparison.sources))
+    figures = any(st.figures for view in comparison.sources for st in view.statements)
+    rows = "".join(_row(s, involved, figures) for s in _ordered(comparison.sources))
     table = (
         '<table class="compare"><thead><tr><th>Source</th><th>Addresses it?</th>'
         f"<th>What it says</th></tr></thead><tbody>{rows}</tbody></table>"
@@ -41,9 +42,12 @@ def _disagreement(d: Disagreement) -> str:
     )
 
 
-def _row(source: SourceView, involved: set[tuple[str, int]]) -> str:
+def _row(source: SourceView, involved: set[tuple[str, int]], figures: bool) -> str:
+    """One source; when other sources give figures and this one none, it says so."""
     if source.addresses and source.statements:
         said = "".join(_statement(s, _key(s) in involved) for s in source.statements)
+        if figures and not any(s.figures for s in source.statements):
+            said += '<p class="meta" data-kind="no-figure">Gives no figure on this.</p>'
     else:
         said = '<span class="meta">Says nothing about this.</span>'
     answer = "yes" if source.addresses else "no"
