@@ -148,6 +148,8 @@ def supports(best: Scored, question: str, settings: Settings) -> bool:
         return False
     if kinds[:1] == ("person",) and not question_entities(question) <= _tokens(best.sentence.text):
         return False  # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO
+    if kinds[:1] == ("count",) and counted_things(question) and best.cue < 1.0:
+        return False  # "How many monthly active users…?" is not answered by "80% of usage"
     return best.score >= settings.abstain_threshold
 
 

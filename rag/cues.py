@@ -87,20 +87,26 @@ def kinds_in(text: str) -> frozenset[str]:
 
 def cue_match(question_kinds: tuple[str, ...], text: str, things: tuple[str, ...] = ()) -> float:
     """1.0 when the sentence holds the most specific wanted kind, 0.6 for a looser one, else 0.
-    A count must count the `things` asked about to score 1.0: for "How many customers…",
-    "100,000 customers" does, "20,000 documents" doesn't."""
+    For "How many customers…" (`things`), 1.0 needs a number counting customers: "100,000
+    customers" does, "20,000 documents" doesn't."""
     held = kinds_in(text)
+    if things and question_kinds[:1] == ("count",):
+        if counts(text, things):
+            return 1.0  # "up to 5 gigawatts" for "How many gigawatts…?"
+        return 0.6 if held & set(question_kinds) else 0.0
     for position, kind in enumerate(question_kinds):
         if kind in held:
-            if position == 0 and kind == "count" and things and not counts(text, things):
-                return 0.6
             return 1.0 if position == 0 else 0.6
     return 0.0
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+([\w-]+)(?:\s+([\w-]+))?", re.I)
 _NOT_THINGS = set("of the a an do does did are is were was have has".split())
-_FOLLOWING_WORDS = 3
+_WORDS_AFTER = 5
+_WORDS_BEFORE = 4
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
+_WORD = re.compile(r"[\w'’-]+")
 
 
 @lru_cache(maxsize=256)
@@ -114,11 +120,17 @@ def counted_things(question: str) -> tuple[str, ...]:
 
 
 def counts(text: str, things: tuple[str, ...]) -> bool:
-    """Does a count in `text` count one of `things` (within the next few words)?
-    "Over 100,000 customers" counts ("customers",); so does "100,000 enterprise customers"."""
-    for match in KINDS["count"].finditer(_REFERENCE.sub("", text)):
-        following = match.string[match.end() :].split()[:_FOLLOWING_WORDS]
-        if any(_same_word(word.strip(".,;:()").lower(), t) for word in following for t in things):
+    """Does a number in `text` count one of `things` (a few words after or before it)?
+    "Over 100,000 customers", "a coalition of 12 major technology and finance companies" and
+    "API call reduction from 5 to 1" do; "20,000 documents" does not count customers."""
+    text = _REFERENCE.sub("", text)
+    numbers = [*KINDS["count"].finditer(text), *_NUMBER.finditer(text)]
+    for match in numbers:
+        if _SHARE.match(text, match.end()):
+            continue  # "80% of customers" is a share, not a count
+        near = _WORD.findall(text[: match.start()])[-_WORDS_BEFORE:]
+        near += _WORD.findall(text[match.end() :])[:_WORDS_AFTER]
+        if any(_same_word(word.lower(), t) for word in near for t in things):
             return True
     return False
 

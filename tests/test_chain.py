@@ -36,13 +36,26 @@ def test_lyft_answer_cites_the_87_percent(real_engine: Engine) -> None:
     assert "[1]" in answer.text
 
 
-@pytest.mark.parametrize("question", ["Who is the CEO of Nvidia?", "What is the weather in Paris?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the CEO of Nvidia?",
+        "What is the weather in Paris?",
+        "How many employees does Anthropic have?",  # numbers nearby, none counting employees
+        "How many dollars does Lyft save with Claude?",  # "thousands of customer requests"
+    ],
+)
 def test_unanswerable_questions_abstain(real_engine: Engine, question: str) -> None:
     answer = _ask(real_engine, question)
     assert answer.abstained
     assert answer.citations == []
     assert answer.text.startswith("The sources don't say")
     assert answer.related, "closest passages are shown as related"
+
+
+def test_a_count_of_what_was_asked_is_an_answer(real_engine: Engine) -> None:
+    answer = _ask(real_engine, "How many gigawatts of compute will Anthropic get on AWS?")
+    assert not answer.abstained and "5 gigawatts" in answer.citations[0].quote
 
 
 def test_every_citation_is_verbatim_at_its_offsets(real_engine: Engine) -> None:

@@ -59,6 +59,8 @@ def test_a_count_must_count_what_the_question_asks_about() -> None:
     assert cue_match(kinds, "Over 100,000 customers already run Claude.", things) == 1.0
     assert cue_match(kinds, "Scientists search through 20,000 documents.", things) == 0.6
     assert cue_match(kinds, "Claude is on Bedrock.", things) == 0.0
+    gigawatts = counted_things("How many gigawatts will Anthropic get?")
+    assert cue_match(("count", "number"), "It gets up to 5 gigawatts.", gigawatts) == 1.0
     assert counted_things("How many enterprise customers run Claude?")[:2] == (
         "enterprise",
         "customers",
@@ -73,6 +75,10 @@ def test_a_count_must_count_what_the_question_asks_about() -> None:
         ("Nearly 300 companies signed up.", ("company",), True),
         ("It has 300 custom chips.", ("customers",), False),  # "custom" is no customer
         ("Bedrock 32,33, and more customers.", ("customers",), False),  # a reference number
+        ("A coalition of 12 major technology and finance companies.", ("companies",), True),
+        ("API call reduction from 5 to 1.", ("api", "calls"), True),  # the thing before it
+        ("The DMCA takedown swept 8,100 repositories 23,42—further harm.", ("repositories",), True),
+        ("About 80% of customers use the API.", ("customers",), False),  # a share
     ],
 )
 def test_counts_of_a_thing(text: str, things: tuple[str, ...], counted: bool) -> None:
