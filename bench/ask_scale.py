@@ -40,6 +40,7 @@ from bench.common import (
 from bench.profiling import profile_call
 
 TARGET_MS = 100.0  # the performance issue: warm ask p50 ≤ 100 ms at 100k chunks
+COMPARE_QUESTIONS = 10  # `rag compare` scores every sentence of the corpus: a sample suffices
 NOISE_NORM = 0.1  # expected norm of the noise added to a unit vector: cosine ≈ 0.995 to the seed
 Matrix = npt.NDArray[np.float32]
 
@@ -227,6 +228,17 @@ def measure(engine: Any, asked: list[str], passes: int) -> dict[str, Any]:
     }
 
 
+def compare_times(engine: Any, asked: list[str]) -> dict[str, Any]:
+    """`compare` (every document's say, as `rag compare` and the Compare tab run it) on the
+    first COMPARE_QUESTIONS questions: first sight (every sentence tokenised once), then warm."""
+    from rag.compare import compare
+
+    sample = asked[:COMPARE_QUESTIONS]
+    first = [timed(partial(compare, q, engine.settings, engine=engine))[0] for q in sample]
+    warm = [timed(partial(compare, q, engine.settings, engine=engine))[0] for q in sample]
+    return {"first_sight": latency_ms(first), "warm": latency_ms(warm)}
+
+
 def profile(engine: Any, asked: list[str], top: int) -> dict[str, Any]:
     """One more pass of `ask` under pyinstrument (see bench/profiling.py)."""
     return profile_call(partial(ask_pass, engine, asked), top)
@@ -256,6 +268,7 @@ def run_size(target: int, passes: int, top: int) -> dict[str, Any]:
         "build": build_stats,
         **timings,
         "rss_growth_while_asking_mb": round(rss_mb() - rss_built, 1),
+        "rag_compare": compare_times(engine, asked),
         "rss_mb": round(rss_mb(), 1),
         "measure_s": round(time.perf_counter() - started, 1),
         "profile": profile(engine, asked, top),
@@ -280,6 +293,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "questions": len(questions()),
         "code": code,
         "answerer": "extractive",
+        "compare_questions": COMPARE_QUESTIONS,
         "target_ms": TARGET_MS,
         "vectors": "synthetic from real: copy 0 keeps the real ONNX fp32 vectors of the seed "
         "chunks and sentences; every further copy gets Gaussian noise of expected norm "

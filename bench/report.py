@@ -181,12 +181,13 @@ def ask_scale_section(result: dict[str, Any]) -> str:
             _p(run["ask"]),
             _p(run["ask"].get("answered", {})),
             run["ask"]["step_p50_ms"].get("compare_ms", "n/a"),
+            _p(run["rag_compare"]["warm"]) if "rag_compare" in run else "n/a",
             run["ask"]["meets_target"],
         ]
         for run in result["runs"]
     ]
     header = ["chunks", "docs", "sentences", "build s", "search", "ask", "ask, answered"]
-    header += ["compare p50"]
+    header += ["source check p50", "`rag compare`"]
     largest = result["runs"][-1]
     hot = largest.get("profile", {}).get("rag_cumulative", [])
     # chain.py's functions only wrap the steps: every step is under them.
@@ -194,8 +195,10 @@ def ask_scale_section(result: dict[str, Any]) -> str:
     return (
         f"### Warm ask at scale (extractive)\n\n{_run_note(result)}. Text: {result['text']}. "
         f"Vectors: {result['vectors']}.\n\nms p50 / p95 over {result['questions']} questions "
-        "(answered = without the abstentions, which skip the source check); compare p50 = the "
-        "chain's source check alone:\n\n"
+        "(answered = without the abstentions, which skip the source check); source check p50 = "
+        "the chain's check of its answer against the nearby sources; `rag compare` = every "
+        f"document's say on one of the first {result.get('compare_questions', '?')} questions, "
+        "warm:\n\n"
         + table([*header, f"ask p50 ≤ {target:g} ms"], rows)
         + f"\n\nWhere ask spends its time at {largest['chunks']:,} chunks (pyinstrument, "
         "share of the pass, callees included): " + "; ".join(spots[:6]) + "."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -79,8 +80,12 @@ def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> lis
     return score_rows(question, rows, retriever)
 
 
-def score_rows(question: str, rows: dict[int, int], retriever: Retriever) -> list[Scored]:
-    """Score the given sentence rows (row → rank of the hit that brought it), best first."""
+def score_rows(
+    question: str, rows: dict[int, int], retriever: Retriever, floor: float = 0.0
+) -> list[Scored]:
+    """Score the given sentence rows (row → rank of the hit that brought it), best first.
+    Rows that cannot reach `floor` even with a full cue are left out unscored (the cue is the
+    costly part, and compare scores every sentence of the corpus)."""
     if not rows:
         return []
     index = retriever.index
@@ -90,9 +95,11 @@ def score_rows(question: str, rows: dict[int, int], retriever: Retriever) -> lis
     kinds = wanted_kinds(question)
     things = counted_things(question)
     lexical = _overlaps(terms, retriever.sentence_terms(order))
+    best_case = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * np.asarray(lexical) + WEIGHTS["cue"]
     scored = [
         _score(index.sentences[row], row, float(d), lex, kinds, things, rows[row])
-        for row, d, lex in zip(order, dense, lexical, strict=True)
+        for row, d, lex, top in zip(order, dense, lexical, best_case, strict=True)
+        if top >= floor
     ]
     return sorted(scored, key=lambda s: -s.score)
 
@@ -153,11 +160,12 @@ def supports(best: Scored, question: str, settings: Settings) -> bool:
     return best.score >= settings.abstain_threshold
 
 
-def question_entities(question: str) -> set[str]:
+@lru_cache(maxsize=256)
+def question_entities(question: str) -> frozenset[str]:
     """Stemmed names and figures in a question: "Who is the CEO of Nvidia?" → {"ceo", "nvidia"}."""
     words = _WORDS.findall(question)[1:]
     named = [w for w in words if w[0].isupper() or any(c.isdigit() for c in w)]
-    return _tokens(" ".join(named))
+    return terms(" ".join(named))
 
 
 def _tokens(text: str) -> set[str]:

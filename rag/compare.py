@@ -8,6 +8,7 @@ Does NOT merge or pick a winner: every claim is shown with its own verified quot
 from __future__ import annotations
 
 import time
+from itertools import takewhile
 
 from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
 from rag.citations import verify_citation
@@ -15,7 +16,9 @@ from rag.config import Settings
 from rag.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.disagreements import (
     about_subject,
+    affirmed_names,
     denial,
+    denied_names,
     denied_subject,
     disagreements,
     figure_kinds,
@@ -80,12 +83,14 @@ def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
 
 
 def _scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str, list[Scored]]:
-    """Every non-heading sentence of the sources, best first per source, scored in one pass
-    (one matrix product, the question's terms worked out once)."""
+    """Every non-heading sentence of the sources that can score high enough to be a statement
+    or a denial, best first per source, scored in one pass (one matrix product, the question's
+    terms worked out once)."""
     index = engine.index
     rows = {row: 1 for doc_id in doc_ids for row in index.doc_sentence_rows(doc_id)}
     by_doc: dict[str, list[Scored]] = {doc_id: [] for doc_id in doc_ids}
-    for item in score_rows(question, rows, engine.retriever):
+    floor = min(NAMED_FLOOR, DENIAL_FLOOR, engine.settings.abstain_threshold)
+    for item in score_rows(question, rows, engine.retriever, floor=floor):
         if not item.sentence.heading:
             by_doc[item.sentence.doc_id].append(item)
     return by_doc
@@ -95,19 +100,30 @@ def _denials(
     question: str, anchors: list[Statement], scored: dict[str, list[Scored]], engine: Engine
 ) -> list[Disagreement]:
     """A flag when another source's sentence on the question denies what an anchor statement
-    affirms of the same name ("Amazon has its own AI models" / "Amazon lacks a … model")."""
+    affirms of the same name ("Amazon has its own AI models" / "Amazon lacks a … model").
+    Only sentences that affirm or deny something of a name take part: few do, so comparing
+    every source's anchor with them stays cheap on thousands of documents."""
+    named = [
+        (doc_id, item)
+        for doc_id, items in scored.items()
+        for item in takewhile(lambda i: i.score >= DENIAL_FLOOR, items)
+        if _names_a_stance(item.sentence.text)
+    ]
     for anchor in anchors:
-        for doc_id, items in scored.items():
+        if not _names_a_stance(anchor.citation.quote):
+            continue
+        for doc_id, item in named:
             if doc_id == anchor.citation.doc_id:
                 continue
-            for item in items:
-                if item.score < DENIAL_FLOOR:
-                    break
-                subject = denied_subject(anchor.citation.quote, item.sentence.text)
-                if subject:
-                    other = _statement(question, item, engine, figures=False)
-                    return [denial(subject, [anchor, other])]
+            subject = denied_subject(anchor.citation.quote, item.sentence.text)
+            if subject:
+                other = _statement(question, item, engine, figures=False)
+                return [denial(subject, [anchor, other])]
     return []
+
+
+def _names_a_stance(text: str) -> bool:
+    return bool(affirmed_names(text) or denied_names(text))
 
 
 def _view(
@@ -145,7 +161,7 @@ def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Sco
     return [s for s in usable if s.score >= top - STATEMENT_MARGIN][:MAX_STATEMENTS]
 
 
-def _names_all(item: Scored, names: set[str], engine: Engine) -> bool:
+def _names_all(item: Scored, names: frozenset[str], engine: Engine) -> bool:
     if not names or item.score < NAMED_FLOOR or item.lexical < NAMED_LEXICAL:
         return False
     return names <= engine.retriever.sentence_terms([item.row])[0]

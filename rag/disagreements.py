@@ -68,7 +68,7 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
         carried = ""  # a name between the anaphor and the figure is the figure's subject
     if not _subject_terms(question) & (terms(window) | terms(carried)):
         return False
-    asked = _entities(question)
+    asked = question_entities(question)
     near = terms(" ".join(before + after[:WINDOW_WORDS]))
     beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
     if any(_same_name(a, q) for a in beyond for q in asked):
@@ -119,11 +119,6 @@ def _same_name(a: str, b: str) -> bool:
 @lru_cache(maxsize=256)
 def _subject_terms(question: str) -> frozenset[str]:
     return terms(question) - _QUESTION_WORDS
-
-
-@lru_cache(maxsize=256)
-def _entities(question: str) -> frozenset[str]:
-    return frozenset(question_entities(question))
 
 
 def figure_kinds(question: str) -> list[str]:
@@ -220,7 +215,7 @@ def _measure_terms(question: str) -> frozenset[str]:
     """The question's words for what it measures, beyond names and amount words:
     "How much of Amazon's new Anthropic money is contingent on commercial milestones?" →
     {"conting", "commerci", "mileston"}."""
-    names = _entities(question)
+    names = question_entities(question)
     return frozenset(
         t
         for t in _measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS
@@ -279,11 +274,22 @@ def denied_subject(first: str, second: str) -> str | None:
     if len(terms(first) & terms(second)) < DENIAL_TERMS:
         return None
     for affirmed, denied in ((first, second), (second, first)):
-        names = {m.group(1) for m in _AFFIRMS.finditer(affirmed)}
-        names &= {m.group(1) for m in _DENIES.finditer(denied)}
+        names = affirmed_names(affirmed) & denied_names(denied)
         if names:
             return sorted(names)[0]
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def affirmed_names(text: str) -> frozenset[str]:
+    """ "Amazon has its own AI models" → {"Amazon"}."""
+    return frozenset(m.group(1) for m in _AFFIRMS.finditer(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def denied_names(text: str) -> frozenset[str]:
+    """ "Amazon lacks a first-party frontier model" → {"Amazon"}."""
+    return frozenset(m.group(1) for m in _DENIES.finditer(text))
 
 
 def denial(subject: str, claims: list[Statement]) -> Disagreement:
