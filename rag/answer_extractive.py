@@ -55,6 +55,7 @@ _ASKING = {
 }
 _WORDS = re.compile(r"[\w'’.-]+")
 WEIGHTS = {"dense": 0.5, "lexical": 0.4, "cue": 0.1}
+MANY_ROWS = 20_000  # from this many rows on, word overlaps come from Retriever.term_weights
 SAME_SOURCE_MARGIN = 0.04
 OTHER_SOURCE_MARGIN = 0.08
 DUPLICATE_COSINE = 0.9
@@ -84,23 +85,29 @@ def score_rows(
     question: str, rows: dict[int, int], retriever: Retriever, floor: float = 0.0
 ) -> list[Scored]:
     """Score the given sentence rows (row → rank of the hit that brought it), best first.
-    Rows that cannot reach `floor` even with a full cue are left out unscored (the cue is the
-    costly part, and compare scores every sentence of the corpus)."""
+    Rows that cannot reach `floor` even with a full cue are left out unscored: compare scores
+    every sentence of the corpus, and most are far from the question."""
     if not rows:
         return []
     index = retriever.index
-    order = list(rows)
-    dense = index.sentence_vectors[order] @ retriever.query_vector(question)
+    order = np.fromiter(rows, dtype=np.int64, count=len(rows))
+    query = retriever.query_vector(question)
     terms = _question_terms(question, retriever)
+    if len(order) >= MANY_ROWS:  # every row's product (no copy of the rows), an inverted index
+        dense = (index.sentence_vectors @ query)[order]
+        lexical = retriever.term_weights(terms)[order] / max(sum(terms.values()), 1e-12)
+    else:
+        dense = index.sentence_vectors[order] @ query
+        lexical = np.asarray(_overlaps(terms, retriever.sentence_terms(order.tolist())))
+    best_case = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"]
     kinds = wanted_kinds(question)
     things = counted_things(question)
-    lexical = _overlaps(terms, retriever.sentence_terms(order))
-    best_case = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * np.asarray(lexical) + WEIGHTS["cue"]
-    scored = [
-        _score(index.sentences[row], row, float(d), lex, kinds, things, rows[row])
-        for row, d, lex, top in zip(order, dense, lexical, best_case, strict=True)
-        if top >= floor
-    ]
+    scored = []
+    for n in np.flatnonzero(best_case >= floor):
+        row = int(order[n])
+        sentence = index.sentences[row]
+        d, lex = float(dense[n]), float(lexical[n])
+        scored.append(_score(sentence, row, d, lex, kinds, things, rows[row]))
     return sorted(scored, key=lambda s: -s.score)
 
 

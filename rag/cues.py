@@ -44,6 +44,7 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 
+@lru_cache(maxsize=256)
 def wanted_kinds(question: str) -> tuple[str, ...]:
     """The answer kinds a question asks for, most specific first; () when it doesn't say."""
     for pattern, kinds in _QUESTION_CUES:

@@ -56,6 +56,7 @@ class Retriever:
             self.doc_freq.update(t for tokens in corpus for t in set(tokens))
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()
         self._terms: dict[int, set[str]] = {}
+        self._postings: dict[str, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
@@ -73,6 +74,24 @@ class Retriever:
         sentence = self.index.sentences[row]
         previous = self.index.sentences[row - 1] if row > 0 else None
         return carried_names(sentence, previous, self.index.articles[sentence.doc_id].text)
+
+    def term_weights(self, weights: dict[str, float]) -> np.ndarray:
+        """Σ weight of the `weights` terms each sentence holds (as sentence_terms has them),
+        for every sentence row at once, from an inverted index built on first use."""
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            all_terms = self.sentence_terms(list(range(len(self.index.sentences))))
+            for row, held in enumerate(all_terms):
+                for term in held:
+                    postings.setdefault(term, []).append(row)
+            with self._lock:
+                self._postings = {t: np.asarray(r, dtype=np.int64) for t, r in postings.items()}
+        total = np.zeros(len(self.index.sentences))
+        for term, weight in weights.items():
+            rows = self._postings.get(term)
+            if rows is not None:
+                total[rows] += weight
+        return total
 
     def antecedent(self, row: int) -> str:
         """The sentence before, verbatim, when sentence `row` refers back to it; else ""."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from rag import answer_extractive
+from rag.answer_extractive import score_rows
 from rag.engine import Engine
 from rag.retrieval import Retriever, convex, reciprocal_rank, tokenize
 from rag.schema import Hit
@@ -165,3 +167,27 @@ def test_the_top_k_of_more_hits_are_the_k_hits(retriever: Retriever, mode: str) 
     question = "Which company makes chips for the Lumen models?"
     many = retriever.search(question, k=20, mode=mode)  # type: ignore[arg-type]
     assert many[:3] == retriever.search(question, k=3, mode=mode)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    ["How much time has Claude saved Pfizer's scientists?", "Who leads Anthropic?"],
+)
+def test_the_inverted_index_scores_as_the_set_test_does(
+    real_engine: Engine, question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """score_rows takes word overlaps from Retriever.term_weights for many rows (compare over a
+    large corpus): the same numbers, to the last bit, as the per-row set test."""
+    retriever = real_engine.retriever
+    rows = {row: 1 for row in range(len(real_engine.index.sentences))}
+    by_sets = [(s.row, s.score, s.lexical) for s in score_rows(question, rows, retriever)]
+    monkeypatch.setattr(answer_extractive, "MANY_ROWS", 1)
+    by_index = [(s.row, s.score, s.lexical) for s in score_rows(question, rows, retriever)]
+    assert by_index == by_sets
+    assert any(lexical > 0 for _, _, lexical in by_index)
+    # A floor leaves out only rows that score below it, and changes no score.
+    floored = {s.row: s.score for s in score_rows(question, rows, retriever, floor=0.35)}
+    assert {row for row, score, _ in by_sets if score >= 0.35} <= floored.keys()
+    assert all(floored[row] == score for row, score, _ in by_sets if row in floored)
+    assert len(floored) < len(by_sets)
