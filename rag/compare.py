@@ -142,7 +142,8 @@ def _view(
 def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Scored]:
     """A source's best statements on the question. For a question asking for a figure, its best
     ones that give one, unless those fall far (FIGURE_MARGIN) below what the source says most
-    to the point: then that, figure-less ("no figure"), rather than a passing number."""
+    to the point: then that, figure-less ("no figure"), rather than a passing number. For
+    "who", only statements naming everything the question names, as `ask` requires."""
     kinds = wanted_kinds(question)
     names = question_entities(question)
     threshold = engine.settings.abstain_threshold
@@ -151,6 +152,8 @@ def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Sco
         for s in scored
         if s.score >= threshold or (kinds and s.cue and _names_all(s, names, engine))
     ]
+    if kinds[:1] == ("person",):  # "Who is the CEO of Nvidia?": only what names Nvidia's
+        usable = [s for s in usable if names <= engine.retriever.sentence_terms([s.row])[0]]
     if not usable:
         return []
     best = usable[0].score

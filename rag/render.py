@@ -101,12 +101,14 @@ def print_comparison(comparison: Comparison) -> None:
     table.add_column("source", max_width=30, overflow="fold")
     table.add_column("what it says", ratio=3, overflow="fold")
     table.add_column("figures", max_width=28, overflow="fold")
+    figures = any(st.figures for view in comparison.sources for st in view.statements)
     for view in comparison.sources:
-        table.add_row(f"{view.title}\n[dim]{view.doc_id}[/]", *_view_cells(view))
+        table.add_row(f"{view.title}\n[dim]{view.doc_id}[/]", *_view_cells(view, figures))
     console.print(table)
 
 
-def _view_cells(view: SourceView) -> tuple[str, str]:
+def _view_cells(view: SourceView, figures_elsewhere: bool) -> tuple[str, str]:
+    """The source's quotes and figures; "no figure" only where other sources give some."""
     if not view.addresses:
         return "[dim]does not address this[/]", ""
     quotes = "\n".join(
@@ -118,4 +120,4 @@ def _view_cells(view: SourceView) -> tuple[str, str]:
     figures = "\n".join(
         " ".join([*f.qualifiers, f.raw]) for st in view.statements for f in st.figures
     )
-    return quotes, figures or "[dim]no figure[/]"
+    return quotes, figures or ("[dim]no figure[/]" if figures_elsewhere else "")

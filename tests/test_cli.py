@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from rag import render
 from rag.cli import app
 from rag.config import Settings
 from rag.embedding import Embedder
+from rag.schema import Citation, Comparison, Figure, SourceView, Statement
 from tests.conftest import FAKE_MODEL, FakeEmbedder
 
 HIT_FIELDS = {
@@ -205,3 +207,25 @@ def test_real_search_json_finds_the_bedrock_customer_count(
     )
 
     assert any("Over 100,000 customers" in h["chunk"]["text"] for h in hits)
+
+
+def test_compare_table_says_no_figure_only_where_others_give_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def view(doc_id: str, quote: str, figures: list[Figure]) -> SourceView:
+        citation = Citation(
+            n=1, doc_id=doc_id, title=doc_id, quote=quote, start=0, end=len(quote), score=1.0
+        )
+        statement = Statement(citation=citation, figures=figures)
+        return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
+
+    eight = Figure(raw="$8 billion", kind="money", value=8e9, start=16, end=26)
+    quiet = view("quiet", "Amazon and Anthropic are close.", [])
+    render.print_comparison(
+        Comparison(
+            question="How much?", sources=[view("a", "Amazon invested $8 billion.", [eight]), quiet]
+        )
+    )
+    assert capsys.readouterr().out.count("no figure") == 1
+    render.print_comparison(Comparison(question="Who?", sources=[quiet]))
+    assert "no figure" not in capsys.readouterr().out

@@ -124,3 +124,14 @@ def test_figures_on_other_things_raise_no_false_alarm(real_engine: Engine, quest
     """Each source gives money figures near these words, but not for what is asked."""
     assert compare(question, real_engine.settings, engine=real_engine).disagreements == []
     assert not ask(question, real_engine.settings, engine=real_engine).sources_differ
+
+
+@pytest.mark.slow
+def test_who_questions_keep_only_statements_naming_the_asked_names(real_engine: Engine) -> None:
+    nobody = compare("Who is the CEO of Nvidia?", real_engine.settings, engine=real_engine)
+    assert not any(
+        view.addresses for view in nobody.sources
+    )  # Intel's or Anthropic's are no answer
+    ceo = compare("Who is the CEO of Anthropic?", real_engine.settings, engine=real_engine)
+    said = [s.citation.quote for view in ceo.sources for s in view.statements]
+    assert any("Dario Amodei, CEO" in quote for quote in said)
