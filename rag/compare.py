@@ -15,7 +15,6 @@ from rag.citations import verify_citation
 from rag.config import Settings
 from rag.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.disagreements import (
-    about_subject,
     affirmed_names,
     denial,
     denied_names,
@@ -34,6 +33,7 @@ from rag.schema import (
     SourceView,
     Statement,
 )
+from rag.subjects import about_subject
 from rag.validation import clean_question
 
 MAX_STATEMENTS = 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.cues import status_of
-from rag.disagreements import about_subject, denied_subject, disagreements
+from rag.disagreements import denied_subject, disagreements
 from rag.figures import extract_figures
 from rag.schema import Citation, SourceView, Statement
 
@@ -26,58 +26,6 @@ def _view(doc_id: str, text: str) -> SourceView:
     )
     statement = Statement(citation=citation, figures=extract_figures(text))
     return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
-
-
-def test_different_subjects_are_not_a_disagreement() -> None:
-    text = "Google maintains Gemini while investing $2 billion in Anthropic."
-    assert not about_subject(INVESTMENT, text, text.index("$2"))
-    text = "Yet Amazon is investing $5 billion in Anthropic today."
-    assert about_subject(INVESTMENT, text, text.index("$5"))
-
-
-def test_a_name_standing_far_past_the_figure_is_not_its_subject() -> None:
-    question = "How much has Google put into Anthropic?"
-    text = (
-        "Top AI researchers command seven-figure salaries, so the $25 billion provides a war "
-        "chest for Anthropic to maintain its talent edge against the gravity of Google DeepMind."
-    )
-    assert not about_subject(question, text, text.index("$25"))
-    text = "Google maintains Gemini while investing $2 billion in Anthropic."
-    assert about_subject(question, text, text.index("$2"))
-    question = "How much cheaper is it to train models on Trainium than on GPUs?"
-    text = "Trainium2 gives 30–40% better price-performance than GPUs do for model training."
-    assert about_subject(question, text, text.index("30"))  # "training" is no Trainium
-
-
-def test_a_name_owning_the_figure_is_its_subject() -> None:
-    question = "How much has Google invested in Anthropic?"
-    text = "If a startup finds a breakthrough, Amazon’s $25 billion investment becomes a legacy."
-    assert not about_subject(question, text, text.index("$25"))
-    assert about_subject(INVESTMENT, text, text.index("$25"))
-    text = "It answers Microsoft’s OpenAI partnership, which has generated $10 billion."
-    assert not about_subject("How much revenue does Anthropic make?", text, text.index("$10"))
-
-
-def test_a_figure_going_into_another_name_than_asked_is_not_about_it() -> None:
-    text = "Yet Amazon is investing $5 billion in Anthropic today."
-    assert not about_subject(
-        "How much has Amazon invested in nuclear energy?", text, text.index("$5")
-    )
-    assert about_subject(INVESTMENT, text, text.index("$5"))
-    assert about_subject("How much has Amazon invested?", text, text.index("$5"))
-    text = "Amazon’s cumulative $8 billion investment in Anthropic was finalized."
-    assert not about_subject("How much went into Project Rainier?", text, text.index("$8"))
-    text = "Amazon finalized an additional $4 billion commitment in November 2024."
-    assert about_subject(INVESTMENT, text, text.index("$4"))  # a month is no target
-
-
-def test_a_sentence_referring_back_is_about_the_names_it_carries() -> None:
-    question = "How much time has Claude saved Pfizer's scientists?"
-    text = "The pharmaceutical giant reported 30% faster literature review cycles."
-    assert not about_subject(question, text, text.index("30"))
-    assert about_subject(question, text, text.index("30"), carried="Pfizer Claude")
-    text = "It answers Microsoft’s partnership, which brought 30% faster review cycles."
-    assert not about_subject(question, text, text.index("30"), carried="Pfizer Claude")
 
 
 def test_agreeing_sources_are_not_flagged() -> None:
