@@ -23,7 +23,9 @@ KINDS: dict[str, re.Pattern[str]] = {
     "multiplier": re.compile(r"\d\s?[×x]\b|\b(?:two|three|four|five|ten)(?:fold| times)\b", re.I),
     "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTHS})\b|\bQ[1-4]\b", re.I),
     "person": re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
-    "number": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b", re.I),
+    "number": re.compile(
+        r"(?<![A-Za-z])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b", re.I
+    ),
 }
 _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (

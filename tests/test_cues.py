@@ -19,6 +19,11 @@ def test_bare_reference_numbers_are_no_figure(text: str) -> None:
     assert not kinds_in(text) & {"number", "count"}
 
 
+def test_a_digit_inside_a_name_is_no_number() -> None:
+    assert "number" not in kinds_in("Anthropic will use Trainium2 and Trainium3 chips.")
+    assert "number" in kinds_in("It moved from Claude 3 to GPT-4.")
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
