@@ -160,7 +160,7 @@ def supports(best: Scored, question: str, settings: Settings) -> bool:
     kinds = wanted_kinds(question)
     if kinds and best.cue == 0:
         return False
-    if kinds[:1] == ("person",) and not question_entities(question) <= _tokens(best.sentence.text):
+    if kinds[:1] == ("person",) and not question_entities(question) <= terms(best.sentence.text):
         return False  # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO
     if kinds[:1] == ("count",) and counted_things(question) and best.cue < 1.0:
         return False  # "How many monthly active users…?" is not answered by "80% of usage"
@@ -173,10 +173,6 @@ def question_entities(question: str) -> frozenset[str]:
     words = _WORDS.findall(question)[1:]
     named = [w for w in words if w[0].isupper() or any(c.isdigit() for c in w)]
     return terms(" ".join(named))
-
-
-def _tokens(text: str) -> set[str]:
-    return set(terms(text))
 
 
 def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -> list[Scored]:

@@ -57,7 +57,8 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
     scored = _scored_by_doc(text, sorted(engine.index.articles), engine)
-    views = [_view(text, doc_id, items, engine, figures=True) for doc_id, items in scored.items()]
+    kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
+    views = [_view(text, doc_id, items, engine, figures=True) for doc_id, items in kept.items()]
     anchors = [v.statements[0] for v in views if v.statements]
     found = disagreements(text, views) or _denials(text, anchors, scored, engine)
     views = [_with_claims(view, found) for view in views]
@@ -127,9 +128,9 @@ def _names_a_stance(text: str) -> bool:
 
 
 def _view(
-    question: str, doc_id: str, scored: list[Scored], engine: Engine, figures: bool
+    question: str, doc_id: str, kept: list[Scored], engine: Engine, figures: bool
 ) -> SourceView:
-    kept = _statements(question, scored, engine)
+    """A source's row: its kept statements (see _statements), quoted and verified."""
     statements = [_statement(question, item, engine, figures) for item in kept]
     return SourceView(
         doc_id=doc_id,
@@ -153,7 +154,7 @@ def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Sco
         if s.score >= threshold or (kinds and s.cue and _names_all(s, names, engine))
     ]
     if kinds[:1] == ("person",):  # "Who is the CEO of Nvidia?": only what names Nvidia's
-        usable = [s for s in usable if names <= engine.retriever.sentence_terms([s.row])[0]]
+        usable = [s for s in usable if _names(s, names, engine)]
     if not usable:
         return []
     best = usable[0].score
@@ -165,8 +166,14 @@ def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Sco
 
 
 def _names_all(item: Scored, names: frozenset[str], engine: Engine) -> bool:
+    """Names every name asked about, and scores and shares words enough (NAMED_FLOOR)."""
     if not names or item.score < NAMED_FLOOR or item.lexical < NAMED_LEXICAL:
         return False
+    return _names(item, names, engine)
+
+
+def _names(item: Scored, names: frozenset[str], engine: Engine) -> bool:
+    """Does the sentence name all of `names`, itself or through the sentence it refers to?"""
     return names <= engine.retriever.sentence_terms([item.row])[0]
 
 
@@ -202,26 +209,15 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
     question = answer.question
     scored = _scored_by_doc(question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
     figures = bool(figure_kinds(question))
-    views = [_view(question, doc_id, items, engine, figures) for doc_id, items in scored.items()]
+    kept = {doc_id: _statements(question, items, engine) for doc_id, items in scored.items()}
+    views = [_view(question, doc_id, items, engine, figures) for doc_id, items in kept.items()]
     anchor = Statement(citation=answer.citations[0], figures=[])
     found = disagreements(question, views) or _denials(question, [anchor], scored, engine)
     if found:
         return _differing_answer(answer, found[0])
-    return _with_other_sources(answer, views, _wordy(views, scored), engine.settings)
-
-
-def _wordy(views: list[SourceView], scored: dict[str, list[Scored]]) -> set[str]:
-    """The sources whose best statement shares most of the question's words (NAMED_LEXICAL)."""
-    return {
-        view.doc_id
-        for view in views
-        if view.statements
-        and any(
-            item.sentence.start == view.statements[0].citation.start
-            and item.lexical >= NAMED_LEXICAL
-            for item in scored[view.doc_id]
-        )
-    }
+    # The sources whose best statement shares most of the question's words.
+    wordy = {doc for doc, items in kept.items() if items and items[0].lexical >= NAMED_LEXICAL}
+    return _with_other_sources(answer, views, wordy, engine.settings)
 
 
 def _with_other_sources(

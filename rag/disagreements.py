@@ -108,14 +108,15 @@ def _on_the_measure(
     advantages". When none shares a word of it ("tranche" against "investment"), all claims
     stand."""
     measure = measure_terms(question)
-    said = [measure & measure_words(st.citation.quote) for sts in claims.values() for st in sts]
-    if not any(said):
+    said = {
+        doc: [(st, len(measure & measure_words(st.citation.quote))) for st in sts]
+        for doc, sts in claims.items()
+    }
+    if not any(shared for pairs in said.values() for _, shared in pairs):
         return claims
     kept = {
-        doc: [
-            st for st in sts if len(measure & measure_words(st.citation.quote)) * 2 >= len(measure)
-        ]
-        for doc, sts in claims.items()
+        doc: [st for st, shared in pairs if shared * 2 >= len(measure)]
+        for doc, pairs in said.items()
     }
     return {doc: sts for doc, sts in kept.items() if sts}
 
