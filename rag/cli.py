@@ -34,9 +34,11 @@ def settings_for(corpus: Path | None = None, index: Path | None = None, **extra:
 
 def fail(message: str, code: int = 1) -> None:
     from rich.console import Console
-    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+    from rag.render import safe
+
+    # A new console: it reads FORCE_COLOR / NO_COLOR as they are now.
+    Console(stderr=True).print(f"[bold red]Error:[/] {safe(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -63,10 +65,17 @@ def ingest(corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """Build or update the index from the corpus (only changed files are re-embedded)."""
     from rag.embedding import make_embedder
     from rag.ingest import ingest as do_ingest
-    from rag.render import print_ingest_report
+    from rag.render import errors, print_ingest_report, safe
 
     settings = settings_for(corpus, index)
-    report = run(lambda: do_ingest(settings, make_embedder(settings), progress=sys.stderr.isatty()))
+    report = run(
+        lambda: do_ingest(
+            settings,
+            make_embedder(settings),
+            progress=sys.stderr.isatty(),
+            on_wait=lambda message: errors.print(f"[yellow]{safe(message)}[/]"),
+        )
+    )
     print_ingest_report(report, settings)
 
 

@@ -24,10 +24,9 @@ _OPENERS = {"A", "An", "As", "At", "By", "For", "In", "On", "The", "To", "With",
 
 def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
     """Read every article in `folder`; raise CorpusError only when nothing is usable."""
-    files = list_corpus_files(folder)
+    files, skipped = list_corpus_files(folder)
     overrides = _read_metadata(folder)
     articles: list[Article] = []
-    skipped: list[SkippedFile] = []
     seen: set[str] = set()
     for path in files:
         text, problem = read_text(path, max_file_bytes)
@@ -44,26 +43,55 @@ def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
     return CorpusLoad(articles=articles, skipped=skipped)
 
 
-def list_corpus_files(folder: Path) -> list[Path]:
+def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """The article files of `folder`, and each .txt/.md entry that is not one, with why."""
     if not folder.is_dir():
         raise CorpusError(
             f"Corpus folder {folder} does not exist. Point --corpus at a folder of .txt/.md files."
         )
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
-    if not files:
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    except OSError as exc:
+        raise CorpusError(f"Cannot list {folder} ({exc.strerror}). Check its permissions.") from exc
+    files, skipped = [], []
+    for path in entries:
+        problem = _not_an_article(path, folder)
+        if problem:
+            skipped.append(SkippedFile(path=path, reason=problem))
+        else:
+            files.append(path)
+    if not entries:
         raise CorpusError(f"No .txt or .md files in {folder}. Add articles there, then re-run.")
-    return files
+    return files, skipped
+
+
+def _not_an_article(path: Path, folder: Path) -> str:
+    """Why a .txt/.md entry is not read as an article ("" when it is one)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        return "is a broken or looping link"
+    if path.is_symlink() and folder.resolve() not in target.parents:
+        return f"is a link to {target}, outside the corpus folder; copy the file in instead"
+    if target.is_dir():
+        return "is a folder, not a file"
+    if not target.is_file():
+        return "is not a regular file (a pipe, socket or device)"
+    return ""
 
 
 def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
     """(text, "") for a usable file, ("", why-not) otherwise."""
-    size = path.stat().st_size
-    if size > max_file_bytes:
-        return "", (
-            f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
-            "(split it, or raise RAG_MAX_FILE_BYTES)"
-        )
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            return "", (
+                f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
+                "(split it, or raise RAG_MAX_FILE_BYTES)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return "", f"cannot be read ({exc.strerror or exc}); check its permissions"
     if b"\x00" in data:
         return "", "looks binary (contains NUL bytes); only text articles are indexed"
     try:

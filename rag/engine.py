@@ -42,7 +42,7 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
 
 
 def build_engine(settings: Settings, embedder: Embedder) -> Engine:
-    index = index_store.load(settings.index_dir, settings)
+    index = index_store.load(settings.index_dir, settings, embedder.dim)
     return Engine(settings, index, embedder, Retriever(index, embedder, settings))
 
 

@@ -5,7 +5,8 @@ RagError
 ├── IndexError_          the index cannot be used
 │   ├── IndexMissingError    nothing built yet: run `rag ingest`
 │   ├── StaleIndexError      built with another model, parameters or format
-│   └── CorruptIndexError    a file is truncated or does not match its manifest
+│   ├── CorruptIndexError    a file is truncated, inconsistent or does not match its manifest
+│   └── IndexFolderError     the folder holds other files, or overlaps the corpus
 ├── QuestionError        the question is empty, too long or unusable
 ├── DatasetError         an eval data set line is malformed
 └── LlmError             the optional LLM plug-in is missing or misconfigured
@@ -35,6 +36,10 @@ class StaleIndexError(IndexError_):
 
 
 class CorruptIndexError(IndexError_):
+    pass
+
+
+class IndexFolderError(IndexError_):
     pass
 
 

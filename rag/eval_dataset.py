@@ -45,6 +45,10 @@ def load_dataset(path: Path) -> list[EvalItem]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise DatasetError(f"Cannot read the data set {path} ({exc.strerror}).") from exc
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"{path} is not UTF-8 text (byte {exc.start}). Save it as UTF-8 JSON lines."
+        ) from exc
     items: list[EvalItem] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
@@ -65,6 +69,8 @@ def _parse_line(path: Path, number: int, line: str) -> EvalItem:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}).") from exc
+    except RecursionError as exc:
+        raise DatasetError(f"{where}: JSON nested too deeply; an item is one flat object.") from exc
     if not isinstance(data, dict):
         raise DatasetError(f"{where}: expected a JSON object, got {type(data).__name__}.")
     try:

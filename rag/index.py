@@ -10,69 +10,36 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from rag.chunking import CHUNKING_VERSION
 from rag.config import Settings
-from rag.embedding import Vectors, embedding_name
-from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
+from rag.embedding import Vectors
+from rag.errors import CorruptIndexError, IndexFolderError, IndexMissingError, StaleIndexError
+from rag.index_check import check_records, check_vectors
+from rag.index_folder import (
+    INDEX_FILES,
+    MANIFEST,
+    check_replaceable,
+    dead_writers_temp_folders,
+    holds_only_index_files,
+    resolved,
+    swap_lock,
+    temp_prefix,
+)
+from rag.manifest import DocEntry, Manifest, expected_params, new_manifest, read_manifest
 from rag.schema import Article, Chunk, Sentence
 
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-_FILES = ("articles.jsonl", "sentences.jsonl", "chunks.jsonl", "chunks.npy", "sentences.npy")
+_FILES = tuple(sorted(INDEX_FILES - {MANIFEST}))
+# The reliability suite kills a real `rag ingest` at these points (RAG_CRASH_AT=<point>).
+CRASH_POINTS = ("files-written", "between-renames", "before-cleanup")
 _BUILD_THREADS = faiss.omp_get_max_threads()
-
-
-class DocEntry(BaseModel):
-    sha256: str
-    title: str
-    chunks: int
-    sentences: int
-
-
-class Manifest(BaseModel):
-    format_version: int
-    model_name: str
-    dim: int
-    chunk_size: int
-    chunk_overlap: int
-    chunking_version: int = 0
-    chunk_vectors: str = "encoded"
-    search: str
-    documents: dict[str, DocEntry]
-    files: dict[str, str]
-
-    def params(self) -> tuple[object, ...]:
-        return (
-            self.format_version,
-            self.model_name,
-            self.dim,
-            self.chunk_size,
-            self.chunk_overlap,
-            self.chunking_version,
-            self.chunk_vectors,
-        )
-
-
-def expected_params(settings: Settings, dim: int) -> tuple[object, ...]:
-    model = embedding_name(settings)  # not just model_name: int8 ONNX vectors are another space
-    return (
-        FORMAT_VERSION,
-        model,
-        dim,
-        settings.chunk_size,
-        settings.chunk_overlap,
-        CHUNKING_VERSION,
-        settings.chunk_vectors,
-    )
 
 
 class Index:
@@ -92,12 +59,11 @@ class Index:
         self.chunks = chunks
         self.chunk_vectors = chunk_vectors
         self.sentence_vectors = sentence_vectors
-        self.dim = int(chunk_vectors.shape[1]) if chunk_vectors.size else 0
+        self.dim = int(chunk_vectors.shape[1]) if chunk_vectors.ndim == 2 else 0
         self._sentence_row = {(s.doc_id, s.idx): row for row, s in enumerate(sentences)}
         self._doc_sentences = _rows_by_doc(sentences)
         self._doc_chunks = _rows_by_doc(chunks)
         self._faiss = _make_faiss(chunk_vectors, ann_threshold)
-        self._lock = threading.Lock()
 
     @property
     def search_kind(self) -> str:
@@ -139,18 +105,7 @@ class Index:
             )
             for a in self.articles.values()
         }
-        return Manifest(
-            format_version=FORMAT_VERSION,
-            model_name=embedding_name(settings),
-            dim=self.dim,
-            chunk_size=settings.chunk_size,
-            chunk_overlap=settings.chunk_overlap,
-            chunking_version=CHUNKING_VERSION,
-            chunk_vectors=settings.chunk_vectors,
-            search=self.search_kind,
-            documents=docs,
-            files={},
-        )
+        return new_manifest(settings, self.dim, self.search_kind, docs)
 
 
 def _rows_by_doc(records: list[Sentence] | list[Chunk]) -> dict[str, list[int]]:
@@ -176,11 +131,14 @@ def _make_faiss(vectors: Vectors, ann_threshold: int) -> faiss.Index:
 
 
 def save(index: Index, settings: Settings, folder: Path) -> Manifest:
-    """Write to a temp folder beside `folder`, then swap it in; a crash leaves the old one."""
+    """Write to a temp folder beside `folder`, then swap it in; a crash leaves the old one.
+
+    Refuses (IndexFolderError) to replace a folder that holds anything but index files.
+    """
+    folder = resolved(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    for stale in folder.parent.glob(f".{folder.name}.tmp-*"):  # left by a killed ingest
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    _remove_dead_writers_temp_folders(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(folder), dir=folder.parent))
     try:
         _write_jsonl(tmp / "articles.jsonl", index.articles.values())
         _write_jsonl(tmp / "sentences.jsonl", index.sentences)
@@ -190,40 +148,82 @@ def save(index: Index, settings: Settings, folder: Path) -> Manifest:
         manifest = index.manifest(settings)
         manifest.files = {name: _sha256(tmp / name) for name in _FILES}
         (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-        _swap(tmp, folder)
+        _crash_point("files-written")
+        with swap_lock(folder, exclusive=True):
+            _swap(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return manifest
 
 
 def _swap(tmp: Path, folder: Path) -> None:
+    """Under the swap lock, so that the folder checks see no other writer's half-done swap."""
+    check_replaceable(folder)
     previous = _previous(folder)
+    if not holds_only_index_files(previous):
+        raise IndexFolderError(
+            f"{previous} holds files that are not an index; move it away, then re-run."
+        )
     # Without `folder` (an earlier crash between the renames), `previous` is the only good copy.
     if folder.exists():
         shutil.rmtree(previous, ignore_errors=True)
         os.rename(folder, previous)
+    _crash_point("between-renames")
     os.rename(tmp, folder)
+    _crash_point("before-cleanup")
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """After `load(folder)` succeeded: drop what killed saves left beside it.
+
+    The previous copy goes only when `folder` itself holds the index (so it loaded, not the copy).
+    """
+    folder = resolved(folder)
+    previous = _previous(folder)
+    if (folder / MANIFEST).is_file() and previous.exists() and holds_only_index_files(previous):
+        shutil.rmtree(previous, ignore_errors=True)
+    _remove_dead_writers_temp_folders(folder)
+
+
+def _remove_dead_writers_temp_folders(folder: Path) -> None:
+    for stale in dead_writers_temp_folders(folder):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _crash_point(name: str) -> None:
+    """Fault injection for the reliability suite: die here as `kill -9` would."""
+    if os.environ.get("RAG_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _previous(folder: Path) -> Path:
     return folder.with_name(f".{folder.name}.previous")
 
 
-def load(folder: Path, settings: Settings) -> Index:
-    """Load and check an index; raise IndexMissing/Stale/CorruptIndexError with what to do."""
+def load(folder: Path, settings: Settings, dim: int | None = None) -> Index:
+    """Load and check an index; raise IndexMissing/Stale/CorruptIndexError with what to do.
+
+    `dim` is the embedder's dimension, when known: an index of another width is stale.
+    """
+    folder = resolved(folder)
+    with swap_lock(folder, exclusive=False):  # never see a half-swapped index
+        return _load(folder, settings, dim)
+
+
+def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
     folder = _usable_folder(folder)
     manifest = read_manifest(folder)
-    if manifest.params() != expected_params(settings, manifest.dim):
+    if manifest.params() != expected_params(settings, dim or manifest.dim):
         raise StaleIndexError(
             f"The index in {folder} was built with other settings (model {manifest.model_name}, "
-            f"chunks {manifest.chunk_size}/{manifest.chunk_overlap} "
+            f"dimension {manifest.dim}, chunks {manifest.chunk_size}/{manifest.chunk_overlap} "
             f"v{manifest.chunking_version}, format {manifest.format_version}). "
             "Rebuild it with `rag ingest`."
         )
     _check_files(folder, manifest)
     try:
-        return _read_index(folder, settings)
+        return _read_index(folder, manifest, settings)
     except (ValueError, ValidationError, OSError) as exc:
         raise CorruptIndexError(
             f"{folder} cannot be read ({exc}). Rebuild it with `rag ingest`."
@@ -238,15 +238,6 @@ def _usable_folder(folder: Path) -> Path:
     raise IndexMissingError(f"No index in {folder}/. Run `rag ingest` to build it.")
 
 
-def read_manifest(folder: Path) -> Manifest:
-    try:
-        return Manifest.model_validate_json((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (ValidationError, ValueError, OSError) as exc:
-        raise CorruptIndexError(
-            f"{folder / MANIFEST} is damaged ({type(exc).__name__}). Rebuild with `rag ingest`."
-        ) from exc
-
-
 def _check_files(folder: Path, manifest: Manifest) -> None:
     for name in _FILES:
         path = folder / name
@@ -257,14 +248,16 @@ def _check_files(folder: Path, manifest: Manifest) -> None:
             )
 
 
-def _read_index(folder: Path, settings: Settings) -> Index:
+def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
     articles = [Article.model_validate_json(x) for x in _read_lines(folder / "articles.jsonl")]
     sentences = [Sentence.model_validate_json(x) for x in _read_lines(folder / "sentences.jsonl")]
     chunks = [Chunk.model_validate_json(x) for x in _read_lines(folder / "chunks.jsonl")]
     chunk_vectors = np.load(folder / "chunks.npy", allow_pickle=False)
     sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
-    if len(chunk_vectors) != len(chunks) or len(sentence_vectors) != len(sentences):
-        raise ValueError("row counts differ between records and vectors")
+    check_vectors("chunks.npy", chunk_vectors, len(chunks), manifest.dim)
+    check_vectors("sentences.npy", sentence_vectors, len(sentences), manifest.dim)
+    counts = {doc: entry.sentences for doc, entry in manifest.documents.items()}
+    check_records(articles, sentences, chunks, counts)
     return Index(
         articles, sentences, chunks, chunk_vectors, sentence_vectors, settings.ann_threshold
     )

@@ -7,7 +7,7 @@ a file that cannot be read keeps its previously indexed version (nothing indexed
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +19,7 @@ from rag.corpus import load_corpus
 from rag.embedding import Embedder, Vectors
 from rag.errors import IndexError_, IndexMissingError
 from rag.index import Index
+from rag.index_folder import check_apart, check_replaceable, ingest_lock, resolved
 from rag.schema import Article, Chunk, Sentence, SkippedFile
 
 
@@ -50,12 +51,28 @@ class _Part:
     sentence_vectors: Vectors | None = None
 
 
-def ingest(settings: Settings, embedder: Embedder, progress: bool = False) -> IngestReport:
+def ingest(
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Bring the index up to date with the corpus; one ingest per index folder at a time.
+
+    `on_wait` is told when another ingest holds the folder and this one waits for it.
+    """
+    check_apart(settings.corpus_dir, settings.index_dir)
+    check_replaceable(resolved(settings.index_dir))  # before any embedding work, not after
+    with ingest_lock(settings.index_dir, on_wait):
+        return _ingest(settings, embedder, progress)
+
+
+def _ingest(settings: Settings, embedder: Embedder, progress: bool) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     corpus = load_corpus(settings.corpus_dir, settings.max_file_bytes)
     report.skipped = corpus.skipped
-    previous = _load_previous(settings, report)
+    previous = _load_previous(settings, embedder.dim, report)
     parts = [_reuse_or_split(a, previous, settings, report) for a in corpus.articles]
     parts += _keep_unreadable(corpus.skipped, previous, report)
     if previous is not None:
@@ -72,14 +89,16 @@ def ingest(settings: Settings, embedder: Embedder, progress: bool = False) -> In
     return report
 
 
-def _load_previous(settings: Settings, report: IngestReport) -> Index | None:
+def _load_previous(settings: Settings, dim: int, report: IngestReport) -> Index | None:
     try:
-        return index_store.load(settings.index_dir, settings)
+        previous = index_store.load(settings.index_dir, settings, dim)
     except IndexMissingError:
         return None
     except IndexError_ as exc:
         report.notes.append(f"Rebuilding everything: {exc}")
         return None
+    index_store.clear_leftovers(settings.index_dir)
+    return previous
 
 
 def _reuse_or_split(

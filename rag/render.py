@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -16,6 +17,14 @@ from rag.schema import Answer, Citation, Comparison, Hit, SourceView
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+# C0/C1 control characters but newline and tab: ANSI escapes in an article or a question must
+# not recolour, move or clear the user's terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: object) -> str:
+    """Data shown as itself: rich markup escaped ("[/note]" stays visible), controls dropped."""
+    return escape(_CONTROLS.sub("", str(text)))
 
 
 def print_json(data: Any) -> None:
@@ -24,14 +33,14 @@ def print_json(data: Any) -> None:
 
 def print_ingest_report(report: IngestReport, settings: Settings) -> None:
     for item in report.skipped:
-        errors.print(f"[yellow]Skipped[/] {item.path}: {item.reason}")
+        errors.print(f"[yellow]Skipped[/] {safe(item.path)}: {safe(item.reason)}")
     for doc_id in report.kept_previous:
-        errors.print(f"[yellow]Kept[/] the previously indexed version of {doc_id}")
+        errors.print(f"[yellow]Kept[/] the previously indexed version of {safe(doc_id)}")
     for note in report.notes:
-        errors.print(f"[yellow]Note:[/] {note}")
+        errors.print(f"[yellow]Note:[/] {safe(note)}")
     state = "updated" if report.saved else "already up to date"
     console.print(
-        f"Index {settings.index_dir}/ {state}: {report.documents} documents, "
+        f"Index {safe(settings.index_dir)}/ {state}: {report.documents} documents, "
         f"{report.chunks} chunks, {report.sentences} sentences. "
         f"Embedded {report.embedded_chunks} chunks and {report.embedded_sentences} sentences "
         f"({len(report.updated)} new or changed, {len(report.reused)} unchanged, "
@@ -50,12 +59,12 @@ def print_hits(hits: list[Hit]) -> None:
         c = hit.chunk
         table.add_row(
             str(hit.rank),
-            f"{hit.title}\n[dim]{c.doc_id}[/]",
+            f"{safe(hit.title)}\n[dim]{safe(c.doc_id)}[/]",
             f"{c.start}-{c.end}",
             f"{hit.score:.4f}",
             _rank(hit.dense_rank),
             _rank(hit.bm25_rank),
-            _clip(c.text, 400),
+            safe(_clip(c.text, 400)),
         )
     console.print(table)
 
@@ -71,9 +80,9 @@ def _clip(text: str, limit: int) -> str:
 
 def print_answer(answer: Answer) -> None:
     style = "yellow" if answer.abstained else "bold"
-    console.print(f"[{style}]{escape(answer.text)}[/]")
+    console.print(f"[{style}]{safe(answer.text)}[/]")
     if answer.answerer != "extractive":
-        console.print(f"[dim]Answered by: {answer.answerer}. {escape(answer.reason)}[/]")
+        console.print(f"[dim]Answered by: {safe(answer.answerer)}. {safe(answer.reason)}[/]")
     if answer.abstained and answer.related:
         console.print("\n[dim]Related, not an answer:[/]")
     for citation in answer.citations or answer.related:
@@ -86,24 +95,26 @@ def print_answer(answer: Answer) -> None:
 def _citation_line(c: Citation) -> str:
     mark = "[green]✓ verified[/]" if c.verified else "[red]✗ not verified[/]"
     return (
-        f"\n[bold][{c.n}][/] {c.title} [dim]({c.doc_id}, chars {c.start}–{c.end})[/] {mark}"
-        f"\n    “{_clip(c.quote, 600)}”"
-        + (f"\n    [dim](after “{_clip(c.context, 200)}”)[/]" if c.context else "")
+        f"\n[bold]\\[{c.n}][/] {safe(c.title)} [dim]({safe(c.doc_id)}, chars {c.start}–{c.end})[/] "
+        f"{mark}\n    “{safe(_clip(c.quote, 600))}”"
+        + (f"\n    [dim](after “{safe(_clip(c.context, 200))}”)[/]" if c.context else "")
     )
 
 
 def print_comparison(comparison: Comparison) -> None:
     for flag in comparison.disagreements:
-        console.print(f"[bold red]⚠ {flag.summary}[/]\n")
+        console.print(f"[bold red]⚠ {safe(flag.summary)}[/]\n")
     if not comparison.disagreements:
         console.print("[green]No disagreement found between the sources on this.[/]\n")
-    table = Table(show_lines=True, title=comparison.question)
+    table = Table(show_lines=True, title=safe(comparison.question))
     table.add_column("source", max_width=30, overflow="fold")
     table.add_column("what it says", ratio=3, overflow="fold")
     table.add_column("figures", max_width=28, overflow="fold")
     figures = any(st.figures for view in comparison.sources for st in view.statements)
     for view in comparison.sources:
-        table.add_row(f"{view.title}\n[dim]{view.doc_id}[/]", *_view_cells(view, figures))
+        table.add_row(
+            f"{safe(view.title)}\n[dim]{safe(view.doc_id)}[/]", *_view_cells(view, figures)
+        )
     console.print(table)
 
 
@@ -112,12 +123,16 @@ def _view_cells(view: SourceView, figures_elsewhere: bool) -> tuple[str, str]:
     if not view.addresses:
         return "[dim]does not address this[/]", ""
     quotes = "\n".join(
-        f"“{_clip(st.citation.quote, 300)}” [dim]({st.citation.start}–{st.citation.end}"
+        f"“{safe(_clip(st.citation.quote, 300))}” [dim]({st.citation.start}–{st.citation.end}"
         f"{', verified' if st.citation.verified else ', NOT verified'})[/]"
-        + (f"\n[dim]after “{_clip(st.citation.context, 120)}”[/]" if st.citation.context else "")
+        + (
+            f"\n[dim]after “{safe(_clip(st.citation.context, 120))}”[/]"
+            if st.citation.context
+            else ""
+        )
         for st in view.statements
     )
     figures = "\n".join(
-        " ".join([*f.qualifiers, f.raw]) for st in view.statements for f in st.figures
+        safe(" ".join([*f.qualifiers, f.raw])) for st in view.statements for f in st.figures
     )
     return quotes, figures or ("[dim]no figure[/]" if figures_elsewhere else "")

@@ -128,9 +128,11 @@ class Retriever:
         return self.index.search(self.query_vector(question), n)
 
     def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
+        if not self.index.chunks:  # an unbuilt BM25 has no vocabulary at all
+            return []
         vocab = self._bm25.vocab_dict or {}
         tokens = [t for t in tokenize([question])[0] if t in vocab]
-        if not tokens or not self.index.chunks:
+        if not tokens:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from rag.config import Settings
 from rag.embedding import Embedder, Vectors, make_embedder
@@ -123,6 +124,23 @@ def index(ingested: IngestReport, settings: Settings) -> Index:
 @pytest.fixture
 def retriever(index: Index, embedder: FakeEmbedder, settings: Settings) -> Retriever:
     return Retriever(index, embedder, settings)
+
+
+def use_embedder(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
+    """The CLI builds its embedder in two places: `rag ingest` and the engine behind search."""
+    monkeypatch.setattr("rag.embedding.make_embedder", lambda settings: embedder)
+    monkeypatch.setattr("rag.engine.make_embedder", lambda settings: embedder)
+
+
+@pytest.fixture
+def rag(settings: Settings, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner whose `rag` sees the test corpus, a tmp index and the fake embedder."""
+    use_embedder(monkeypatch, embedder)
+    monkeypatch.setenv("RAG_MODEL_NAME", FAKE_MODEL)
+    monkeypatch.setenv("RAG_CHUNK_SIZE", str(settings.chunk_size))
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(settings.index_dir))
+    return CliRunner()
 
 
 # --- the real model on the real corpus (tests marked slow) -----------------------------------

@@ -16,7 +16,7 @@ from rag.cli import app
 from rag.config import Settings
 from rag.embedding import Embedder
 from rag.schema import Citation, Comparison, Figure, SourceView, Statement
-from tests.conftest import FAKE_MODEL, FakeEmbedder
+from tests.conftest import use_embedder
 
 HIT_FIELDS = {
     "chunk",
@@ -29,23 +29,6 @@ HIT_FIELDS = {
     "bm25_rank",
 }
 CHUNK_FIELDS = {"doc_id", "start", "end", "text", "idx", "first_sentence", "last_sentence"}
-
-
-def use_embedder(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
-    """The CLI builds its embedder in two places: `rag ingest` and the engine behind search."""
-    monkeypatch.setattr("rag.embedding.make_embedder", lambda settings: embedder)
-    monkeypatch.setattr("rag.engine.make_embedder", lambda settings: embedder)
-
-
-@pytest.fixture
-def rag(settings: Settings, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A runner whose `rag` sees the test corpus, a tmp index and the fake embedder."""
-    use_embedder(monkeypatch, embedder)
-    monkeypatch.setenv("RAG_MODEL_NAME", FAKE_MODEL)
-    monkeypatch.setenv("RAG_CHUNK_SIZE", str(settings.chunk_size))
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("RAG_INDEX_DIR", str(settings.index_dir))
-    return CliRunner()
 
 
 def invoke(runner: CliRunner, *args: str) -> Result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,45 @@ def test_two_files_with_one_id_keep_the_first(tmp_path: Path) -> None:
     load = load_corpus(tmp_path)
     assert [a.doc_id for a in load.articles] == ["a"]
     assert "same id" in load.skipped[0].reason
+
+
+def test_a_file_that_cannot_be_opened_is_skipped_with_the_reason(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.read_bytes
+
+    def denied(path: Path) -> bytes:
+        if path.name == "beta.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+
+    load = load_corpus(corpus_dir)
+
+    assert [(s.path.name, s.reason) for s in load.skipped] == [
+        ("beta.txt", "cannot be read (Permission denied); check its permissions")
+    ]
+    assert "beta" not in {a.doc_id for a in load.articles}
+
+
+def test_entries_that_are_not_article_files_are_skipped_with_reasons(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Orion's private salary list.", encoding="utf-8")
+    (corpus_dir / "linked.txt").symlink_to(outside)
+    (corpus_dir / "loop.txt").symlink_to(corpus_dir / "loop.txt")
+    (corpus_dir / "chapter.txt").mkdir()
+    os.mkfifo(corpus_dir / "pipe.txt")
+    (corpus_dir / "inside.txt").symlink_to(corpus_dir / "alpha.txt")
+
+    load = load_corpus(corpus_dir)
+
+    reasons = {s.path.name: s.reason for s in load.skipped}
+    assert "outside the corpus folder" in reasons["linked.txt"]
+    assert "broken or looping link" in reasons["loop.txt"]
+    assert reasons["chapter.txt"] == "is a folder, not a file"
+    assert "not a regular file" in reasons["pipe.txt"]
+    assert "inside" in {a.doc_id for a in load.articles}
+    assert all("salary" not in a.text for a in load.articles)

@@ -115,6 +115,20 @@ def test_a_missing_or_empty_data_set_is_refused(tmp_path: Path) -> None:
         load_dataset(tmp_path / "empty.jsonl")
 
 
+def test_a_data_set_that_is_not_utf8_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "qa.jsonl"
+    path.write_bytes(json.dumps(TINY[1]).encode() + b"\n\xff\xfe\x00q\n")
+    with pytest.raises(DatasetError, match=r"not UTF-8 text \(byte \d+\)\. Save it as UTF-8"):
+        load_dataset(path)
+
+
+def test_a_deeply_nested_line_is_refused_with_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "qa.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"qa\.jsonl:1: JSON nested too deeply"):
+        load_dataset(path)
+
+
 # --- aggregation -----------------------------------------------------------------------------
 
 

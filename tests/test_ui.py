@@ -362,13 +362,19 @@ def test_only_the_built_in_set_is_held_to_the_thresholds(
         ("bad.jsonl", "{not json\n", "bad.jsonl:1: not valid JSON"),
         ("empty.jsonl", "\n", "holds no questions"),
         ("long.jsonl", json.dumps({**ITEMS[0], "question": "x" * 3000}) + "\n", "question u1"),
+        ("latin.jsonl", "caf\udce9\n", "not UTF-8 text"),
+        (
+            "deep.jsonl",
+            "[" * 100_000 + "]" * 100_000 + "\n",
+            "deep.jsonl:1: JSON nested too deeply",
+        ),
     ],
 )
 def test_bad_uploads_are_explained(
     app: gr.Blocks, tmp_path: Path, name: str, content: str, expected: str
 ) -> None:
     path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
     summary, *_ = endpoint(app, "evaluate")(str(path))
     assert 'data-kind="error"' in summary and expected in summary
     assert str(tmp_path) not in summary  # the user's file name, not the server's temp path
