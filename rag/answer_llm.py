@@ -57,12 +57,20 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         settings.llm_base_url.strip(),
         settings.llm_api_key,
         settings.llm_temperature,
+        settings.llm_max_tokens,
+        settings.llm_timeout_s,
     )
 
 
 @lru_cache(maxsize=4)
 def _chat_model(
-    provider: str, model: str, base_url: str, api_key: str, temperature: float
+    provider: str,
+    model: str,
+    base_url: str,
+    api_key: str,
+    temperature: float,
+    max_tokens: int,
+    timeout_s: float,
 ) -> BaseChatModel:
     if not model:
         raise LlmError(
@@ -77,7 +85,13 @@ def _chat_model(
         raise LlmError(
             f"The {provider} LLM provider needs {package}: pip install 'rag[{extra}]'"
         ) from exc
-    kwargs: dict[str, Any] = {"model": model, "temperature": temperature}
+    kwargs: dict[str, Any] = {
+        "model": model,
+        "temperature": temperature,
+        "max_tokens": max_tokens,  # a model that rambles on is cut off, not waited for
+    }
+    if provider != "bedrock":  # Bedrock's client sets its own timeouts
+        kwargs["timeout"] = timeout_s
     if base_url:
         kwargs["base_url"] = base_url
     if provider != "bedrock" and (api_key or base_url):

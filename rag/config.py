@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_temperature: float = 0.0
+    # An answer is 1-3 sentences; 400 tokens leave room for that with citations. A small local
+    # model without a cap kept generating to its context limit (minutes per question).
+    llm_max_tokens: int = Field(default=400, ge=16, le=8192)
+    llm_timeout_s: float = Field(default=120.0, gt=0)
     support_threshold: float = 0.5
 
     # Web UI.
