@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -106,21 +107,24 @@ def judge_candidates(
     return out
 
 
-def evaluate(work: Path, k: int) -> dict[str, Any]:
-    items = {n: load_items("squad2", set(test)) for n, test in enumerate(FOLDS)}
+def evaluate(work: Path, k: int, sample: int, limit: int | None = None) -> dict[str, Any]:
+    """Gold-paragraph candidates for every test question; retrieved ones for `sample` per fold."""
+    items = {n: load_items("squad2", set(test))[:limit] for n, test in enumerate(FOLDS)}
+    asked = {n: random.Random(0).sample(test, min(sample, len(test))) for n, test in items.items()}
     with tempfile.TemporaryDirectory() as tmp:
-        flat = [it for n in items for it in items[n]]
-        found = retrieved(flat, k, Path(tmp))
-    by_fold = dict(zip([id(it) for it in flat], found, strict=True))
+        flat = [it for n in asked for it in asked[n]]
+        by_item = dict(zip([it.qid for it in flat], retrieved(flat, k, Path(tmp)), strict=True))
     result: dict[str, Any] = {}
     pooled: dict[str, list[Judged]] = {}
     for n, test in items.items():
         model = work / f"fold{n}"
         threshold = json.loads((model / CONFIG).read_text(encoding="utf-8"))["threshold"]
         gold = [[Candidate(w.text, w.before) for w in it.windows] for it in test]
-        setting = {"gold_paragraph": gold, f"retrieved_top{k}": [by_fold[id(it)] for it in test]}
-        for name, candidates in setting.items():
-            for head, questions in judge_candidates(model, test, candidates).items():
+        found = [by_item[it.qid] for it in asked[n]]
+        setting = {"gold_paragraph": (test, gold), f"retrieved_top{k}": (asked[n], found)}
+        for name, (questions_asked, candidates) in setting.items():
+            scored = judge_candidates(model, questions_asked, candidates)
+            for head, questions in scored.items():
                 key = f"fold{n}/{name}/{head}"
                 result[key] = {"at_rate": at_rate(questions, FALSE_ABSTENTION)}
                 if head == "cls":
@@ -129,6 +133,21 @@ def evaluate(work: Path, k: int) -> dict[str, Any]:
     for name, questions in pooled.items():
         result[f"pooled/{name}/cls"] = {"at_rate": at_rate(questions, FALSE_ABSTENTION)}
     return result
+
+
+def overlap_baseline() -> dict[str, Any]:
+    """No model: share of the question's stemmed content words in the sentence (gold paragraph)."""
+    from rag.retrieval import terms
+
+    questions = []
+    for test in FOLDS:
+        for it in load_items("squad2", set(test)):
+            wanted = max(1, len(terms(it.question)))
+            scores = [len(terms(it.question) & terms(w.text)) / wanted for w in it.windows]
+            questions.append(
+                judged(it.answerable, [w.text for w in it.windows], scores, it.answers)
+            )
+    return {"overlap/gold_paragraph": {"at_rate": at_rate(questions, FALSE_ABSTENTION)}}
 
 
 def train_folds(work: Path) -> None:
@@ -140,11 +159,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", action="store_true", help="train both folds' judges first")
     parser.add_argument("--work", type=Path, default=Path("/tmp/judge-cv"))
-    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--k", type=int, default=5, help="chunks retrieved per question")
+    parser.add_argument("--sample", type=int, default=150, help="retrieval questions per fold")
+    parser.add_argument("--limit", type=int, default=None, help="first N questions (smoke run)")
+    parser.add_argument("--overlap", action="store_true", help="only the no-model baseline")
     args = parser.parse_args(argv)
+    if args.overlap:
+        result = overlap_baseline()
+        print(json.dumps(result, indent=2))
+        return result
     if args.train:
         train_folds(args.work)
-    result = {"folds": FOLDS, "work": str(args.work), **evaluate(args.work, args.k)}
+    result = {"folds": FOLDS, "work": str(args.work), "k": args.k, "sample": args.sample}
+    result |= evaluate(args.work, args.k, args.sample, args.limit)
     print(json.dumps(result, indent=2))
     print(f"wrote {write_result('judge_cv', result)}")
     return result

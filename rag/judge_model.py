@@ -26,7 +26,9 @@ class JudgeNet(torch.nn.Module):
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.set_verbosity_error()  # its load report lists the pooler we leave out
         self.encoder = AutoModel.from_pretrained(
             str(source), attn_implementation="eager", add_pooling_layer=False
         )

@@ -37,13 +37,13 @@ MAX_ANSWER_TOKENS = 30
 @dataclass
 class Recipe:
     seed: int = 0
-    squad_questions: int = 2500  # SQuAD v1.1 questions sampled (each gives ~3 pairs)
+    squad_questions: int = 2000  # SQuAD v1.1 questions sampled (each gives ~3 pairs)
     squad2_questions: int = 0  # 0: every SQuAD 2.0 question; else a seeded sample (tiny runs)
     squad2_repeat: int = 2  # SQuAD 2.0 pairs are seen this many times per epoch
     epochs: int = 1
     lr: float = 5e-5
     batch: int = 16
-    max_length: int = 80
+    max_length: int = 64
     span_weight: float = 1.0
     spare: float = 0.5
     threads: int = 2
