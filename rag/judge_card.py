@@ -69,6 +69,8 @@ def write_card(folder: Path, report: dict[str, Any]) -> Path:
         "(question-level best score over the gold paragraph's sentences).",
         "",
         "## Held-out metrics (held-out SQuAD 2.0 paragraphs, gold paragraph's sentences)",
+        "Their articles were trained on (other paragraphs): expect less on unseen articles;",
+        "`python -m bench.judge_cv` measures that (article-wise 2-fold), see bench/JUDGE_NOTES.md.",
         "```json",
         json.dumps(held, indent=2),
         "```",

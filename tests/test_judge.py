@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.errors import RagError
 from rag.judge import CONFIG, MODEL_DIR, WEIGHTS, Candidate, Judge
 from rag.judge_card import FILES, card_hashes, sha256
 from rag.judge_data import BENCHMARKS, load_items
@@ -48,7 +49,7 @@ def test_onnx_and_torch_agree(tmp_path: Path) -> None:
 
 
 def test_missing_artifact_says_how_to_build_it(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="rag.train_judge"):
+    with pytest.raises(RagError, match=r"rag\.train_judge"):
         Judge(model_dir=tmp_path)
 
 
