@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 EXTRAS := ui,eval,onnx,dev
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install index lint typecheck unit eval browser bench clean test-llm
+.PHONY: run test install index lint typecheck unit eval browser bench judge clean test-llm
 
 run: index
 	$(BIN)/rag serve
@@ -74,6 +74,11 @@ $(LLM_MODEL): $(LLM_VENV)/.installed
 test-llm: index $(LLM_MODEL)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS),openai]"
 	$(BIN)/python -m bench.llm_server --server $(LLM_VENV)/bin/python --model $(LLM_MODEL)
+
+# Retrain the answer judge from the allowlisted public data only (rag/models/judge/MODEL_CARD.md
+# has the recipe, counts and sha256); `make test` never retrains, it checks the card.
+judge: install
+	nice -n 15 $(BIN)/python -m rag.train_judge
 
 clean:
 	rm -rf $(VENV) $(LLM_VENV) index .index.* reports test-artifacts

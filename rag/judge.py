@@ -1,0 +1,168 @@
+"""Question + candidate sentences → the probability that each sentence answers the question.
+
+The learned answer judge (issue 13): loads `rag/models/judge/` lazily, once, offline, and runs it
+with onnxruntime (exported once into a cache folder) or torch. Does NOT decide what to answer:
+callers compare with `Judge.threshold`, calibrated on held-out allowlisted data (MODEL_CARD.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from rag.embedding_onnx import packaged_model_dir
+from rag.errors import RagError
+
+MODEL_DIR = Path(__file__).parent / "models" / "judge"
+WEIGHTS = "judge.safetensors"
+CONFIG = "judge.json"
+FORMAT_VERSION = 1
+Backend = Literal["auto", "onnx", "torch"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence to judge and, as optional context, the sentence before it."""
+
+    text: str
+    before: str = ""
+
+
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def make_tokenizer(max_length: int) -> Any:
+    """The packaged MiniLM tokenizer, truncating only the sentence side (its context goes first)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(packaged_model_dir() / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_length, strategy="only_second")
+    return tokenizer
+
+
+def encode(tokenizer: Any, pairs: Sequence[tuple[str, Candidate]]) -> list[Any]:
+    """`[CLS] question [SEP] sentence [SEP] sentence before [SEP]`: the context is cut first.
+
+    The sentence's character offsets survive in the encodings, which training needs for spans.
+    """
+    seconds = [f"{c.text} [SEP] {c.before}" if c.before else c.text for _, c in pairs]
+    return list(tokenizer.encode_batch([(q, s) for (q, _), s in zip(pairs, seconds, strict=True)]))
+
+
+def pad(encodings: Sequence[Any]) -> dict[str, npt.NDArray[np.int64]]:
+    """ids, mask and token types, padded to the longest of the batch."""
+    width = max(len(e.ids) for e in encodings)
+    out = {k: np.zeros((len(encodings), width), dtype=np.int64) for k in _INPUTS}
+    for row, e in enumerate(encodings):
+        n = len(e.ids)
+        out["input_ids"][row, :n] = e.ids
+        out["attention_mask"][row, :n] = 1
+        out["token_type_ids"][row, :n] = e.type_ids
+    return out
+
+
+def batched(run: Any, encodings: Sequence[Any], batch_size: int) -> npt.NDArray[np.float32]:
+    """run(padded batch) → one float per row, over batches of similar length, in input order."""
+    out = np.zeros(len(encodings), dtype=np.float32)
+    order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
+    for i in range(0, len(order), batch_size):
+        rows = order[i : i + batch_size]
+        out[rows] = run(pad([encodings[r] for r in rows]))
+    return out
+
+
+class Judge:
+    """Scores candidates with the committed artifact; thread-safe lazy load."""
+
+    def __init__(
+        self,
+        model_dir: Path = MODEL_DIR,
+        backend: Backend = "auto",
+        cache_dir: Path = Path(".cache/onnx"),
+        batch_size: int = 32,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        if not (model_dir / WEIGHTS).exists():
+            raise RagError(f"No judge in {model_dir}/. Run `python -m rag.train_judge`.")
+        self.model_dir = model_dir
+        self.config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
+        if self.config.get("format_version") != FORMAT_VERSION:
+            raise RagError(f"{model_dir}/{CONFIG} is not format {FORMAT_VERSION}; retrain it.")
+        self.threshold = float(self.config["threshold"])
+        self.batch_size = batch_size
+        self.backend = backend
+        self.cache_dir = cache_dir
+        self._run: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def score(self, question: str, candidates: Sequence[Candidate]) -> list[float]:
+        """P(answers the question) for each candidate, in the order given."""
+        return [float(p) for p in self.score_pairs([(question, c) for c in candidates])]
+
+    def score_pairs(self, pairs: Sequence[tuple[str, Candidate]]) -> npt.NDArray[np.float32]:
+        """Batched scoring of (question, candidate) pairs; batches group similar lengths."""
+        out = np.zeros(len(pairs), dtype=np.float32)
+        if not pairs:
+            return out
+        run, tokenizer = self._load()
+        logits = batched(run, encode(tokenizer, pairs), self.batch_size)
+        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._run is None:
+                self._tokenizer = make_tokenizer(int(self.config["max_length"]))
+                use_onnx = self.backend == "onnx" or (self.backend == "auto" and _has_onnx())
+                self._run = self._onnx() if use_onnx else self._torch()
+            return self._run, self._tokenizer
+
+    def _torch(self) -> Any:
+        import torch
+
+        from rag.judge_model import load_net
+
+        net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS)
+
+        def run(feeds: dict[str, npt.NDArray[np.int64]]) -> npt.NDArray[np.float32]:
+            with torch.inference_mode():
+                logit = net(**{k: torch.from_numpy(v) for k, v in feeds.items()})[0]
+            return logit.numpy()
+
+        return run
+
+    def _onnx(self) -> Any:
+        import onnxruntime as ort
+
+        path = self._exported()
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return lambda feeds: session.run(["logit"], feeds)[0]
+
+    def _exported(self) -> Path:
+        """The ONNX graph for these weights, exported once (torch needed only then)."""
+        digest = hashlib.sha256((self.model_dir / WEIGHTS).read_bytes()).hexdigest()[:12]
+        dest = self.cache_dir / f"judge-{digest}.onnx"
+        if not dest.exists():
+            from rag.embedding_onnx import _write_atomically
+            from rag.judge_model import export_onnx, load_net
+
+            net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS)
+            _write_atomically(dest, lambda tmp: export_onnx(net, tmp))
+        return dest
+
+
+def _has_onnx() -> bool:
+    return all(importlib.util.find_spec(m) for m in ("onnxruntime", "onnx"))
