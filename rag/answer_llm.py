@@ -92,6 +92,10 @@ def _chat_model(
     }
     if provider != "bedrock":  # Bedrock's client sets its own timeouts
         kwargs["timeout"] = timeout_s
+    if provider == "openai" and base_url:
+        # langchain-openai sends the cap as `max_completion_tokens`, which OpenAI-compatible
+        # servers such as llama.cpp's ignore: without the old name they generate to n_ctx.
+        kwargs["extra_body"] = {"max_tokens": max_tokens}
     if base_url:
         kwargs["base_url"] = base_url
     if provider != "bedrock" and (api_key or base_url):

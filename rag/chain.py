@@ -16,6 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict
 
 from rag.answer_extractive import extractive_answer
+from rag.answer_judged import judged_answer
 from rag.citations import verify_answer
 from rag.compare import reconcile
 from rag.config import Settings
@@ -110,6 +111,10 @@ def answer_with(answerer: str, turn: Turn, engine: Engine) -> Answer:
         from rag.answer_llm import llm_answer
 
         return llm_answer(turn.question, turn.hits, engine)
+    if engine.judge is not None:
+        return judged_answer(
+            turn.question, turn.hits, engine.retriever, engine.settings, engine.judge
+        )
     return extractive_answer(turn.question, turn.hits, engine.retriever, engine.settings)
 
 

@@ -41,17 +41,26 @@ def verify_answer(answer: Answer, index: Index) -> Answer:
     )
 
 
+# A sentence of an LLM's reply is backed only by a quote that holds at least half of its words:
+# with meaning alone (MiniLM cosine), a real server's model (make test-llm, bench/README.md) had
+# article titles "verified" by sentences that share a topic and few words.
+MIN_WORDS_HELD = 0.5
+
+
 def numbers_in(text: str) -> set[str]:
     """Digits as written, without thousands separators: "$1,300 and 4.9×" → {"1300", "4.9"}."""
     return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
 
 
 def support_score(claim: str, quote: str, embedder: Embedder) -> float:
-    """0..1: how well `quote` backs `claim`. A number in the claim absent from the quote → 0."""
+    """0..1: how well `quote` backs `claim`. A number in the claim absent from the quote → 0,
+    and so does a claim less than half of whose words the quote holds (MIN_WORDS_HELD)."""
     if not numbers_in(claim) <= numbers_in(quote):
         return 0.0
     claim_terms = terms(claim)
     lexical = len(claim_terms & terms(quote)) / max(len(claim_terms), 1)
+    if lexical < MIN_WORDS_HELD:
+        return 0.0
     vectors = embedder.embed([claim, quote])
     dense = float(np.dot(vectors[0], vectors[1]))
     return round(0.5 * lexical + 0.5 * max(dense, 0.0), 4)

@@ -17,6 +17,7 @@ AnswererName = Literal["extractive", "llm"]
 EmbeddingBackend = Literal["torch", "onnx"]
 ChunkVectors = Literal["encoded", "pooled"]
 LlmProvider = Literal["openai", "bedrock", "anthropic"]
+SentenceJudge = Literal["learned", "rules"]
 
 
 class Settings(BaseSettings):
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
 
     # Answering.
     answerer: AnswererName = "extractive"
+    # What decides whether a sentence answers: the hand-written rules, or the learned judge
+    # (rag/judge.py, trained on the allowlisted SQuAD data only). The rules stay the default
+    # until the judge beats them on every set; today it does not (bench/README.md).
+    sentence_judge: SentenceJudge = "rules"
+    judge_dir: Path | None = Field(default=None, description="another judge artifact folder")
     max_answer_sentences: int = Field(default=3, ge=1, le=5)
     abstain_threshold: float = 0.44
     max_question_chars: int = Field(default=2000, ge=10)

@@ -14,6 +14,7 @@ from rag import index as index_store
 from rag.config import Settings
 from rag.embedding import Embedder, make_embedder
 from rag.index import Index
+from rag.judge import MODEL_DIR, Judge
 from rag.retrieval import Retriever
 
 if TYPE_CHECKING:  # LangChain lives in chain.py and the LLM plug-in, not here.
@@ -30,6 +31,7 @@ class Engine:
     embedder: Embedder
     retriever: Retriever
     chat_model: BaseChatModel | None = None  # for the LLM answerer; None = built from Settings
+    judge: Judge | None = None  # None: the rules decide (Settings.sentence_judge == "rules")
 
 
 def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
@@ -43,7 +45,15 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
 
 def build_engine(settings: Settings, embedder: Embedder) -> Engine:
     index = index_store.load(settings.index_dir, settings, embedder.dim)
-    return Engine(settings, index, embedder, Retriever(index, embedder, settings))
+    retriever = Retriever(index, embedder, settings)
+    return Engine(settings, index, embedder, retriever, judge=make_judge(settings))
+
+
+def make_judge(settings: Settings) -> Judge | None:
+    """The learned judge (its weights load on first use), unless the rules are asked for."""
+    if settings.sentence_judge == "rules":
+        return None
+    return Judge(settings.judge_dir or MODEL_DIR, cache_dir=settings.onnx_dir)
 
 
 def clear_engines() -> None:

@@ -1,0 +1,119 @@
+"""SQuAD 2.0 public half as one corpus, answerer level: does `ask` answer the answerable
+questions and decline the unanswerable ones? Each of the 8 articles is one document.
+
+The judge answerer is cross-validated article-wise: a question is answered by the fold judge
+trained without its article (`bench.judge_cv --train` writes the two). Against it: the rules
+answerer (RAG_SENTENCE_JUDGE=rules) and the LangChain top-chunk baseline, which never abstains.
+"Answer hit" = answered, and a normalised gold answer is inside the answer text.
+
+    .venv/bin/python -m bench.squad2 --judge-dirs DIR_FOLD0 DIR_FOLD1 [--questions 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.common import ONNX_DIR, rag_settings, write_result
+from bench.judge_cv import FOLDS, write_corpus
+from bench.squad import Question, answer_hit, baseline
+
+SQUAD2 = Path("/work/shared/benchmarks/squad2/dev-v2.0-public.json")
+
+
+def load_questions(path: Path, n: int) -> tuple[list[Question], list[Question]]:
+    """A Random(0) sample of n/2 answerable and n/2 unanswerable questions (doc_id = article)."""
+    answerable: list[Question] = []
+    unanswerable: list[Question] = []
+    for article in json.loads(path.read_text(encoding="utf-8"))["data"]:
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                golds = [a["text"] for a in qa["answers"]]
+                q = Question(qa["question"], article["title"], golds)
+                (unanswerable if qa.get("is_impossible") else answerable).append(q)
+    rng = random.Random(0)
+    return rng.sample(answerable, n // 2), rng.sample(unanswerable, n // 2)
+
+
+def score(said: list[tuple[bool, str]], answerable: list[Question]) -> dict[str, float]:
+    """said: (abstained, answer text) per question, answerable ones first."""
+    n = len(answerable)
+    ans, unans = said[:n], said[n:]
+    abstained_right = sum(a for a, _ in unans)
+    abstained = abstained_right + sum(a for a, _ in ans)
+    hits = [
+        not a and answer_hit(text, q.answers) for (a, text), q in zip(ans, answerable, strict=True)
+    ]
+    return {
+        "answer_hit": round(sum(hits) / n, 4),
+        "abstention_recall": round(abstained_right / len(unans), 4),
+        "abstention_precision": round(abstained_right / abstained, 4) if abstained else 0.0,
+        "false_abstention": round(sum(a for a, _ in ans) / n, 4),
+    }
+
+
+def ask_all(settings: Any, embedder: Any, questions: list[Question]) -> list[tuple[bool, str]]:
+    from rag.chain import ask
+    from rag.engine import build_engine
+
+    engine = build_engine(settings, embedder)
+    out = []
+    for q in questions:
+        answer = ask(q.text, settings, engine=engine)
+        out.append((answer.abstained, " ".join(s.text for s in answer.sentences)))
+    return out
+
+
+def judged(base: Any, embedder: Any, questions: list[Question], dirs: list[Path]) -> list:
+    """Each question answered by the fold judge that never saw its article."""
+    said: dict[int, tuple[bool, str]] = {}
+    for fold, judge_dir in zip(FOLDS, dirs, strict=True):
+        rows = [i for i, q in enumerate(questions) if q.doc_id in fold]
+        settings = base.model_copy(update={"sentence_judge": "learned", "judge_dir": judge_dir})
+        for i, result in zip(
+            rows, ask_all(settings, embedder, [questions[i] for i in rows]), strict=True
+        ):
+            said[i] = result
+    return [said[i] for i in range(len(questions))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--judge-dirs", type=Path, nargs=2, required=True)
+    parser.add_argument("--questions", type=int, default=400)
+    args = parser.parse_args()
+    answerable, unanswerable = load_questions(SQUAD2, args.questions)
+    questions = answerable + unanswerable
+    from rag.embedding import make_embedder
+    from rag.ingest import ingest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_corpus(Path(tmp) / "corpus")
+        base = rag_settings(
+            corpus_dir=Path(tmp) / "corpus", index_dir=Path(tmp) / "index", onnx_dir=ONNX_DIR
+        )
+        base = base.model_copy(update={"sentence_judge": "rules"})
+        embedder = make_embedder(base)
+        ingest(base, embedder)
+        results = {
+            "rules": score(ask_all(base, embedder, questions), answerable),
+            "judge_cv": score(judged(base, embedder, questions, args.judge_dirs), answerable),
+        }
+        texts = {p.stem: p.read_text(encoding="utf-8") for p in (Path(tmp) / "corpus").iterdir()}
+        top = baseline(texts, embedder, answerable)
+        results["langchain_top_chunk"] = {
+            "answer_hit": top["answer_hit"],  # it answers everything, so abstains on nothing
+            "abstention_recall": 0.0,
+            "false_abstention": 0.0,
+        }
+    result = {"questions": len(questions), "seed": 0, "data": str(SQUAD2), **results}
+    print(json.dumps(result, indent=2))
+    write_result("squad2", result)
+
+
+if __name__ == "__main__":
+    main()

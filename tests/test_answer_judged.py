@@ -1,0 +1,88 @@
+"""rag/answer_judged.py with a stand-in judge: the rules only shortlist; what the judge passes is
+the answer (each source's best first), and nothing passing means an honest abstention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from rag.answer_judged import NOT_SUPPORTED, before, judged_answer
+from rag.config import Settings
+from rag.judge import Candidate
+from rag.retrieval import Retriever
+
+
+class WordJudge:
+    """Says a sentence answers when it holds every one of `words` (case-insensitive)."""
+
+    threshold = 0.5
+
+    def __init__(self, *words: str) -> None:
+        self.words = [w.lower() for w in words]
+        self.seen: list[Candidate] = []
+
+    def score(self, question: str, candidates: Sequence[Candidate]) -> list[float]:
+        self.seen.extend(candidates)
+        return [0.9 if all(w in c.text.lower() for w in self.words) else 0.1 for c in candidates]
+
+
+def answer_with(judge: WordJudge, question: str, retriever: Retriever, settings: Settings):  # type: ignore[no-untyped-def]
+    hits = retriever.search(question, 5)
+    return judged_answer(question, hits, retriever, settings, judge)  # type: ignore[arg-type]
+
+
+def test_the_sentence_the_judge_passes_is_the_answer(
+    retriever: Retriever, settings: Settings
+) -> None:
+    answer = answer_with(
+        WordJudge("$4 billion"), "How much will Orion invest in Lumen?", retriever, settings
+    )
+
+    assert not answer.abstained
+    assert answer.citations[0].quote == (
+        "Orion Cloud agreed to invest up to $4 billion in the model maker Lumen."
+    )
+    assert all(c.score >= 0.5 for c in answer.citations)
+
+
+def test_nothing_passing_abstains_with_the_closest_as_related(
+    retriever: Retriever, settings: Settings
+) -> None:
+    answer = answer_with(
+        WordJudge("zeppelin"), "How much will Orion invest in Lumen?", retriever, settings
+    )
+
+    assert answer.abstained
+    assert answer.reason == NOT_SUPPORTED
+    assert answer.citations == [] and answer.related
+
+
+def test_every_source_with_a_passing_sentence_is_cited_best_first(
+    retriever: Retriever, settings: Settings
+) -> None:
+    answer = answer_with(WordJudge("orion"), "What does Orion do with chips?", retriever, settings)
+
+    sources = [c.doc_id for c in answer.citations]
+    assert len(set(sources)) == len(sources) == settings.max_answer_sentences
+    assert all("orion" in c.quote.lower() for c in answer.citations)
+
+
+def test_the_judge_reads_each_sentence_with_the_one_before_it(
+    retriever: Retriever, settings: Settings
+) -> None:
+    judge = WordJudge("$4 billion")
+    answer_with(judge, "What does the deal give Lumen?", retriever, settings)
+
+    deal = next(c for c in judge.seen if c.text.startswith("The deal gives Lumen access"))
+    assert deal.before == "Orion Cloud agreed to invest up to $4 billion in the model maker Lumen."
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_before_stays_inside_the_article(retriever: Retriever, first: bool) -> None:
+    rows = retriever.index.doc_sentence_rows("beta")
+    row = rows[0] if first else rows[1]
+
+    expected = "" if first else retriever.index.sentences[rows[0]].text
+    assert before(row, retriever) == expected
