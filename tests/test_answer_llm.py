@@ -237,3 +237,18 @@ def test_a_missing_provider_package_says_what_to_install(
     settings = Settings(llm_provider=provider, llm_model="some-model")  # type: ignore[arg-type]
     with pytest.raises(LlmError, match=rf"pip install 'rag\[{extra}\]'"):
         make_chat_model(settings)
+
+
+def test_a_local_openai_compatible_server_gets_the_reply_cap_under_both_names() -> None:
+    pytest.importorskip("langchain_openai")
+    settings = Settings(
+        llm_provider="openai",
+        llm_model="local-model",
+        llm_base_url="http://127.0.0.1:1/v1",
+        llm_max_tokens=123,
+    )
+
+    chat = make_chat_model(settings)
+
+    assert chat.max_tokens == 123  # type: ignore[attr-defined]
+    assert chat.extra_body == {"max_tokens": 123}  # type: ignore[attr-defined]

@@ -56,3 +56,10 @@ def test_a_wrong_number_gets_no_support() -> None:
     quote = "Resolution time fell by 87% at Lyft."
     assert support_score("Lyft cut resolution time by 95%.", quote, FakeEmbedder()) == 0.0
     assert support_score("Lyft cut resolution time by 87%.", quote, FakeEmbedder()) > 0.3
+
+
+def test_a_claim_the_quote_holds_few_words_of_gets_no_support() -> None:
+    quote = "Lyft incorporated Claude to cut average resolution time by 87%."
+    title = "The Architecture of Enterprise AI: Lyft's Integrated Strategy"
+
+    assert support_score(title, quote, FakeEmbedder()) == 0.0
