@@ -44,6 +44,11 @@ def holds_only_index_files(folder: Path) -> bool:
 
 def check_replaceable(folder: Path) -> None:
     """Refuse to write an index over a folder that holds anything else (a user's files)."""
+    if folder.is_symlink():
+        raise IndexFolderError(
+            f"{folder} is a link; the swap would replace the link, not what it points to. "
+            f"Use --index {folder.resolve()} instead."
+        )
     if not holds_only_index_files(folder):
         raise IndexFolderError(
             f"{folder} is not empty and is not an index, so `rag ingest` will not replace it "

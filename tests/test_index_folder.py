@@ -196,3 +196,15 @@ def test_concurrent_saves_of_one_folder_all_succeed(index: Index, settings: Sett
     assert failures == []
     assert sorted(load(settings.index_dir, settings).articles) == sorted(index.articles)
     assert beside_index(settings) == ["corpus", "index"]
+
+
+def test_a_linked_index_folder_is_refused_with_the_real_path(
+    settings: Settings, embedder: FakeEmbedder, tmp_path: Path
+) -> None:
+    real = tmp_path / "elsewhere"
+    real.mkdir()
+    link = tmp_path / "linked"
+    link.symlink_to(real)
+
+    with pytest.raises(IndexFolderError, match=f"is a link.*--index {real}"):
+        ingest(settings.model_copy(update={"index_dir": link}), embedder)
