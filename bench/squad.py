@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
-import string
 import tempfile
 from dataclasses import dataclass
 from functools import partial
@@ -26,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import ONNX_DIR, latency_ms, rag_settings, timed, write_result
+from rag.judge_eval import holds as answer_hit  # SQuAD's normalisation, whole words
 
 SQUAD = Path("/work/shared/benchmarks/squad/dev-v1.1.json")
 MODES = ("dense", "bm25", "hybrid")
@@ -63,17 +62,6 @@ def trained_on() -> frozenset[str]:
     from rag.judge_data import allowlist
 
     return frozenset().union(*allowlist().values())
-
-
-def normalize(text: str) -> str:
-    """SQuAD's answer normalisation: "The Broncos!" → "broncos"."""
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
-    return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
-
-
-def answer_hit(answer: str, golds: list[str]) -> bool:
-    said = f" {normalize(answer)} "
-    return any(f" {normalize(g)} " in said for g in golds if normalize(g))
 
 
 def pick(
