@@ -155,7 +155,11 @@ def baseline(paragraphs: dict[str, str], embedder: Any, sample: list[Question]) 
 
 
 def run(
-    work: Path, paragraphs: dict[str, str], sample: list[Question], chunk_vectors: str
+    work: Path,
+    paragraphs: dict[str, str],
+    sample: list[Question],
+    chunk_vectors: str,
+    sentence_judge: str = "rules",
 ) -> dict[str, Any]:
     from rag.embedding import make_embedder
     from rag.engine import build_engine
@@ -168,6 +172,7 @@ def run(
         onnx_quantize=False,
         onnx_dir=ONNX_DIR,
         chunk_vectors=chunk_vectors,
+        sentence_judge=sentence_judge,
     )
     embedder = make_embedder(settings)
     embedder.embed(["warm up"])  # load the model outside the ingest timing
@@ -206,6 +211,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="Settings.chunk_vectors; pooled writes results/squad-pooled.json",
     )
     parser.add_argument(
+        "--sentence-judge",
+        choices=["rules", "learned"],
+        default="rules",
+        help="Settings.sentence_judge; learned writes results/squad-judge.json",
+    )
+    parser.add_argument(
         "--all-articles",
         action="store_true",
         help="include the articles the judge may train on (TRAINING-ALLOWLIST.txt)",
@@ -220,13 +231,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "questions": len(sample),
         "seed": 0,
         "chunk_vectors": args.chunk_vectors,
+        "sentence_judge": args.sentence_judge,
         "articles": "all" if args.all_articles else "not on the training allowlist",
     }
     with tempfile.TemporaryDirectory() as tmp:
-        result |= run(Path(tmp), paragraphs, sample, args.chunk_vectors)
+        result |= run(Path(tmp), paragraphs, sample, args.chunk_vectors, args.sentence_judge)
     result["hybrid_beats_both"] = verdict(result["retrieval"])
     print(json.dumps({k: v for k, v in result.items() if k != "data"}, indent=2))
     name = "squad" if args.chunk_vectors == "encoded" else f"squad-{args.chunk_vectors}"
+    name += "" if args.all_articles else "-unseen"  # results/squad.json: the all-article runs
+    name += "" if args.sentence_judge == "rules" else "-judge"
     print(f"wrote {write_result(name, result)}")
     return result
 
