@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 
 from bench.common import ONNX_DIR, latency_ms, rag_settings, timed, write_result
+from rag.judge_data import BENCHMARKS
 from rag.judge_eval import holds as answer_hit  # SQuAD's normalisation, whole words
 
-SQUAD = Path("/work/shared/benchmarks/squad/dev-v1.1.json")
+SQUAD = BENCHMARKS / "squad" / "dev-v1.1.json"
 MODES = ("dense", "bm25", "hybrid")
 BASELINE_K = 4
 
