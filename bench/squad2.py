@@ -7,6 +7,7 @@ answerer (RAG_SENTENCE_JUDGE=rules) and the LangChain top-chunk baseline, which 
 "Answer hit" = answered, and a normalised gold answer is inside the answer text.
 
     .venv/bin/python -m bench.squad2 --judge-dirs DIR_FOLD0 DIR_FOLD1 [--questions 400]
+    .venv/bin/python -m bench.squad2 --judge-dirs - - --questions 600 --shortlist-only
 """
 
 from __future__ import annotations
@@ -123,10 +124,29 @@ def judged(
     return [said[i] for i in range(len(questions))]
 
 
+def shortlist_coverage(settings: Any, embedder: Any, answerable: list[Question]) -> dict:
+    """Share of answerable questions whose gold answer is in one of the rules' first n sentences:
+    how much the judge can see when it reads only the shortlist (answer_judged.SHORTLIST)."""
+    from rag.answer_extractive import score_sentences
+    from rag.engine import build_engine
+
+    engine = build_engine(settings, embedder)
+    found = dict.fromkeys((1, 4, 8, 12, 16, 24), 0)
+    for q in answerable:
+        hits = engine.retriever.search(q.text, settings.k)
+        scored = score_sentences(q.text, hits, engine.retriever)
+        for n in found:
+            found[n] += any(answer_hit(x.sentence.text, q.answers) for x in scored[:n])
+    return {f"gold_in_first_{n}": round(c / len(answerable), 3) for n, c in found.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judge-dirs", type=Path, nargs=2, required=True)
     parser.add_argument("--questions", type=int, default=400)
+    parser.add_argument(
+        "--shortlist-only", action="store_true", help="only the rules shortlist's coverage"
+    )
     args = parser.parse_args()
     answerable, unanswerable = load_questions(SQUAD2, args.questions)
     questions = answerable + unanswerable
@@ -141,6 +161,9 @@ def main() -> None:
         base = base.model_copy(update={"sentence_judge": "rules"})
         embedder = make_embedder(base)
         ingest(base, embedder)
+        if args.shortlist_only:
+            print(json.dumps(shortlist_coverage(base, embedder, answerable)))
+            return
         results = {
             "rules": score(ask_all(base, embedder, questions), answerable),
             "judge_cv": score(judged(base, embedder, questions, args.judge_dirs), answerable),
