@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import ONNX_DIR, latency_ms, rag_settings, timed, write_result
-from rag.judge_data import BENCHMARKS
+from rag.judge_data import BENCHMARKS, allowlist
 from rag.judge_eval import holds as answer_hit  # SQuAD's normalisation, whole words
 
 SQUAD = BENCHMARKS / "squad" / "dev-v1.1.json"
@@ -60,8 +60,6 @@ def load_squad(
 def trained_on() -> frozenset[str]:
     """Titles on the training allowlist (SQuAD v1.1's and the SQuAD 2.0 split's): the numbers
     that count come from the other articles only."""
-    from rag.judge_data import allowlist
-
     return frozenset().union(*allowlist().values())
 
 
