@@ -42,9 +42,13 @@ typecheck: install
 
 unit: install
 	$(BIN)/pytest -q
+	$(BIN)/pytest -q --doctest-modules rag
 
 eval: index
 	$(BIN)/rag eval --json reports/eval.json --html reports/eval.html
+	$(BIN)/rag eval --dataset evals/conversations.jsonl \
+		--thresholds evals/conversations-thresholds.toml \
+		--json reports/conversations.json --html reports/conversations.html
 
 # Debian's Chromium for the end-to-end browser tests (Playwright never downloads a browser here).
 browser:

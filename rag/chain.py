@@ -7,6 +7,7 @@ the `BaseRetriever` adapter for LangChain users. Does NOT score or persist anyth
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,8 +22,10 @@ from rag.citations import verify_answer
 from rag.compare import reconcile
 from rag.config import Settings
 from rag.engine import Engine, load_engine
+from rag.filters import select_documents
+from rag.followup import rewrite
 from rag.retrieval import Retriever
-from rag.schema import Answer, Hit
+from rag.schema import Answer, Filters, Hit
 from rag.validation import clean_question
 
 
@@ -59,6 +62,7 @@ class Turn(BaseModel):
     """State carried through the chain."""
 
     question: str
+    docs: frozenset[str] | None = None  # the documents the filters admit; None = all
     hits: list[Hit] = []  # the top k, what the answer is drawn from
     nearby: list[Hit] = []  # every candidate found (hits first), for the source check
     answer: Answer | None = None
@@ -80,7 +84,8 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
 
     def retrieve(turn: Turn) -> Turn:
         top = k or settings.k
-        turn.nearby = engine.retriever.search(turn.question, max(settings.candidates, top))
+        n = max(settings.candidates, top)
+        turn.nearby = engine.retriever.search(turn.question, n, docs=turn.docs)
         turn.hits = turn.nearby[:top]
         return turn
 
@@ -119,13 +124,28 @@ def answer_with(answerer: str, turn: Turn, engine: Engine) -> Answer:
 
 
 def ask(
-    question: str, settings: Settings, engine: Engine | None = None, k: int | None = None
+    question: str,
+    settings: Settings,
+    engine: Engine | None = None,
+    k: int | None = None,
+    history: Sequence[Answer] = (),
+    filters: Filters | None = None,
 ) -> Answer:
-    """Answer `question` from the index, every sentence cited and every citation verified."""
+    """Answer `question` from the index, every sentence cited and every citation verified.
+
+    `history`: the conversation's earlier answers, oldest first; a follow-up ("And Google?") is
+    answered as the standalone question it stands for, given in `Answer.understood_as`.
+    `filters`: only these sources / dates are searched (FilterError when none match).
+    """
     started = time.perf_counter()
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
-    turn = build_chain(engine, k).invoke(Turn(question=text))
+    docs = select_documents(engine.index.articles, filters)
+    standalone = rewrite(text, history)
+    turn = build_chain(engine, k).invoke(Turn(question=standalone or text, docs=docs))
     assert turn.answer is not None
     timings = {**turn.timings, "total_ms": round((time.perf_counter() - started) * 1000, 2)}
-    return turn.answer.model_copy(update={"question": question, "timings": timings})
+    update: dict[str, Any] = {"question": question, "understood_as": standalone, "timings": timings}
+    if filters is not None and not filters.is_empty():
+        update["filters"] = filters
+    return turn.answer.model_copy(update=update)

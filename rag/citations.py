@@ -25,12 +25,19 @@ def verify_citation(citation: Citation, index: Index) -> bool:
     return article.text[citation.start : citation.end] == citation.quote
 
 
+def checked(citation: Citation, index: Index) -> Citation:
+    """The citation with `verified` set, and its article's publication date when known."""
+    article = index.articles.get(citation.doc_id)
+    published = article.published if article else None
+    return citation.model_copy(
+        update={"verified": verify_citation(citation, index), "published": published}
+    )
+
+
 def verify_answer(answer: Answer, index: Index) -> Answer:
     """Set `verified` on every citation; an answer sentence with no verified citation is not."""
-    citations = [
-        c.model_copy(update={"verified": verify_citation(c, index)}) for c in answer.citations
-    ]
-    related = [c.model_copy(update={"verified": verify_citation(c, index)}) for c in answer.related]
+    citations = [checked(c, index) for c in answer.citations]
+    related = [checked(c, index) for c in answer.related]
     ok = {c.n for c in citations if c.verified}
     sentences = [
         s.model_copy(update={"verified": s.verified and any(n in ok for n in s.citations)})

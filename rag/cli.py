@@ -23,6 +23,20 @@ CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Folder of .txt
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder.")]
 KOpt = Annotated[int | None, typer.Option("--k", min=1, max=100, help="Passages to retrieve.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="Only this source: its id or a piece of its title (repeatable)."),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="Only articles published on or after (YYYY[-MM[-DD]])."),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="Only articles published on or before (YYYY[-MM[-DD]])."),
+]
+AnswererOpt = Annotated[str | None, typer.Option("--answerer", help="extractive (default) or llm.")]
+MAX_TURNS = 6  # earlier answers a chat keeps: follow-ups refer to the last one or two
 
 
 def settings_for(corpus: Path | None = None, index: Path | None = None, **extra: Any) -> Any:
@@ -38,7 +52,7 @@ def fail(message: str, code: int = 1) -> None:
     from rag.render import safe
 
     # A new console: it reads FORCE_COLOR / NO_COLOR as they are now.
-    Console(stderr=True).print(f"[bold red]Error:[/] {safe(message)}", highlight=False)
+    Console(stderr=True).print(f"[bold red]Error:[/] {safe(message)}")
     raise typer.Exit(code)
 
 
@@ -50,6 +64,24 @@ def show(json_data: Any, human: Any) -> None:
         from rag.render import print_json
 
         print_json(json_data)
+
+
+def filters_for(source: list[str] | None, since: str | None, until: str | None) -> Any:
+    """The --source/--since/--until filter, or None; a malformed date exits with code 2."""
+    from pydantic import ValidationError
+
+    from rag.schema import Filters
+
+    try:
+        filters = Filters(sources=source or [], since=since, until=until)
+    except ValidationError as exc:
+        fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()), code=2)
+    return None if filters.is_empty() else filters
+
+
+def check_answerer(answerer: str | None) -> None:
+    if answerer not in (None, "extractive", "llm"):
+        fail(f"--answerer must be extractive or llm, not {answerer!r}.", code=2)
 
 
 def run(action: Any) -> Any:
@@ -80,15 +112,27 @@ def ingest(corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
 
 
 @app.command()
-def search(question: str, k: KOpt = None, json: JsonOpt = False, index: IndexOpt = None) -> None:
+def search(
+    question: str,
+    k: KOpt = None,
+    json: JsonOpt = False,
+    index: IndexOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
     """Show the passages that best match a question (hybrid dense + BM25)."""
     from rag.engine import load_engine
+    from rag.filters import select_documents
     from rag.render import print_hits
     from rag.validation import clean_question
 
     settings = settings_for(index=index)
+    filters = filters_for(source, since, until)
     text = run(lambda: clean_question(question, settings.max_question_chars))
-    hits = run(lambda: load_engine(settings).retriever.search(text, k))
+    engine = run(lambda: load_engine(settings))
+    docs = run(lambda: select_documents(engine.index.articles, filters))
+    hits = run(lambda: engine.retriever.search(text, k, docs=docs))
     show([h.model_dump(mode="json") for h in hits] if json else None, lambda: print_hits(hits))
 
 
@@ -97,30 +141,101 @@ def ask(
     question: str,
     k: KOpt = None,
     json: JsonOpt = False,
-    answerer: Annotated[
-        str | None, typer.Option("--answerer", help="extractive (default) or llm.")
-    ] = None,
+    answerer: AnswererOpt = None,
     index: IndexOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """Answer a question from the articles, every sentence cited and checked against its source."""
     from rag.chain import ask as do_ask
     from rag.render import print_answer
 
-    if answerer not in (None, "extractive", "llm"):
-        fail(f"--answerer must be extractive or llm, not {answerer!r}.", code=2)
+    check_answerer(answerer)
+    filters = filters_for(source, since, until)
     settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
-    answer = run(lambda: do_ask(question, settings))
+    answer = run(lambda: do_ask(question, settings, filters=filters))
     show(answer.model_dump(mode="json") if json else None, lambda: print_answer(answer))
 
 
 @app.command()
-def compare(question: str, json: JsonOpt = False, index: IndexOpt = None) -> None:
+def chat(
+    k: KOpt = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print one Answer per line as JSON.")
+    ] = False,
+    answerer: AnswererOpt = None,
+    index: IndexOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """A conversation: one question per line, typed or piped. Follow-ups such as "And Google?"
+    or "When was that?" are read with the earlier turns; `/new` starts over."""
+    from rag.chain import ask as do_ask
+    from rag.engine import load_engine
+    from rag.filters import select_documents
+    from rag.render import errors, print_answer, safe
+
+    check_answerer(answerer)
+    filters = filters_for(source, since, until)
+    settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
+    engine = run(lambda: load_engine(settings))
+    run(lambda: select_documents(engine.index.articles, filters))  # a bad filter stops here
+    interactive = sys.stdin.isatty()
+    if interactive:
+        errors.print("[dim]Ask away. `/new` starts a new conversation; an empty line ends.[/]")
+    history: list[Any] = []
+    for question in chat_lines(interactive):
+        if question == "/new":
+            history.clear()
+            continue
+        try:
+            answer = do_ask(
+                question, settings, engine, history=history[-MAX_TURNS:], filters=filters
+            )
+        except RagError as exc:  # one bad line does not end the conversation
+            errors.print(f"[bold red]Error:[/] {safe(str(exc))}")
+            continue
+        history.append(answer)
+        if json:
+            sys.stdout.write(answer.model_dump_json() + "\n")
+            sys.stdout.flush()
+        else:
+            print_answer(answer)
+
+
+def chat_lines(interactive: bool) -> Any:
+    """Questions from the terminal (until an empty line or Ctrl-D) or from piped stdin."""
+    while True:
+        try:
+            line = input("> ") if interactive else sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if not interactive and not line:
+            return
+        if line.strip():
+            yield line.strip()
+        elif interactive:
+            return
+
+
+@app.command()
+def compare(
+    question: str,
+    json: JsonOpt = False,
+    index: IndexOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
     """Show what each source says about a question, and flag where their figures disagree."""
     from rag.compare import compare as do_compare
     from rag.render import print_comparison
 
     settings = settings_for(index=index)
-    comparison = run(lambda: do_compare(question, settings))
+    filters = filters_for(source, since, until)
+    comparison = run(lambda: do_compare(question, settings, filters=filters))
     show(comparison.model_dump(mode="json") if json else None, lambda: print_comparison(comparison))
 
 
@@ -162,6 +277,7 @@ def eval_(
     """Score answers, citations and abstentions against a Q&A set; exit 1 below the thresholds."""
     from rag.engine import load_engine
     from rag.eval_baseline import BASELINES
+    from rag.eval_conversations import is_conversations, load_conversations, run_conversations
     from rag.eval_gate import check, load_thresholds, updated, write_thresholds
     from rag.eval_report import (
         print_gate_failures,
@@ -176,10 +292,17 @@ def eval_(
     if baseline is not None and baseline not in BASELINES:
         fail(f"Unknown baseline {baseline!r}. Choose from: {', '.join(BASELINES)}.", code=2)
     settings = run(lambda: settings_for(index=index))
-    items = run(lambda: load_dataset(dataset))
     limits = run(lambda: load_thresholds(thresholds))
-    errors.print(f"[dim]Evaluating {len(items)} questions from {dataset}…[/]")
-    report = run(lambda: run_eval(items, load_engine(settings), str(dataset), k, baseline))
+    if is_conversations(dataset):
+        if baseline is not None:
+            fail("--baseline scores question sets, not conversations.", code=2)
+        talks = run(lambda: load_conversations(dataset))
+        errors.print(f"[dim]Evaluating {len(talks)} conversations from {dataset}…[/]")
+        report = run(lambda: run_conversations(talks, load_engine(settings), str(dataset), k))
+    else:
+        items = run(lambda: load_dataset(dataset))
+        errors.print(f"[dim]Evaluating {len(items)} questions from {dataset}…[/]")
+        report = run(lambda: run_eval(items, load_engine(settings), str(dataset), k, baseline))
     if update_thresholds:
         limits = updated(report.aggregates, limits)
         write_thresholds(thresholds, limits)
@@ -193,6 +316,46 @@ def eval_(
     if not all(c.passed for c in checks):
         print_gate_failures(checks, errors)
         raise typer.Exit(1)
+
+
+@app.command()
+def add(
+    files: Annotated[list[Path], typer.Argument(help=".txt/.md articles to add.")],
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Copy articles into the corpus folder (never over a file there), then update the index."""
+    from rag.corpus_edit import add_article
+    from rag.render import console, errors, safe
+
+    settings = settings_for(corpus, index)
+    failed = 0
+    for path in files:
+        try:
+            saved = add_article(settings, path.name, path.read_bytes())
+        except (RagError, OSError) as exc:
+            failed += 1
+            why = exc.strerror if isinstance(exc, OSError) else str(exc)
+            errors.print(f"[bold red]Error:[/] {safe(path)}: {safe(why)}")
+            continue
+        console.print(f"Added {safe(path.name)} as {safe(saved)}")
+    if failed < len(files):
+        ingest(corpus, index)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(doc_id: str, corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """Move an article's file into <corpus>/.removed/ (nothing is deleted); update the index."""
+    from rag.corpus_edit import remove_article, restore_hint
+    from rag.render import console, safe
+
+    settings = settings_for(corpus, index)
+    moved = run(lambda: remove_article(settings, doc_id))
+    hint = restore_hint(moved, doc_id, settings.corpus_dir)
+    console.print(f"Moved {safe(doc_id)} to {safe(moved)}. {safe(hint)}")
+    ingest(corpus, index)
 
 
 def main() -> None:

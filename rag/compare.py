@@ -11,7 +11,7 @@ import time
 from itertools import takewhile
 
 from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
-from rag.citations import verify_citation
+from rag.citations import checked
 from rag.config import Settings
 from rag.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.disagreements import (
@@ -24,11 +24,13 @@ from rag.disagreements import (
 )
 from rag.engine import Engine, load_engine
 from rag.figures import extract_figures
+from rag.filters import select_documents
 from rag.schema import (
     Answer,
     AnswerSentence,
     Comparison,
     Disagreement,
+    Filters,
     Hit,
     SourceView,
     Statement,
@@ -51,12 +53,19 @@ FIGURE_MARGIN = 0.15
 NAMED_LEXICAL = 0.4  # and shares most of the question's words, weighted by rarity
 
 
-def compare(question: str, settings: Settings, engine: Engine | None = None) -> Comparison:
-    """Every source's say on `question`, side by side, with disagreements flagged."""
+def compare(
+    question: str,
+    settings: Settings,
+    engine: Engine | None = None,
+    filters: Filters | None = None,
+) -> Comparison:
+    """Every source's say on `question`, side by side, with disagreements flagged; only the
+    sources `filters` admits when given."""
     started = time.perf_counter()
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
-    scored = _scored_by_doc(text, sorted(engine.index.articles), engine)
+    docs = select_documents(engine.index.articles, filters)
+    scored = _scored_by_doc(text, sorted(docs or engine.index.articles), engine)
     kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
     views = [_view(text, doc_id, items, engine, figures=True) for doc_id, items in kept.items()]
     anchors = [v.statements[0] for v in views if v.statements]
@@ -64,7 +73,11 @@ def compare(question: str, settings: Settings, engine: Engine | None = None) -> 
     views = [_with_claims(view, found) for view in views]
     ms = round((time.perf_counter() - started) * 1000, 2)
     return Comparison(
-        question=question, sources=views, disagreements=found, timings={"total_ms": ms}
+        question=question,
+        sources=views,
+        disagreements=found,
+        timings={"total_ms": ms},
+        filters=None if filters is None or filters.is_empty() else filters,
     )
 
 
@@ -178,8 +191,7 @@ def _names(item: Scored, names: frozenset[str], engine: Engine) -> bool:
 
 
 def _statement(question: str, item: Scored, engine: Engine, figures: bool) -> Statement:
-    citation = citation_for(1, item, engine.retriever)
-    citation.verified = verify_citation(citation, engine.index)
+    citation = checked(citation_for(1, item, engine.retriever), engine.index)
     if not figures:
         return Statement(citation=citation, figures=[])
     sentence = item.sentence

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from rag.errors import CorpusError
-from rag.schema import Article, CorpusLoad, SkippedFile
+from rag.schema import Article, CorpusLoad, SkippedFile, date_range
 
 SUFFIXES = (".txt", ".md")
 METADATA_FILE = "metadata.toml"
@@ -85,13 +85,28 @@ def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
     try:
         size = path.stat().st_size
         if size > max_file_bytes:
-            return "", (
-                f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
-                "(split it, or raise RAG_MAX_FILE_BYTES)"
-            )
+            return "", too_big(size, max_file_bytes)
         data = path.read_bytes()
     except OSError as exc:
         return "", f"cannot be read ({exc.strerror or exc}); check its permissions"
+    return decode_text(data, max_file_bytes)
+
+
+def too_big(size: int, max_file_bytes: int) -> str:
+    return (
+        f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
+        "(split it, or raise RAG_MAX_FILE_BYTES)"
+    )
+
+
+def decode_text(data: bytes, max_file_bytes: int) -> tuple[str, str]:
+    """The checks `read_text` makes, on bytes already read (an upload).
+
+    >>> decode_text(b"\\xef\\xbb\\xbfHi", 100), decode_text(b" ", 100)
+    (('Hi', ''), ('', 'is empty'))
+    """
+    if len(data) > max_file_bytes:
+        return "", too_big(len(data), max_file_bytes)
     if b"\x00" in data:
         return "", "looks binary (contains NUL bytes); only text articles are indexed"
     try:
@@ -109,6 +124,8 @@ def make_article(path: Path, text: str, override: dict[str, str]) -> Article:
         doc_id=path.stem,
         title=override.get("title", title),
         author=override.get("author"),
+        published=override.get("published"),
+        publisher=override.get("publisher"),
         path=path,
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -171,4 +188,12 @@ def _read_metadata(folder: Path) -> dict[str, dict[str, str]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
-    return {str(k): {str(f): str(v) for f, v in dict(v).items()} for k, v in data.items()}
+    if not all(isinstance(v, dict) for v in data.values()):
+        raise CorpusError(f'{path}: put each article\'s fields under its ["doc_id"] table.')
+    overrides = {str(k): {str(f): str(v) for f, v in dict(v).items()} for k, v in data.items()}
+    for doc_id, fields in overrides.items():
+        try:  # a TOML date (published = 2024-11-22) arrives as a date and reads back the same
+            date_range(fields.get("published", "2000"))
+        except ValueError as exc:
+            raise CorpusError(f"{path}: [{doc_id!r}] published: {exc}.") from exc
+    return overrides

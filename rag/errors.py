@@ -2,12 +2,14 @@
 
 RagError
 ├── CorpusError          the corpus folder is missing, empty or unreadable
+│   └── ArticleError     an article cannot be added to or removed from the folder
 ├── IndexError_          the index cannot be used
 │   ├── IndexMissingError    nothing built yet: run `rag ingest`
 │   ├── StaleIndexError      built with another model, parameters or format
 │   ├── CorruptIndexError    a file is truncated, inconsistent or does not match its manifest
 │   └── IndexFolderError     the folder holds other files, or overlaps the corpus
 ├── QuestionError        the question is empty, too long or unusable
+├── FilterError          a --source / --since / --until filter matches no article
 ├── DatasetError         an eval data set line is malformed
 └── LlmError             the optional LLM plug-in is missing or misconfigured
 """
@@ -20,6 +22,10 @@ class RagError(Exception):
 
 
 class CorpusError(RagError):
+    pass
+
+
+class ArticleError(CorpusError):
     pass
 
 
@@ -44,6 +50,10 @@ class IndexFolderError(IndexError_):
 
 
 class QuestionError(RagError):
+    pass
+
+
+class FilterError(RagError):
     pass
 
 

@@ -23,9 +23,9 @@ DEFAULT_MARGIN = 0.02
 HEADER = """\
 # Gate for `rag eval` (and so `make test`): it exits 1 when a score falls below its minimum,
 # or above its maximum for false_abstention and latencies. Scores are shares in 0..1 measured
-# on evals/qa.jsonl; a table per group ("overall" or a question type), one metric per line.
-# After the system improves, re-measure and rewrite this file (score minus {margin}):
-#     rag eval --update-thresholds
+# on the data set this file gates; a table per group ("overall" or a question type), one metric
+# per line. After the system improves, re-measure and rewrite it (score minus {margin}):
+#     rag eval --update-thresholds [--dataset D --thresholds T]
 """
 
 

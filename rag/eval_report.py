@@ -28,6 +28,7 @@ LABELS = {
     "false_abstention": "false abstention (lower is better)",
     "latency_p50_ms": "latency p50 (ms)",
     "latency_p95_ms": "latency p95 (ms)",
+    "rewrite_accuracy": "follow-ups read right",
 }
 MEANINGS = {
     "evidence_recall": "Share of the gold evidence quotes found in the top-k retrieved passages.",
@@ -43,10 +44,22 @@ MEANINGS = {
     "false_abstention": "Answerable questions the system wrongly declined.",
     "latency_p50_ms": "Median time to answer one question, warm.",
     "latency_p95_ms": "95th-percentile time to answer one question, warm.",
+    "rewrite_accuracy": "Conversations: turns read right — follow-ups rewritten with the words "
+    "they need, standalone questions left alone.",
 }
 CHARTED = [m for m in LABELS if not m.endswith("_ms")]
 MARKERS = ("<!-- scores:start -->", "<!-- scores:end -->")
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def measured(report: EvalReport) -> dict[str, str]:
+    """LABELS without the metrics no group measured (a question set has no follow-ups)."""
+    runs = [r for r in (report, report.baseline) if r is not None]
+    return {
+        metric: label
+        for metric, label in LABELS.items()
+        if any(getattr(g, metric) is not None for r in runs for g in r.aggregates.values())
+    }
 
 
 def fmt(value: float | None, metric: str = "") -> str:
@@ -86,7 +99,7 @@ def scores_table(report: EvalReport) -> Table:
     table.add_column("metric", ratio=2)
     for group, scores in report.aggregates.items():
         table.add_column(f"{group}\n({scores.n})", justify="right", min_width=len(group), ratio=1)
-    for metric, label in LABELS.items():
+    for metric, label in measured(report).items():
         cells = [
             _cell(report.aggregates[g], base.aggregates.get(g) if base else None, metric)
             for g in report.aggregates
@@ -148,7 +161,7 @@ def scores_markdown(report: EvalReport) -> str:
         "| metric | " + " | ".join(f"{g} ({report.aggregates[g].n})" for g in groups) + " |",
         "|---" * (len(groups) + 1) + "|",
     ]
-    for metric, label in LABELS.items():
+    for metric, label in measured(report).items():
         cells = [fmt(getattr(report.aggregates[g], metric), metric) for g in groups]
         if base:
             theirs = [fmt(getattr(base.aggregates.get(g), metric, None), metric) for g in groups]
@@ -181,9 +194,9 @@ def write_html(path: Path, report: EvalReport, checks: list[Check]) -> None:
         report=report,
         checks=checks,
         passed=all(c.passed for c in checks),
-        labels=LABELS,
+        labels=measured(report),
         meanings=MEANINGS,
-        charts=[chart(report, metric) for metric in CHARTED],
+        charts=[chart(report, metric) for metric in CHARTED if metric in measured(report)],
         baseline_of=base,
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.chain import ask
+from rag.config import Settings
 from rag.embedding import Embedder
 from rag.engine import Engine
 from rag.eval_baseline import BASELINES
@@ -31,6 +32,7 @@ __all__ = [
     "Scores",
     "SystemRun",
     "aggregate",
+    "aggregates",
     "evaluate",
     "load_dataset",
     "normalize",
@@ -60,6 +62,9 @@ class QuestionResult(BaseModel):
     metrics: QuestionMetrics
     failures: list[str] = []
     passed: bool = True
+    rewrite_ok: bool | None = Field(
+        default=None, description="conversations only: was the follow-up read right"
+    )
 
 
 class Scores(BaseModel):
@@ -76,6 +81,7 @@ class Scores(BaseModel):
     false_abstention: float | None = None
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
+    rewrite_accuracy: float | None = None
 
 
 class SystemRun(BaseModel):
@@ -125,6 +131,7 @@ def aggregate(results: list[QuestionResult], overall: bool = False) -> Scores:
         false_abstention=_share(sum(answerable), len(answerable)),
         latency_p50_ms=None if latency is None else round(float(np.percentile(latency, 50)), 1),
         latency_p95_ms=None if latency is None else round(float(np.percentile(latency, 95)), 1),
+        rewrite_accuracy=_mean([r.rewrite_ok for r in results]),
     )
 
 
@@ -152,7 +159,7 @@ def evaluate(
     results = []
     for done, item in enumerate(items, start=1):
         answer, passages = system(item.question)
-        results.append(_result(item, answer, passages, index))
+        results.append(result_for(item, answer, passages, index))
         if progress is not None:
             progress(done, len(items))
     seconds = round(time.perf_counter() - started, 2)
@@ -161,7 +168,9 @@ def evaluate(
     )
 
 
-def _result(item: EvalItem, answer: Answer, passages: list[Span], index: Index) -> QuestionResult:
+def result_for(
+    item: EvalItem, answer: Answer, passages: list[Span], index: Index
+) -> QuestionResult:
     metrics = score_question(item, answer, passages, index)
     faults = failures(item, metrics)
     return QuestionResult(
@@ -217,17 +226,21 @@ def run_eval(
     if baseline is not None:
         system = BASELINES[baseline](engine)
         other = evaluate(items, system, engine.index, baseline, system.k)
-    s = engine.settings
     return EvalReport(
         **dict(ours),
         dataset=dataset,
         baseline=other,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        settings={
-            "model": s.model_name,
-            "retrieval_mode": s.retrieval_mode,
-            "answerer": s.answerer,
-            "abstain_threshold": s.abstain_threshold,
-            "chunk_size": s.chunk_size,
-        },
+        settings=settings_summary(engine.settings),
     )
+
+
+def settings_summary(s: Settings) -> dict[str, str | int | float]:
+    """The settings a report states, so that its scores can be reproduced."""
+    return {
+        "model": s.model_name,
+        "retrieval_mode": s.retrieval_mode,
+        "answerer": s.answerer,
+        "abstain_threshold": s.abstain_threshold,
+        "chunk_size": s.chunk_size,
+    }

@@ -85,8 +85,20 @@ class Index:
         first = self.sentence_row(chunk.doc_id, chunk.first_sentence)
         return list(range(first, first + chunk.last_sentence - chunk.first_sentence + 1))
 
-    def search(self, query: Vectors, n: int) -> list[tuple[int, float]]:
-        """(chunk row, cosine) of the `n` nearest chunks, best first."""
+    def doc_rows(self, doc_ids: frozenset[str]) -> np.ndarray:
+        """Rows in `chunks` of these documents' chunks, ascending."""
+        rows = [r for d in doc_ids for r in self.doc_chunk_rows(d)]
+        return np.asarray(sorted(rows), dtype=np.int64)
+
+    def search(
+        self, query: Vectors, n: int, rows: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """(chunk row, cosine) of the `n` nearest chunks, best first; only among `rows` if given
+        (exact products: a filter keeps few rows, and HNSW recall drops under filters)."""
+        if rows is not None:
+            scores = self.chunk_vectors[rows] @ query
+            top = np.argsort(-scores, kind="stable")[:n]
+            return [(int(rows[t]), float(scores[t])) for t in top]
         if not self.chunks:
             return []
         # One query gains nothing from OpenMP threads, and on a busy machine waiting for them

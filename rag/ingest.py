@@ -32,6 +32,7 @@ class IngestReport:
     embedded_sentences: int = 0
     reused: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    relabelled: list[str] = field(default_factory=list)  # same text, new date/publisher/author
     removed: list[str] = field(default_factory=list)
     kept_previous: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
@@ -82,7 +83,7 @@ def _ingest(settings: Settings, embedder: Embedder, progress: bool) -> IngestRep
     parts.sort(key=lambda p: p.article.doc_id)
     built = _assemble(parts, embedder.dim, settings)
     _tally(built, report)
-    if previous is None or report.updated or report.removed:
+    if previous is None or report.updated or report.removed or report.relabelled:
         index_store.save(built, settings, settings.index_dir)
         report.saved = True
     report.seconds = time.perf_counter() - started
@@ -107,11 +108,17 @@ def _reuse_or_split(
     old = previous.articles.get(article.doc_id) if previous else None
     if previous and old and (old.sha256, old.title) == (article.sha256, article.title):
         report.reused.append(article.doc_id)
+        if _metadata(old) != _metadata(article):
+            report.relabelled.append(article.doc_id)
         return _part_from(previous, article)
     report.updated.append(article.doc_id)
     sentences = split_sentences(article)
     chunks = make_chunks(article, sentences, settings.chunk_size, settings.chunk_overlap)
     return _Part(article, sentences, chunks)
+
+
+def _metadata(article: Article) -> tuple[str | None, ...]:
+    return (article.author, article.published, article.publisher)
 
 
 def _part_from(previous: Index, article: Article) -> _Part:

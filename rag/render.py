@@ -13,7 +13,7 @@ from rich.table import Table
 
 from rag.config import Settings
 from rag.ingest import IngestReport
-from rag.schema import Answer, Citation, Comparison, Hit, SourceView
+from rag.schema import Answer, Citation, Comparison, Filters, Hit, SourceView
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -44,7 +44,8 @@ def print_ingest_report(report: IngestReport, settings: Settings) -> None:
         f"{report.chunks} chunks, {report.sentences} sentences. "
         f"Embedded {report.embedded_chunks} chunks and {report.embedded_sentences} sentences "
         f"({len(report.updated)} new or changed, {len(report.reused)} unchanged, "
-        f"{len(report.removed)} removed) in {report.seconds:.1f}s."
+        + (f"{len(report.relabelled)} with new metadata, " if report.relabelled else "")
+        + f"{len(report.removed)} removed) in {report.seconds:.1f}s."
     )
 
 
@@ -80,6 +81,10 @@ def _clip(text: str, limit: int) -> str:
 
 def print_answer(answer: Answer) -> None:
     style = "yellow" if answer.abstained else "bold"
+    if answer.understood_as:
+        console.print(f"[dim]Understood as:[/] {safe(answer.understood_as)}")
+    if answer.filters is not None:
+        console.print(f"[dim]Searched only: {safe(describe_filters(answer.filters))}[/]")
     console.print(f"[{style}]{safe(answer.text)}[/]")
     if answer.answerer != "extractive":
         console.print(f"[dim]Answered by: {safe(answer.answerer)}. {safe(answer.reason)}[/]")
@@ -92,16 +97,30 @@ def print_answer(answer: Answer) -> None:
         console.print(f"[dim]{ms:.0f} ms[/]")
 
 
+def describe_filters(filters: Filters) -> str:
+    """ "sources 003_0d48…, 'Anthropic'; published 2024-01 to 2024-12" """
+    parts = []
+    if filters.sources:
+        parts.append("sources " + ", ".join(filters.sources))
+    if filters.since or filters.until:
+        parts.append(f"published {filters.since or '…'} to {filters.until or '…'}")
+    return "; ".join(parts)
+
+
 def _citation_line(c: Citation) -> str:
     mark = "[green]✓ verified[/]" if c.verified else "[red]✗ not verified[/]"
+    dated = f", published {c.published}" if c.published else ""
     return (
-        f"\n[bold]\\[{c.n}][/] {safe(c.title)} [dim]({safe(c.doc_id)}, chars {c.start}–{c.end})[/] "
+        f"\n[bold]\\[{c.n}][/] {safe(c.title)} "
+        f"[dim]({safe(c.doc_id)}{safe(dated)}, chars {c.start}–{c.end})[/] "
         f"{mark}\n    “{safe(_clip(c.quote, 600))}”"
         + (f"\n    [dim](after “{safe(_clip(c.context, 200))}”)[/]" if c.context else "")
     )
 
 
 def print_comparison(comparison: Comparison) -> None:
+    if comparison.filters is not None:
+        console.print(f"[dim]Searched only: {safe(describe_filters(comparison.filters))}[/]")
     for flag in comparison.disagreements:
         console.print(f"[bold red]⚠ {safe(flag.summary)}[/]\n")
     if not comparison.disagreements:

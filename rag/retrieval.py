@@ -115,19 +115,29 @@ class Retriever:
         return vector
 
     def search(
-        self, question: str, k: int | None = None, mode: RetrievalMode | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        mode: RetrievalMode | None = None,
+        docs: frozenset[str] | None = None,
     ) -> list[Hit]:
+        """The top `k` chunks, only from the documents `docs` when given (None = all)."""
         k = k or self.settings.k
         mode = mode or self.settings.retrieval_mode
         n = max(self.settings.candidates, k)
-        dense = self.dense(question, n) if mode != "bm25" else []
-        lexical = self.lexical(question, n) if mode != "dense" else []
+        rows = None if docs is None else self.index.doc_rows(docs)
+        dense = self.dense(question, n, rows) if mode != "bm25" else []
+        lexical = self.lexical(question, n, rows) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
 
-    def dense(self, question: str, n: int) -> list[tuple[int, float]]:
-        return self.index.search(self.query_vector(question), n)
+    def dense(
+        self, question: str, n: int, rows: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        return self.index.search(self.query_vector(question), n, rows)
 
-    def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
+    def lexical(
+        self, question: str, n: int, rows: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         if not self.index.chunks:  # an unbuilt BM25 has no vocabulary at all
             return []
         vocab = self._bm25.vocab_dict or {}
@@ -135,6 +145,10 @@ class Retriever:
         if not tokens:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens))
+        if rows is not None:  # IDF stays the whole collection's: a filter narrows, not rescores
+            kept = np.zeros_like(scores)
+            kept[rows] = scores[rows]
+            scores = kept
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(r), float(scores[r])) for r in top if scores[r] > 0]

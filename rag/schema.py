@@ -6,10 +6,35 @@ Offsets are always character offsets into the article's raw text, so that
 
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def date_range(text: str) -> tuple[date, date]:
+    """The first and last day a partial ISO date covers: "2024-11" → (2024-11-01, 2024-11-30).
+
+    Raises ValueError for anything but YYYY, YYYY-MM or YYYY-MM-DD naming a real day.
+    """
+    found = _PARTIAL_DATE.fullmatch(text.strip())
+    if not found:
+        raise ValueError(f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in found.groups())
+    assert year is not None
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day is None:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, day), date(year, month, day)
+    except (ValueError, calendar.IllegalMonthError) as exc:
+        raise ValueError(f"{text!r} is not a real date ({exc})") from exc
 
 
 class Span(BaseModel):
@@ -29,6 +54,17 @@ class Article(BaseModel):
     text: str
     sha256: str
     body_start: int = Field(0, ge=0, description="where the text after a fused headline begins")
+    published: str | None = Field(
+        default=None, description="YYYY, YYYY-MM or YYYY-MM-DD; None = unknown"
+    )
+    publisher: str | None = None
+
+    @field_validator("published")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date_range(value)
+        return value
 
 
 class SkippedFile(BaseModel):
@@ -83,6 +119,9 @@ class Citation(BaseModel):
         description="the sentence before, verbatim, when the quote refers back to it "
         "(“The pharmaceutical giant …” after “Pfizer adopted Claude …”)",
     )
+    published: str | None = Field(
+        default=None, description="the article's publication date, if known"
+    )
 
 
 class AnswerSentence(BaseModel):
@@ -97,6 +136,28 @@ class AnswerSentence(BaseModel):
 AnswererUsed = Literal["extractive", "llm", "llm-fallback"]
 
 
+class Filters(BaseModel):
+    """Which articles a question searches: by id or title, and by publication date.
+
+    `since`/`until` take partial dates ("2024", "2024-11"); an article of unknown date is left
+    out whenever either is given. Empty = every article.
+    """
+
+    sources: list[str] = []
+    since: str | None = None
+    until: str | None = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _valid_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date_range(value)
+        return value
+
+    def is_empty(self) -> bool:
+        return not self.sources and self.since is None and self.until is None
+
+
 class Answer(BaseModel):
     question: str
     text: str
@@ -107,6 +168,12 @@ class Answer(BaseModel):
     sentences: list[AnswerSentence] = []
     answerer: AnswererUsed = "extractive"
     sources_differ: bool = False
+    understood_as: str = Field(
+        default="", description='the standalone question a follow-up was rewritten to ("": none)'
+    )
+    filters: Filters | None = Field(
+        default=None, description="the filters the question was asked with"
+    )
     timings: dict[str, float] = {}
 
 
@@ -146,4 +213,5 @@ class Comparison(BaseModel):
     question: str
     sources: list[SourceView]
     disagreements: list[Disagreement] = []
+    filters: Filters | None = None
     timings: dict[str, float] = {}

@@ -108,7 +108,9 @@ def test_ask_searches_once(real_engine: Engine, monkeypatch: pytest.MonkeyPatch)
     calls: list[int | None] = []
     search = real_engine.retriever.search
 
-    def counted(question: str, k: int | None = None, mode: object = None) -> list[object]:
+    def counted(
+        question: str, k: int | None = None, mode: object = None, docs: object = None
+    ) -> list[object]:
         calls.append(k)
         return search(question, k)  # type: ignore[return-value]
 

@@ -181,3 +181,31 @@ def test_entries_that_are_not_article_files_are_skipped_with_reasons(
     assert "not a regular file" in reasons["pipe.txt"]
     assert "inside" in {a.doc_id for a in load.articles}
     assert all("salary" not in a.text for a in load.articles)
+
+
+def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> None:
+    (corpus_dir / "metadata.toml").write_text(
+        '[alpha]\npublished = 2024-11-22\npublisher = "Daily Chips"\n'
+        '[beta]\npublished = "2023-05"\n',
+        encoding="utf-8",
+    )
+    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    assert (articles["alpha"].published, articles["alpha"].publisher) == (
+        "2024-11-22",
+        "Daily Chips",
+    )
+    assert articles["beta"].published == "2023-05"
+    assert articles["gamma"].published is None  # unknown stays unknown
+
+
+@pytest.mark.parametrize("bad", ['"yesterday"', '"2024-02-30"', '"2024-13"'])
+def test_a_publication_date_that_is_no_date_is_a_corpus_error(corpus_dir: Path, bad: str) -> None:
+    (corpus_dir / "metadata.toml").write_text(f"[alpha]\npublished = {bad}\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"\[.alpha.\] published: .* YYYY|not a real date"):
+        load_corpus(corpus_dir)
+
+
+def test_metadata_outside_an_article_table_is_a_corpus_error(corpus_dir: Path) -> None:
+    (corpus_dir / "metadata.toml").write_text('title = "x"\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match="under its"):
+        load_corpus(corpus_dir)

@@ -272,3 +272,15 @@ def test_real_corpus_reingest_embeds_nothing(
     assert not report.notes
     assert (report.embedded_chunks, report.embedded_sentences) == (0, 0)
     assert not report.saved
+
+
+def test_a_new_publication_date_is_saved_without_reembedding(
+    settings: Settings, embedder: FakeEmbedder, ingested: IngestReport
+) -> None:
+    (settings.corpus_dir / "metadata.toml").write_text(
+        '[alpha]\npublished = "2024-11"\n', encoding="utf-8"
+    )
+    report = ingest(settings, embedder)
+    assert report.relabelled == ["alpha"] and report.saved
+    assert embedder.texts == []
+    assert load(settings.index_dir, settings).articles["alpha"].published == "2024-11"

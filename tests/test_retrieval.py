@@ -94,8 +94,8 @@ def test_rrf_ranks_a_chunk_found_by_both_halves_first(
     monkeypatch.setattr(
         retriever, "settings", retriever.settings.model_copy(update={"fusion": "rrf"})
     )
-    monkeypatch.setattr(retriever, "dense", lambda question, n: [(0, 0.9), (1, 0.8)])
-    monkeypatch.setattr(retriever, "lexical", lambda question, n: [(2, 7.0), (1, 6.0)])
+    monkeypatch.setattr(retriever, "dense", lambda question, n, rows=None: [(0, 0.9), (1, 0.8)])
+    monkeypatch.setattr(retriever, "lexical", lambda question, n, rows=None: [(2, 7.0), (1, 6.0)])
 
     hits = retriever.search("anything", k=3)
 
@@ -108,8 +108,10 @@ def test_rrf_ranks_a_chunk_found_by_both_halves_first(
 def test_convex_ranks_a_close_second_in_both_halves_first(
     retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(retriever, "dense", lambda q, n: [(0, 0.9), (1, 0.85), (3, 0.2)])
-    monkeypatch.setattr(retriever, "lexical", lambda q, n: [(2, 7.0), (1, 6.5), (3, 0.5)])
+    monkeypatch.setattr(retriever, "dense", lambda q, n, rows=None: [(0, 0.9), (1, 0.85), (3, 0.2)])
+    monkeypatch.setattr(
+        retriever, "lexical", lambda q, n, rows=None: [(2, 7.0), (1, 6.5), (3, 0.5)]
+    )
 
     hits = retriever.search("anything", k=3)
 

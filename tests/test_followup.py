@@ -1,0 +1,103 @@
+"""rag/followup.py and rag/followup_parse.py: follow-ups rewritten from the previous turn,
+standalone questions left alone. Made-up names, so nothing here echoes the eval set."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.followup import rewrite
+from rag.followup_parse import previous_turn, swap_target
+from rag.schema import Answer, Citation
+
+
+def turn(question: str, quote: str = "", understood_as: str = "") -> Answer:
+    cited = [Citation(n=1, doc_id="d", title="t", quote=quote, start=0, end=len(quote), score=1)]
+    return Answer(
+        question=question,
+        text=quote,
+        abstained=not quote,
+        citations=cited if quote else [],
+        understood_as=understood_as,
+    )
+
+
+INVEST = turn(
+    "How much has Orion invested in Lumen?", "Orion agreed to invest $4 billion in Lumen."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("And Nimbus?", "How much has Nimbus invested in Lumen?"),
+        ("What about Stratus?", "How much has Stratus invested in Lumen?"),
+        ("and for Nimbus?", "How much has Nimbus invested in Lumen?"),
+        ("When was that?", "When has Orion invested in Lumen?"),
+        ("Why?", "Why has Orion invested in Lumen?"),
+        ("And in 2023?", "How much has Orion invested in Lumen in 2023?"),
+        ("Does it own a board seat?", "Does Orion own a board seat?"),
+        ("What chips do they use?", "What chips do Orion use?"),
+        ("Which sources say so?", "How much has Orion invested in Lumen?"),
+    ],
+)
+def test_follow_ups_become_standalone_questions(question: str, expected: str) -> None:
+    assert rewrite(question, [INVEST]) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who runs Vega Labs?",
+        "How many customers use Nimbus accelerators?",
+        "What is Nimbus selling its accelerators for?",  # "its" is Nimbus's own
+        "Tell me about Stratus pricing",
+    ],
+)
+def test_a_question_that_stands_alone_is_left_alone(question: str) -> None:
+    assert rewrite(question, [INVEST]) == ""
+
+
+def test_nothing_is_rewritten_without_history() -> None:
+    assert rewrite("And Nimbus?", []) == ""
+
+
+def test_the_latest_turn_is_read_as_it_was_understood() -> None:
+    second = turn("And Nimbus?", understood_as="How much has Nimbus invested in Lumen?")
+    assert rewrite("Why?", [INVEST, second]) == "Why has Nimbus invested in Lumen?"
+
+
+def test_a_time_swap_replaces_the_previous_time_and_resolves_the_year() -> None:
+    before = turn("What share did Nimbus hold at the start of 2025?")
+    assert rewrite("And by the end of the year?", [before]) == (
+        "What share did Nimbus hold by the end of 2025?"
+    )
+    assert rewrite("What about in 2026?", [before]) == "What share did Nimbus hold in 2026?"
+
+
+def test_that_month_is_the_previous_turns_month() -> None:
+    before = turn("What did Orion announce in November 2024?")
+    assert rewrite("What did Lumen say that month?", [before]) == (
+        "What did Lumen say November 2024?"
+    )
+
+
+def test_a_pronoun_after_a_name_asked_for_is_that_name() -> None:
+    before = turn("Which lab designs the chips?", "The company designs the chips at Vega Labs.")
+    assert previous_turn(before).antecedent == "Vega Labs"
+    assert rewrite("Where is it based?", [before]) == "Where is Vega Labs based?"
+    assert rewrite("Which sources say so?", [before]) == (
+        "Which lab designs the chips — Vega Labs?"
+    )
+
+
+def test_an_ellipsis_reads_as_a_statement_of_the_previous_answer() -> None:
+    before = turn("Which company rents processors by the hour?", "Stratus rents processors.")
+    assert rewrite("How many processors?", [before]) == (
+        "How many processors (Stratus rents processors by the hour)?"
+    )
+
+
+def test_the_swapped_name_is_the_clauses_subject_not_a_modifier() -> None:
+    assert swap_target("What AI chips did Orion shelve?") == "Orion"
+    assert swap_target("Who is the CEO of Orion?") == "Orion"
+    assert rewrite("And Nimbus?", [turn("Who is the CEO of Orion?")]) == "Who is the CEO of Nimbus?"
