@@ -69,7 +69,7 @@ def _no_date_match(articles: Mapping[str, Article], filters: Filters) -> str:
     note = f"; {unknown} of {len(articles)} articles have no known date" if unknown else ""
     return (
         f"No article was published {window}: {known}{note}. "
-        "Widen --since/--until, or add `published` dates to the corpus's metadata.toml."
+        "Widen the dates (--since/--until), or add `published` dates to the corpus's metadata.toml."
     )
 
 

@@ -13,9 +13,11 @@ from typing import Any
 import gradio as gr
 import pytest
 
+from rag.chain import ask
 from rag.config import Settings
 from rag.embedding import Embedder
 from rag.engine import Engine, build_engine
+from rag.errors import ArticleError, IndexFolderError
 from rag.ingest import IngestReport
 from rag.schema import (
     Answer,
@@ -29,7 +31,7 @@ from rag.schema import (
     Statement,
 )
 from tests.conftest import make_settings
-from ui import eval_view, handlers, render
+from ui import conversation, eval_view, handlers, render, sources_view
 from ui.app import EXAMPLES, create_app
 from ui.handlers import Resources
 from ui.render_compare import comparison_html
@@ -57,6 +59,15 @@ def endpoint(demo: gr.Blocks, name: str) -> Any:
     return next(f.fn for f in demo.fns.values() if f.api_name == name)
 
 
+# The Ask event's other inputs: no earlier turns, no filters.
+NEW: tuple[list[Answer], list[str], str, str] = ([], [], "", "")
+
+
+def ask_view(res: Resources, question: str) -> str:
+    """One question in a new conversation, as the Ask tab shows it."""
+    return conversation.ask_turn(res, question, []).html
+
+
 def marked(html: str, key: str) -> str:
     """The text inside <mark> of the source view that citation `key` opens."""
     view = re.search(
@@ -74,12 +85,12 @@ def marked(html: str, key: str) -> str:
 def test_app_offers_ask_compare_and_evaluate_endpoints(app: gr.Blocks) -> None:
     names = {f.api_name for f in app.fns.values()}
     assert {"ask", "compare", "evaluate"} <= names
-    config = json.dumps(app.get_config_file())
+    config = json.dumps(app.get_config_file(), default=str)  # gr.State holds a callback
     assert all(question in config for question in EXAMPLES)
 
 
 def test_ask_endpoint_answers_with_a_clickable_citation(app: gr.Blocks, engine: Engine) -> None:
-    html = endpoint(app, "ask")("How much has Orion Cloud spent on custom chips?")
+    html, *_ = endpoint(app, "ask")("How much has Orion Cloud spent on custom chips?", *NEW)
     assert 'data-kind="answer"' in html
     assert "$5.5 billion" in html
     assert 'class="cite-ref" data-cite="1"' in html  # the [1] marker in the answer text
@@ -90,7 +101,7 @@ def test_ask_endpoint_answers_with_a_clickable_citation(app: gr.Blocks, engine: 
 
 
 def test_abstention_looks_different_and_lists_related_passages(res: Resources) -> None:
-    html = handlers.ask_view(res, "How do I repair a motorcycle engine?")
+    html = ask_view(res, "How do I repair a motorcycle engine?")
     assert 'data-kind="abstained"' in html and 'class="box abstain"' in html
     assert "Related passages (not an answer)" in html
     assert 'data-cite="r1"' in html and marked(html, "r1")
@@ -102,14 +113,14 @@ def test_abstention_looks_different_and_lists_related_passages(res: Resources) -
     [("", "The question is empty"), ("  ?! ", "The question is empty"), ("x" * 2001, "limit")],
 )
 def test_bad_questions_show_an_error_box(res: Resources, question: str, expected: str) -> None:
-    html = handlers.ask_view(res, question)
+    html = ask_view(res, question)
     assert 'data-kind="error"' in html and expected in html
 
 
 def test_missing_index_is_a_message_in_the_page(tmp_path: Path, corpus_dir: Path) -> None:
     settings = make_settings(corpus_dir, tmp_path / "nothing-here")
     demo = create_app(settings)  # must build without raising
-    assert "rag ingest" in endpoint(demo, "ask")("How much did Orion spend?")
+    assert "rag ingest" in endpoint(demo, "ask")("How much did Orion spend?", *NEW)[0]
     res = Resources(settings)
     assert "rag ingest" in handlers.status_view(res)
     assert "rag ingest" in handlers.compare_view(res, "How much did Orion spend?")
@@ -121,10 +132,113 @@ def test_unexpected_failures_show_no_stack_trace(
     def explode(*args: object, **kwargs: object) -> Answer:
         raise RuntimeError("internal detail /srv/secret.py line 3")
 
-    monkeypatch.setattr(handlers, "ask", explode)
-    html = handlers.ask_view(res, "How much did Orion spend?")
+    monkeypatch.setattr(conversation, "ask", explode)
+    html = ask_view(res, "How much did Orion spend?")
     assert handlers.UNEXPECTED in html
     assert "secret" not in html and "Traceback" not in html
+
+
+# --- the conversation and the filters (Ask and Compare) ---------------------------------------
+
+LUMEN = "How much did Orion agree to invest in Lumen?"
+FOLLOW_UP = "And Nimbus?"
+
+
+def cited_ids(html: str) -> set[str]:
+    """The articles the citation cards (and related passages) of a page point at."""
+    return set(
+        re.findall(r'<span class="meta">([\w-]+)(?: · published [\d-]+)? · characters', html)
+    )
+
+
+def test_a_follow_up_is_read_with_the_turn_before_and_says_how(app: gr.Blocks) -> None:
+    answer = endpoint(app, "ask")
+    html, turns, box = answer(LUMEN, *NEW)
+    assert box == "" and len(turns) == 1 and "Understood as" not in html
+
+    html, turns, box = answer(FOLLOW_UP, turns, [], "", "")
+
+    assert [t.question for t in turns] == [LUMEN, FOLLOW_UP]
+    assert (
+        '<p class="understood-as meta" data-kind="understood-as">'
+        "Understood as: How much did Nimbus agree to invest in Lumen?</p>"
+    ) in html
+    assert html.index(FOLLOW_UP) < html.index(LUMEN)  # the newest turn first, under the box
+    assert html.count('<div class="result"') == 2  # each turn keeps its own clickable answer
+    assert 'class="cite" data-cite="1"' in html and box == ""
+
+
+def test_new_conversation_forgets_the_earlier_turns(app: gr.Blocks) -> None:
+    answer = endpoint(app, "ask")
+    _, turns, _ = answer(LUMEN, *NEW)
+
+    page, turns = handler(app, "new_conversation")()
+
+    assert turns == [] and "new conversation" in page and LUMEN not in page
+    html, turns, _ = answer(FOLLOW_UP, turns, [], "", "")
+    assert turns[0].understood_as == "" and "Understood as" not in html
+
+
+def test_a_source_filter_cites_only_that_source(res: Resources) -> None:
+    question = "How much did Orion invest?"
+    assert cited_ids(ask_view(res, question)) == {"beta"}
+
+    asked = conversation.ask_turn(res, question, [], sources=["delta"])
+
+    assert cited_ids(asked.html) == {"delta"}
+    assert "Searched only: sources delta" in asked.html
+    assert asked.turns[-1].filters is not None and asked.turns[-1].filters.sources == ["delta"]
+    table = handlers.compare_view(res, question, ["delta"])
+    assert "beta" not in table and ">delta<" in table and "Searched only: sources delta" in table
+
+
+def test_a_date_filter_matching_nothing_shows_the_librarys_message(res: Resources) -> None:
+    first = conversation.ask_turn(res, LUMEN, [])
+
+    asked = conversation.ask_turn(res, FOLLOW_UP, first.turns, since="2030")
+
+    assert 'data-kind="error"' in asked.html
+    assert "No article was published from 2030 to now" in asked.html
+    assert asked.turns == first.turns and asked.question == FOLLOW_UP  # nothing lost, box kept
+    assert LUMEN in asked.html  # the earlier turn is still shown, below the error
+    assert "No article was published from 2030" in handlers.compare_view(res, LUMEN, since="2030")
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        ("2024-13", "", "Published since: '2024-13' is not a real date (month must be in 1..12)"),
+        ("", "last year", "Published until: 'last year' is not a date; write YYYY, YYYY-MM"),
+    ],
+)
+def test_a_malformed_date_is_explained_without_a_traceback(
+    app: gr.Blocks, since: str, until: str, expected: str
+) -> None:
+    html, turns, box = endpoint(app, "ask")(LUMEN, [], [], since, until)
+    table = endpoint(app, "compare")(LUMEN, [], since, until)
+
+    for page in (html, table):
+        assert 'data-kind="error"' in page and render.esc(expected) in page
+        assert (
+            "Traceback" not in page and "pydantic" not in page and handlers.UNEXPECTED not in page
+        )
+    assert turns == [] and box == LUMEN
+
+
+def test_citations_show_the_publication_date_and_since_keeps_the_dated(
+    res: Resources, settings: Settings
+) -> None:
+    metadata = settings.corpus_dir / "metadata.toml"
+    metadata.write_text('["alpha"]\npublished = "2024-11"\n', encoding="utf-8")
+    res.reindex()
+
+    asked = conversation.ask_turn(res, "Who designs the chips?", [], since="2024", until="2024")
+
+    assert cited_ids(asked.html) == {"alpha"}
+    assert "alpha · published 2024-11 · characters" in asked.html  # the citation card
+    assert "· alpha · published 2024-11</div>" in asked.html  # the source it opens
+    assert "Searched only: published 2024 to 2024" in asked.html
+    assert "published 2024-11" in handlers.read_view(res, "alpha")
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -268,7 +382,7 @@ def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
 
 
 def test_compare_endpoint_renders_the_table(app: gr.Blocks) -> None:
-    html = endpoint(app, "compare")("How much will Orion invest in Lumen?")
+    html = endpoint(app, "compare")("How much will Orion invest in Lumen?", [], "", "")
     assert 'data-kind="comparison"' in html and "$4 billion" in html
 
 
@@ -378,3 +492,120 @@ def test_bad_uploads_are_explained(
     summary, *_ = endpoint(app, "evaluate")(str(path))
     assert 'data-kind="error"' in summary and expected in summary
     assert str(tmp_path) not in summary  # the user's file name, not the server's temp path
+
+
+# --- adding and removing articles (Sources tab) ------------------------------------------------
+
+LIGHTHOUSES = (
+    "Lighthouse Keepers Return\nBrindle Maritime is a heritage company on the northern coast. "
+    "Brindle Maritime restored 47 lighthouses in 2023. Each restored lighthouse now runs on "
+    "solar power.\n"
+)
+ONLY_IT_ANSWERS = "How many lighthouses did Brindle Maritime restore?"
+
+
+def upload(tmp_path: Path, name: str = "lighthouses.txt", text: str = LIGHTHOUSES) -> str:
+    """A file as Gradio hands it over: a temp path ending in the user's file name."""
+    folder = tmp_path / "gradio-upload"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def handler(demo: gr.Blocks, name: str) -> Any:
+    """The Python function behind a private event (no API name) of the app."""
+    return next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == name)
+
+
+def test_an_added_article_answers_until_it_is_removed(
+    res: Resources, settings: Settings, tmp_path: Path
+) -> None:
+    assert 'data-kind="abstained"' in ask_view(res, ONLY_IT_ANSWERS)
+    stages: list[tuple[str, float]] = []
+
+    added = sources_view.add(res, upload(tmp_path), lambda step, done: stages.append((step, done)))
+
+    assert [s for s, _ in stages] == [
+        sources_view.CHECKING,
+        sources_view.SAVING,
+        sources_view.INDEXING,
+        sources_view.LOADING,
+    ]
+    assert "Added “Lighthouse Keepers Return” as lighthouses.txt" in added.note
+    assert "1 added or changed, 0 removed, 4 unchanged" in added.note
+    assert ("Lighthouse Keepers Return (lighthouses)", "lighthouses") in added.choices
+    html = ask_view(res, ONLY_IT_ANSWERS)
+    assert 'data-kind="answer"' in html and "47 lighthouses" in html
+    assert 'class="title">Lighthouse Keepers Return</span>' in html
+
+    removed = sources_view.remove(res, "lighthouses", lambda step, done: None)
+
+    assert "Removed “Lighthouse Keepers Return” (id lighthouses)" in removed.note
+    assert "To restore it" in removed.note and "0 added or changed, 1 removed" in removed.note
+    moved = settings.corpus_dir / ".removed" / "lighthouses.txt"
+    assert moved.read_text(encoding="utf-8") == LIGHTHOUSES
+    assert "lighthouses" not in [doc_id for _, doc_id in removed.choices]
+    assert 'data-kind="abstained"' in ask_view(res, ONLY_IT_ANSWERS)
+    assert "4 articles" in handlers.status_view(res)
+
+
+def test_a_question_already_running_keeps_the_previous_index(
+    res: Resources, settings: Settings, tmp_path: Path
+) -> None:
+    before = res.engine()
+
+    sources_view.add(res, upload(tmp_path), lambda step, done: None)
+
+    assert res.engine() is not before and "lighthouses" in res.engine().index.articles
+    assert "lighthouses" not in before.index.articles  # engines are never changed in place
+    assert ask(ONLY_IT_ANSWERS, settings, engine=before).abstained
+    assert res.engine().embedder is before.embedder  # the model is not loaded again
+
+
+def test_a_refused_upload_explains_and_changes_nothing(
+    app: gr.Blocks, settings: Settings, tmp_path: Path
+) -> None:
+    before = sorted(p.name for p in settings.corpus_dir.iterdir())
+    add = handler(app, "add")
+
+    note, *others = add(upload(tmp_path, "alpha.txt"))
+
+    assert 'data-kind="error"' in note and "already in the collection" in note
+    assert all(isinstance(o, type(gr.skip())) for o in others)  # table and lists as they were
+    assert "Choose a .txt or .md file" in add(None)[0]
+    assert "is empty" in add(upload(tmp_path, "blank.md", "\n \n"))[0]
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == before
+
+
+def test_removing_asks_first_and_cancel_keeps_the_article(
+    app: gr.Blocks, settings: Settings
+) -> None:
+    note, row, button = handler(app, "ask")("beta")
+
+    assert "moved to .removed/, not deleted" in note and row.visible is True
+    assert button.value == "Yes, remove “Why Orion Invested in a Model Maker”"
+    assert (settings.corpus_dir / "beta.txt").exists()
+    note, row = handler(app, "cancel_removal")()
+    assert "Nothing was removed" in note and row.visible is False
+    assert (settings.corpus_dir / "beta.txt").exists()
+    assert 'data-kind="error"' in handler(app, "ask")(None)[0]
+    assert 'data-kind="error"' in handler(app, "ask")("../beta")[0]
+
+
+def test_a_failed_reindex_says_the_file_was_saved_and_the_old_index_answers(
+    res: Resources, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(on_wait: object = None) -> IngestReport:
+        raise IndexFolderError("index/ holds other files")
+
+    monkeypatch.setattr(res, "reindex", refuse)
+
+    with pytest.raises(ArticleError) as caught:
+        sources_view.add(res, upload(tmp_path), lambda step, done: None)
+
+    message = str(caught.value)
+    assert "Saved lighthouses.txt" in message and "index/ holds other files" in message
+    assert "answered from the previous index" in message and "rag ingest" in message
+    assert (settings.corpus_dir / "lighthouses.txt").exists()
+    assert "lighthouses" not in res.engine().index.articles

@@ -1,12 +1,14 @@
 """The Gradio app: layout and event wiring for the Ask, Compare, Sources and Evaluate tabs.
 
 `create_app()` builds the Blocks without serving (tests use it); `launch()` serves it for
-`rag serve`. What the events do lives in ui/handlers.py, how results look in ui/render*.py.
+`rag serve`. What the events do lives in ui/handlers.py and ui/conversation.py (the Ask tab's
+turns), how results look in ui/render*.py; the Sources tab is laid out in ui/sources.py.
 """
 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -14,10 +16,13 @@ import gradio as gr
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import RagError
-from ui import evaluate, handlers
+from rag.schema import Answer
+from ui import conversation, evaluate, handlers
 from ui.assets import CSS, OPEN_CITATION_JS
+from ui.filtering import DATE_HINT
 from ui.handlers import Resources
-from ui.render import error_box, placeholder
+from ui.render import placeholder
+from ui.sources import sources_tab
 
 EXAMPLES = [
     "How many customers run Claude on Bedrock?",
@@ -54,13 +59,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     with blocks as demo:
         gr.Markdown("## Grounded answers\nEvery answer is quoted from the articles and cited.")
         status = panel("status")
+        filters = filter_row()
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
-                ask_tab(res)
+                ask_tab(res, filters)
             with gr.Tab("Compare", id="compare"):
-                compare_tab(res)
+                compare_tab(res, filters)
             with gr.Tab("Sources", id="sources"):
-                sources_tab(res, demo)
+                sources_tab(res, demo, status, filters.sources)
             with gr.Tab("Evaluate", id="evaluate"):
                 evaluate.evaluate_tab(res)
         demo.load(lambda: handlers.status_view(res), outputs=status, api_visibility="private")
@@ -68,37 +74,80 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return demo
 
 
-def ask_tab(res: Resources) -> None:
+@dataclass(frozen=True)
+class FilterRow:
+    """The filters Ask and Compare share: which sources, published since / until."""
+
+    sources: gr.Dropdown
+    since: gr.Textbox
+    until: gr.Textbox
+
+    def inputs(self) -> list[Any]:
+        return [self.sources, self.since, self.until]
+
+
+def filter_row() -> FilterRow:
+    """Above the tabs; the Sources tab fills the choices on page load and after each change."""
+    with (
+        gr.Accordion("Filters for Ask and Compare (empty = every article)", elem_id="filters"),
+        gr.Row(equal_height=True),
+    ):
+        sources = gr.Dropdown(
+            label="Sources",
+            info="Pick articles, or type a piece of a title and press Enter.",
+            choices=[],
+            value=[],
+            multiselect=True,
+            allow_custom_value=True,  # a source removed meanwhile is the library's message
+            elem_id="filter-sources",
+            scale=2,
+        )
+        since = gr.Textbox(
+            label="Published since", placeholder=DATE_HINT, elem_id="filter-since", max_lines=1
+        )
+        until = gr.Textbox(
+            label="until", placeholder=DATE_HINT, elem_id="filter-until", max_lines=1
+        )
+    return FilterRow(sources, since, until)
+
+
+def ask_tab(res: Resources, filters: FilterRow) -> None:
+    turns = gr.State([])  # this browser session's conversation: a list of Answers, oldest first
     with gr.Row(equal_height=True):
         question = gr.Textbox(
             label="Question",
-            placeholder="Ask about the articles…",
+            placeholder="Ask about the articles, then follow up (“And Google?”)…",
             elem_id="question",
             scale=6,
             max_lines=4,
         )
         button = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=1)
-    result = panel("answer", placeholder("The answer and its sources appear here."), True)
-    result.unrender()  # declared before the examples (their output), shown after them
+        new = gr.Button("New conversation", elem_id="new-conversation", scale=1)
+    result = panel("answer", placeholder(conversation.EMPTY), True)
+    result.unrender()  # declared before the examples, shown after them
 
-    def answer(question: str) -> str:
-        """Answer a question from the articles; returns the answer as HTML."""
-        return handlers.ask_view(res, question)
+    def answer(
+        question: str, history: list[Answer], sources: list[str], since: str, until: str
+    ) -> tuple[str, list[Answer], str]:
+        """Answer a question from the articles as the next turn of the conversation; returns
+        the conversation as HTML, newest turn first."""
+        asked = conversation.ask_turn(res, question, history, sources, since, until)
+        return asked.html, asked.turns, asked.question
 
-    gr.Examples(
-        [[q] for q in EXAMPLES],
-        inputs=[question],
-        outputs=[result],
-        fn=answer,
-        run_on_click=True,
-        cache_examples=False,
-        label="Examples",
-    )
+    asking: dict[str, Any] = {
+        "fn": answer,
+        "inputs": [question, turns, *filters.inputs()],
+        "outputs": [result, turns, question],
+        "show_progress_on": result,
+    }
+    examples = gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="Examples")
+    examples.load_input_event.then(**asking, api_visibility="private")  # asked in this conversation
     result.render()
-    gr.on([button.click, question.submit], answer, inputs=question, outputs=result, api_name="ask")
+    gr.on([button.click, question.submit], **asking, api_name="ask")
+    new.click(conversation.new_conversation, outputs=[result, turns], api_visibility="private")
 
 
-def compare_tab(res: Resources) -> None:
+def compare_tab(res: Resources, filters: FilterRow) -> None:
     gr.Markdown("Which source says what about a question; disagreements are flagged first.")
     with gr.Row(equal_height=True):
         question = gr.Textbox(
@@ -110,52 +159,16 @@ def compare_tab(res: Resources) -> None:
         button = gr.Button("Compare", variant="primary", elem_id="compare-button", scale=1)
     result = panel("comparison", placeholder("The comparison table appears here."))
 
-    def compare(question: str) -> str:
+    def compare(question: str, sources: list[str], since: str, until: str) -> str:
         """Compare what each source says about a question; returns HTML."""
-        return handlers.compare_view(res, question)
+        return handlers.compare_view(res, question, sources, since, until)
 
     gr.on(
         [button.click, question.submit],
         compare,
-        inputs=question,
+        inputs=[question, *filters.inputs()],
         outputs=result,
         api_name="compare",
-    )
-
-
-def sources_tab(res: Resources, demo: gr.Blocks) -> None:
-    note = panel("sources-note")
-    table = gr.Dataframe(
-        headers=["Title", "ID", "Characters", "Chunks"],
-        column_widths=["58%", "22%", "11%", "9%"],
-        interactive=False,
-        wrap=True,
-        elem_id="sources-table",
-        label="Indexed articles",
-    )
-    pick = gr.Dropdown(label="Read an article", choices=[], elem_id="article-pick")
-    reader = panel("reader", placeholder("Pick an article (or click its row) to read it."))
-
-    def fill() -> tuple[Any, Any, str]:
-        """On page load, so that articles indexed after start-up show up too."""
-        try:
-            rows = handlers.source_rows(res)
-        except RagError as exc:
-            return [], gr.Dropdown(choices=[]), error_box(str(exc))
-        choices = [(f"{title} ({doc_id})", doc_id) for title, doc_id, *_ in rows]
-        return rows, gr.Dropdown(choices=choices, value=None), ""
-
-    def picked_row(event: gr.SelectData) -> str:
-        row = event.row_value or []
-        return str(row[1]) if len(row) > 1 else ""
-
-    demo.load(fill, outputs=[table, pick, note], api_visibility="private")
-    table.select(picked_row, outputs=pick, api_visibility="private")
-    pick.change(
-        lambda doc_id: handlers.read_view(res, doc_id),
-        inputs=pick,
-        outputs=reader,
-        api_visibility="private",
     )
 
 

@@ -13,15 +13,17 @@ element.addEventListener('click', (event) => {
   if (!link || link.tagName === 'SECTION' || !element.contains(link)) return;
   event.preventDefault();
   const key = link.dataset.cite;
+  // Each answer (a conversation turn) opens its own sources: one turn's [1] is not another's.
+  const scope = link.closest('.result') || element;
   let view = null;
-  element.querySelectorAll('section.src-view').forEach((v) => {
+  scope.querySelectorAll('section.src-view').forEach((v) => {
     v.hidden = v.dataset.cite !== key;
     if (!v.hidden) view = v;
   });
-  element.querySelectorAll('.cite, .cite-ref').forEach((c) => {
+  scope.querySelectorAll('.cite, .cite-ref').forEach((c) => {
     c.classList.toggle('active', c.dataset.cite === key);
   });
-  const empty = element.querySelector('.src-empty');
+  const empty = scope.querySelector('.src-empty');
   if (empty) empty.hidden = view !== null;
   if (!view) return;
   view.scrollIntoView({block: 'nearest'});
@@ -48,6 +50,11 @@ CSS = """
   align-items: start; }
 @media (max-width: 900px) { .result { grid-template-columns: minmax(0, 1fr); } }
 .answer-text { font-size: 1.08em; line-height: 1.6; }
+.turn { padding: 10px 0 4px; }
+.turn + .turn { border-top: 1px solid var(--border-color-primary, #ddd); margin-top: 12px; }
+.asked { font-weight: 600; margin: 0 0 4px; }
+.asked .meta { font-weight: normal; margin-right: 6px; }
+.understood-as { margin: 0 0 6px; font-style: italic; }
 .sent.unverified { background: #fff1f0; text-decoration: underline dotted #c0392b; }
 .cite-ref { font-weight: 600; text-decoration: none; color: var(--link-text-color, #2563eb);
   cursor: pointer; padding: 0 1px; }

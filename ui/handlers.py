@@ -1,22 +1,26 @@
 """What each UI event does: call the library, render HTML. The UI's error edge, no Gradio.
 
-Library errors (RagError) become an in-page error box with the library's own advice; anything
-unexpected is logged and shown as a short apology, never as a stack trace.
+Library errors (RagError) and refused filter boxes (FormError) become an in-page error box with
+their own advice; anything unexpected is logged and shown as a short apology, never a stack trace.
+The Ask tab's conversation is in ui/conversation.py.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from rag.chain import ask
 from rag.config import Settings
-from rag.engine import Engine, load_engine
+from rag.embedding import Embedder, make_embedder
+from rag.engine import Engine, clear_engines, load_engine
 from rag.errors import RagError
+from rag.ingest import IngestReport, ingest
 from rag.validation import clean_question
 from ui import render
+from ui.filtering import FormError, filters_from
 from ui.render_compare import comparison_html
 
 log = logging.getLogger("ui")
@@ -25,17 +29,47 @@ NOT_YET = "{what} is not available yet in this version: the {module} module has 
 
 
 class Resources:
-    """The settings and the engine, loaded once and then shared read-only by every request."""
+    """The settings and the engine, loaded once and then shared read-only by every request.
+
+    `reindex` swaps in a new engine; a question already running keeps the one it started with
+    (engines are immutable), so it is answered from the previous index.
+    """
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
         self._engine = engine
+        self._embedder = engine.embedder if engine else None  # kept across re-indexing
+        self._generation = 0  # bumped by reindex: an engine loaded before it is not kept
+        self.editing = threading.RLock()  # one corpus change (file + re-index) at a time
 
     def engine(self) -> Engine:
         """The loaded engine; raises RagError (e.g. no index) and retries on the next call."""
-        if self._engine is None:
-            self._engine = load_engine(self.settings)
-        return self._engine
+        engine = self._engine
+        if engine is None:
+            generation = self._generation
+            engine = load_engine(self.settings, self._embedder)
+            self._embedder = engine.embedder
+            if generation == self._generation:
+                self._engine = engine
+        return engine
+
+    def reindex(self, on_wait: Callable[[str], None] | None = None) -> IngestReport:
+        """Bring the index up to date with the corpus folder; the next question loads it."""
+        with self.editing:
+            report = ingest(self.settings, self.embedder(), on_wait=on_wait)
+            self._generation += 1
+            clear_engines()
+            self._engine = None
+            return report
+
+    def embedder(self) -> Embedder:
+        """The loaded engine's model (not a second copy); a new one when there is no index."""
+        if self._embedder is None:
+            try:
+                self._embedder = self.engine().embedder
+            except RagError:
+                self._embedder = make_embedder(self.settings)
+        return self._embedder
 
     def warm_up(self) -> None:
         """Load the index and the model now, so the first question is as fast as the rest."""
@@ -46,22 +80,17 @@ def guarded(action: Callable[[], str]) -> str:
     """Run a handler body; turn errors into an error box for the page."""
     try:
         return action()
-    except RagError as exc:
+    except Exception as exc:
+        return failure_html(exc)
+
+
+def failure_html(exc: Exception) -> str:
+    """The error box for a failed handler: the library's (or the form's) own message, else a
+    short apology, the details only in the log."""
+    if isinstance(exc, RagError | FormError):
         return render.error_box(str(exc))
-    except Exception:
-        log.exception("UI handler failed")
-        return render.error_box(UNEXPECTED)
-
-
-def ask_view(res: Resources, question: str) -> str:
-    """The answer with clickable citations, or an abstention with related passages."""
-
-    def run() -> str:
-        engine = res.engine()
-        answer = ask(question or "", res.settings, engine=engine)
-        return render.answer_html(answer, engine.index.articles)
-
-    return guarded(run)
+    log.error("UI handler failed", exc_info=exc)
+    return render.error_box(UNEXPECTED)
 
 
 def status_view(res: Resources) -> str:
@@ -99,15 +128,23 @@ def read_view(res: Resources, doc_id: str | None) -> str:
     return guarded(run)
 
 
-def compare_view(res: Resources, question: str) -> str:
-    """Which source says what, disagreements first; a notice while rag.compare is missing."""
+def compare_view(
+    res: Resources,
+    question: str,
+    sources: Sequence[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> str:
+    """Which source says what, disagreements first, among the sources the filters admit; a
+    notice while rag.compare is missing."""
 
     def run() -> str:
         compare = optional("rag.compare", "compare")
         if compare is None:
             return render.notice_box(NOT_YET.format(what="Comparison", module="rag.compare"))
+        filters = filters_from(sources, since, until)
         text = clean_question(question or "", res.settings.max_question_chars)
-        return comparison_html(call_with_engine(compare, text, res))
+        return comparison_html(call_with_engine(compare, text, res, filters=filters))
 
     return guarded(run)
 

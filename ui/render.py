@@ -1,4 +1,4 @@
-"""Answers, citations and articles → HTML strings for the web UI. Imports no Gradio.
+"""Conversations, answers, citations and articles → HTML strings for the web UI. No Gradio.
 
 Every piece of article or user text passes through `esc` (articles are untrusted): a quote like
 `<script>` is shown, never run. Citation links carry `data-cite`; ui/assets.JS opens the source.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from rag.schema import Answer, AnswerSentence, Article, Citation
+from rag.render import describe_filters
+from rag.schema import Answer, AnswerSentence, Article, Citation, Filters
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _ANSWERERS = {
@@ -36,6 +37,38 @@ def notice_box(message: str) -> str:
 
 def placeholder(message: str) -> str:
     return f'<div class="placeholder">{esc(message)}</div>'
+
+
+def conversation_html(
+    turns: Sequence[Answer], articles: Mapping[str, Article], error: str = ""
+) -> str:
+    """Every turn, newest first (right under the question box): the question, how a follow-up
+    was understood, the filters, then the answer. `error` (HTML) goes above them all."""
+    shown = "".join(_turn(n, a, articles) for n, a in reversed(list(enumerate(turns, 1))))
+    return f'<div class="conversation" data-kind="conversation">{error}{shown}</div>'
+
+
+def _turn(n: int, answer: Answer, articles: Mapping[str, Article]) -> str:
+    understood = ""
+    if answer.understood_as:
+        understood = (
+            '<p class="understood-as meta" data-kind="understood-as">'
+            f"Understood as: {esc(answer.understood_as)}</p>"
+        )
+    return (
+        f'<section class="turn" data-turn="{n}"><p class="asked" data-kind="question">'
+        f'<span class="meta">You asked</span> {esc(answer.question)}</p>{understood}'
+        f"{searched_line(answer.filters)}{answer_html(answer, articles)}</section>"
+    )
+
+
+def searched_line(filters: Filters | None) -> str:
+    """ "Searched only: sources alpha; published 2024 to …", or nothing without filters."""
+    if filters is None:
+        return ""
+    return (
+        f'<p class="meta" data-kind="filters">Searched only: {esc(describe_filters(filters))}</p>'
+    )
 
 
 def answer_html(answer: Answer, articles: Mapping[str, Article]) -> str:
@@ -117,9 +150,14 @@ def _card(c: Citation, key: str) -> str:
         f'<button type="button" class="cite" data-cite="{esc(key)}">'
         f'<span class="n">[{c.n}]</span> <span class="title">{esc(c.title)}</span> {badge}'
         f'<span class="quote">“{esc(c.quote)}”</span>{context_line(c)}'
-        f'<span class="meta">{esc(c.doc_id)} · characters {c.start}–{c.end} · score {c.score:.2f}'
-        "</span></button>"
+        f'<span class="meta">{esc(c.doc_id)}{published(c.published)} · characters {c.start}–'
+        f"{c.end} · score {c.score:.2f}</span></button>"
     )
+
+
+def published(date: str | None) -> str:
+    """ " · published 2024-11", or nothing when the article's date is unknown."""
+    return f" · published {esc(date)}" if date else ""
 
 
 def context_line(c: Citation) -> str:
@@ -139,6 +177,7 @@ def source_view(citation: Citation, article: Article | None, key: str) -> str:
     """One article with the cited span in <mark>; hidden until its citation is clicked."""
     title = f"[{citation.n}] {esc(citation.title)}"
     head = f'<div class="src-head"><b>{title}</b> · {esc(citation.doc_id)}'
+    head += published(citation.published)
     if article is None:
         body = error_box(f"The article {citation.doc_id} is not in the index any more.")
     elif not citation.verified:
@@ -158,6 +197,8 @@ def highlight(text: str, start: int, end: int) -> str:
 def article_html(article: Article, chunks: int) -> str:
     """The reader view of one whole article."""
     author = f" · by {esc(article.author)}" if article.author else ""
+    author += f" · {esc(article.publisher)}" if article.publisher else ""
+    author += published(article.published)
     return (
         f'<div class="reader" data-kind="article"><h3>{esc(article.title)}</h3>'
         f'<p class="meta">{esc(article.doc_id)}{author} · {len(article.text):,} characters · '

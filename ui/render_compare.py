@@ -6,7 +6,7 @@ Figures in quotes are wrapped in <span class="fig">; all source text is escaped.
 from __future__ import annotations
 
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
-from ui.render import context_line, esc
+from ui.render import context_line, esc, published, searched_line
 
 NO_DISAGREEMENT = "No disagreement found between the sources."
 
@@ -22,7 +22,8 @@ def comparison_html(comparison: Comparison) -> str:
         '<table class="compare"><thead><tr><th>Source</th><th>Addresses it?</th>'
         f"<th>What it says</th></tr></thead><tbody>{rows}</tbody></table>"
     )
-    return f'<div class="comparison" data-kind="comparison">{flags}{table}</div>'
+    searched = searched_line(comparison.filters)
+    return f'<div class="comparison" data-kind="comparison">{searched}{flags}{table}</div>'
 
 
 def _key(statement: Statement) -> tuple[str, int]:
@@ -52,9 +53,10 @@ def _row(source: SourceView, involved: set[tuple[str, int]], figures: bool) -> s
         said = '<span class="meta">Says nothing about this.</span>'
     answer = "yes" if source.addresses else "no"
     cls = "" if source.addresses else ' class="silent"'
+    dated = published(source.statements[0].citation.published) if source.statements else ""
     return (
         f'<tr{cls}><td><b>{esc(source.title)}</b><br><span class="meta">{esc(source.doc_id)}'
-        f"</span></td><td>{answer}</td><td>{said}</td></tr>"
+        f"{dated}</span></td><td>{answer}</td><td>{said}</td></tr>"
     )
 
 
