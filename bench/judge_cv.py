@@ -137,7 +137,7 @@ def evaluate(work: Path, k: int, sample: int, limit: int | None = None) -> dict[
 
 def overlap_baseline() -> dict[str, Any]:
     """No model: share of the question's stemmed content words in the sentence (gold paragraph)."""
-    from rag.retrieval import terms
+    from rag.lexical import terms
 
     questions = []
     for test in FOLDS:

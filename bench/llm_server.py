@@ -25,7 +25,7 @@ from rag.citations import numbers_in
 from rag.config import Settings
 from rag.engine import load_engine
 from rag.evaluation import load_dataset
-from rag.retrieval import terms
+from rag.lexical import terms
 from rag.schema import Answer
 
 # A verified sentence less than half of whose content words appear in its cited quotes is

@@ -18,7 +18,8 @@ import numpy as np
 from rag.config import Settings
 from rag.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
 from rag.embedding import Vectors
-from rag.retrieval import Retriever, terms, tokenize
+from rag.lexical import terms, tokenize
+from rag.retrieval import Retriever
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
 
 # Words that say what kind of answer is wanted, not what it is about (already stemmed).
@@ -133,7 +134,7 @@ def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
     """Content words of the question with their IDF over the corpus's chunks."""
     terms = [t for t in tokenize([question])[0] if t not in _ASKING]
     n = max(len(retriever.index.chunks), 1)
-    return {t: math.log(1 + n / (1 + retriever.doc_freq.get(t, 0))) for t in terms}
+    return {t: math.log(1 + n / (1 + retriever.doc_freq(t))) for t in terms}
 
 
 def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]:

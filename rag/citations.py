@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.embedding import Embedder
 from rag.index import Index
-from rag.retrieval import terms
+from rag.lexical import terms
 from rag.schema import Answer, Citation
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -36,6 +36,10 @@ UntilOpt = Annotated[
     typer.Option("--until", help="Only articles published on or before (YYYY[-MM[-DD]])."),
 ]
 AnswererOpt = Annotated[str | None, typer.Option("--answerer", help="extractive (default) or llm.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="Print md, json or csv instead of a table (--json = json)."),
+]
 MAX_TURNS = 6  # earlier answers a chat keeps: follow-ups refer to the last one or two
 
 
@@ -77,6 +81,27 @@ def filters_for(source: list[str] | None, since: str | None, until: str | None) 
     except ValidationError as exc:
         fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()), code=2)
     return None if filters.is_empty() else filters
+
+
+def pick_format(fmt: str | None, json: bool) -> str | None:
+    """--format, or "json" for --json (its alias); None = the terminal view. Wrong: exit 2."""
+    from rag.export import FORMATS
+
+    if fmt is not None and fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}.", code=2)
+    if json and fmt not in (None, "json"):
+        fail(f"--json asks for JSON but --format asks for {fmt}: give one of them.", code=2)
+    return "json" if json else fmt
+
+
+def print_view(view: Any, fmt: str | None, human: Any) -> None:
+    """Print `view` as rag/export.py writes it in `fmt`, or call `human` when fmt is None."""
+    if fmt is None:
+        human()
+    else:
+        from rag.export import EXPORTERS
+
+        sys.stdout.write(EXPORTERS[fmt](view))
 
 
 def check_answerer(answerer: str | None) -> None:
@@ -146,16 +171,18 @@ def ask(
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    fmt: FormatOpt = None,
 ) -> None:
     """Answer a question from the articles, every sentence cited and checked against its source."""
     from rag.chain import ask as do_ask
     from rag.render import print_answer
 
+    fmt = pick_format(fmt, json)
     check_answerer(answerer)
     filters = filters_for(source, since, until)
     settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
     answer = run(lambda: do_ask(question, settings, filters=filters))
-    show(answer.model_dump(mode="json") if json else None, lambda: print_answer(answer))
+    print_view(answer, fmt, lambda: print_answer(answer))
 
 
 @app.command()
@@ -169,14 +196,23 @@ def chat(
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="json: one Answer per line (= --json); md or csv: one document, turn by turn.",
+        ),
+    ] = None,
 ) -> None:
     """A conversation: one question per line, typed or piped. Follow-ups such as "And Google?"
     or "When was that?" are read with the earlier turns; `/new` starts over."""
     from rag.chain import ask as do_ask
     from rag.engine import load_engine
+    from rag.export import conversation_piece
     from rag.filters import select_documents
     from rag.render import errors, print_answer, safe
 
+    fmt = pick_format(fmt, json)
     check_answerer(answerer)
     filters = filters_for(source, since, until)
     settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
@@ -186,6 +222,7 @@ def chat(
     if interactive:
         errors.print("[dim]Ask away. `/new` starts a new conversation; an empty line ends.[/]")
     history: list[Any] = []
+    turn = 0  # answered turns, numbered on across `/new` so exported footnotes stay unique
     for question in chat_lines(interactive):
         if question == "/new":
             history.clear()
@@ -198,11 +235,12 @@ def chat(
             errors.print(f"[bold red]Error:[/] {safe(str(exc))}")
             continue
         history.append(answer)
-        if json:
-            sys.stdout.write(answer.model_dump_json() + "\n")
-            sys.stdout.flush()
-        else:
+        turn += 1
+        if fmt is None:
             print_answer(answer)
+        else:
+            sys.stdout.write(conversation_piece(answer, turn, fmt))
+            sys.stdout.flush()
 
 
 def chat_lines(interactive: bool) -> Any:
@@ -228,15 +266,38 @@ def compare(
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    fmt: FormatOpt = None,
 ) -> None:
     """Show what each source says about a question, and flag where their figures disagree."""
     from rag.compare import compare as do_compare
     from rag.render import print_comparison
 
+    fmt = pick_format(fmt, json)
     settings = settings_for(index=index)
     filters = filters_for(source, since, until)
     comparison = run(lambda: do_compare(question, settings, filters=filters))
-    show(comparison.model_dump(mode="json") if json else None, lambda: print_comparison(comparison))
+    print_view(comparison, fmt, lambda: print_comparison(comparison))
+
+
+@app.command()
+def timeline(
+    topic: str,
+    json: JsonOpt = False,
+    index: IndexOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Every dated statement on a topic across the sources, in date order, conflicts flagged."""
+    from rag.render import print_timeline
+    from rag.timeline import timeline as do_timeline
+
+    fmt = pick_format(fmt, json)
+    settings = settings_for(index=index)
+    filters = filters_for(source, since, until)
+    result = run(lambda: do_timeline(topic, settings, filters=filters))
+    print_view(result, fmt, lambda: print_timeline(result))
 
 
 @app.command()
@@ -273,11 +334,19 @@ def eval_(
         bool, typer.Option("--update-thresholds", help="Rewrite them to just below these scores.")
     ] = False,
     index: IndexOpt = None,
+    include_drafts: Annotated[
+        bool, typer.Option("--include-drafts", help="Also score unconfirmed feedback drafts.")
+    ] = False,
+    export_to: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the report as .md, .json or .csv (by its suffix)."),
+    ] = None,
 ) -> None:
     """Score answers, citations and abstentions against a Q&A set; exit 1 below the thresholds."""
     from rag.engine import load_engine
     from rag.eval_baseline import BASELINES
     from rag.eval_conversations import is_conversations, load_conversations, run_conversations
+    from rag.eval_export import EVAL_EXPORTERS
     from rag.eval_gate import check, load_thresholds, updated, write_thresholds
     from rag.eval_report import (
         print_gate_failures,
@@ -291,6 +360,9 @@ def eval_(
 
     if baseline is not None and baseline not in BASELINES:
         fail(f"Unknown baseline {baseline!r}. Choose from: {', '.join(BASELINES)}.", code=2)
+    suffix = export_to.suffix.lower().lstrip(".") if export_to else None
+    if export_to is not None and suffix not in EVAL_EXPORTERS:
+        fail(f"--export writes .md, .json or .csv files, not {export_to.name!r}.", code=2)
     settings = run(lambda: settings_for(index=index))
     limits = run(lambda: load_thresholds(thresholds))
     if is_conversations(dataset):
@@ -300,7 +372,7 @@ def eval_(
         errors.print(f"[dim]Evaluating {len(talks)} conversations from {dataset}…[/]")
         report = run(lambda: run_conversations(talks, load_engine(settings), str(dataset), k))
     else:
-        items = run(lambda: load_dataset(dataset))
+        items = run(lambda: load_dataset(dataset, include_drafts))
         errors.print(f"[dim]Evaluating {len(items)} questions from {dataset}…[/]")
         report = run(lambda: run_eval(items, load_engine(settings), str(dataset), k, baseline))
     if update_thresholds:
@@ -312,6 +384,10 @@ def eval_(
         if path is not None:
             write(path, report, checks)
             errors.print(f"[dim]Wrote {path}[/]")
+    if export_to is not None and suffix is not None:
+        export_to.parent.mkdir(parents=True, exist_ok=True)
+        export_to.write_text(EVAL_EXPORTERS[suffix](report), encoding="utf-8")
+        errors.print(f"[dim]Wrote {export_to}[/]")
     print_report(report, checks, console)
     if not all(c.passed for c in checks):
         print_gate_failures(checks, errors)
@@ -356,6 +432,50 @@ def remove(doc_id: str, corpus: CorpusOpt = None, index: IndexOpt = None) -> Non
     hint = restore_hint(moved, doc_id, settings.corpus_dir)
     console.print(f"Moved {safe(doc_id)} to {safe(moved)}. {safe(hint)}")
     ingest(corpus, index)
+
+
+feedback_app = typer.Typer(
+    help="👍/👎 given under answers in the web UI, and eval items drafted from them.",
+    no_args_is_help=True,
+)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("list")
+def feedback_list(json: JsonOpt = False, index: IndexOpt = None) -> None:
+    """Show the feedback on this index's answers, oldest first."""
+    from rag.feedback import entries, store_path
+    from rag.render_feedback import print_feedback
+
+    settings = settings_for(index=index)
+    found = run(lambda: entries(settings))
+    data = [e.model_dump(mode="json") for e in found] if json else None
+    show(data, lambda: print_feedback(found, store_path(settings)))
+
+
+@feedback_app.command("export")
+def feedback_export(
+    to: Annotated[Path, typer.Option("--to", help="JSONL file for the drafts (a new file).")],
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append", help="Add to the end of an existing file, skipping drafts it holds."
+        ),
+    ] = False,
+    index: IndexOpt = None,
+) -> None:
+    """Draft eval items (evals/qa.jsonl format, marked "draft": true) from the feedback."""
+    from rag.feedback import entries, store_path
+    from rag.feedback_drafts import drafts, export
+    from rag.render_feedback import print_exported, print_feedback
+
+    settings = settings_for(index=index)
+    found = run(lambda: entries(settings))
+    if not found:
+        print_feedback(found, store_path(settings))
+        return
+    items = run(lambda: drafts(found))
+    print_exported(run(lambda: export(items, to, append)), len(items))
 
 
 def main() -> None:

@@ -65,7 +65,7 @@ def compare(
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
     docs = select_documents(engine.index.articles, filters)
-    scored = _scored_by_doc(text, sorted(docs or engine.index.articles), engine)
+    scored = scored_by_doc(text, sorted(docs or engine.index.articles), engine)
     kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
     views = [_view(text, doc_id, items, engine, figures=True) for doc_id, items in kept.items()]
     anchors = [v.statements[0] for v in views if v.statements]
@@ -96,7 +96,7 @@ def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
     return view.model_copy(update={"statements": view.statements + extra, "addresses": True})
 
 
-def _scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str, list[Scored]]:
+def scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str, list[Scored]]:
     """Every non-heading sentence of the sources that can score high enough to be a statement
     or a denial, best first per source, scored in one pass (one matrix product, the question's
     terms worked out once)."""
@@ -131,7 +131,7 @@ def _denials(
                 continue
             subject = denied_subject(anchor.citation.quote, item.sentence.text)
             if subject:
-                other = _statement(question, item, engine, figures=False)
+                other = statement(question, item, engine, figures=False)
                 return [denial(subject, [anchor, other])]
     return []
 
@@ -144,7 +144,7 @@ def _view(
     question: str, doc_id: str, kept: list[Scored], engine: Engine, figures: bool
 ) -> SourceView:
     """A source's row: its kept statements (see _statements), quoted and verified."""
-    statements = [_statement(question, item, engine, figures) for item in kept]
+    statements = [statement(question, item, engine, figures) for item in kept]
     return SourceView(
         doc_id=doc_id,
         title=engine.index.articles[doc_id].title,
@@ -190,7 +190,7 @@ def _names(item: Scored, names: frozenset[str], engine: Engine) -> bool:
     return names <= engine.retriever.sentence_terms([item.row])[0]
 
 
-def _statement(question: str, item: Scored, engine: Engine, figures: bool) -> Statement:
+def statement(question: str, item: Scored, engine: Engine, figures: bool) -> Statement:
     citation = checked(citation_for(1, item, engine.retriever), engine.index)
     if not figures:
         return Statement(citation=citation, figures=[])
@@ -219,7 +219,7 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
     if answer.abstained:
         return answer
     question = answer.question
-    scored = _scored_by_doc(question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
+    scored = scored_by_doc(question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
     figures = bool(figure_kinds(question))
     kept = {doc_id: _statements(question, items, engine) for doc_id, items in scored.items()}
     views = [_view(question, doc_id, items, engine, figures) for doc_id, items in kept.items()]

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from rag.cues import asks_status, status_of, wanted_kinds
-from rag.retrieval import terms
+from rag.lexical import terms
 from rag.schema import Disagreement, Figure, SourceView, Statement
 from rag.subjects import about_subject, measure_terms, measure_words, subject_terms
 

@@ -11,6 +11,7 @@ RagError
 ├── QuestionError        the question is empty, too long or unusable
 ├── FilterError          a --source / --since / --until filter matches no article
 ├── DatasetError         an eval data set line is malformed
+├── FeedbackError        the feedback store cannot be read or written, or an export is refused
 └── LlmError             the optional LLM plug-in is missing or misconfigured
 """
 
@@ -58,6 +59,10 @@ class FilterError(RagError):
 
 
 class DatasetError(RagError):
+    pass
+
+
+class FeedbackError(RagError):
     pass
 
 

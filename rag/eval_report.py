@@ -1,7 +1,7 @@
 """An EvalReport out: rich tables in the terminal, a JSON file, a self-contained HTML page.
 
 Does NOT compute any score. The HTML (template in rag/templates/) has no external asset: CSS, JS
-and the SVG bar charts are inline, so the file can be mailed or archived as is.
+and the SVG charts (rag/eval_charts.py) are inline, so the file can be mailed or archived as is.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from rag.eval_charts import latency_histogram, metric_bars
 from rag.eval_gate import Check
 from rag.evaluation import EvalReport, QuestionResult, Scores
 
@@ -196,20 +197,15 @@ def write_html(path: Path, report: EvalReport, checks: list[Check]) -> None:
         passed=all(c.passed for c in checks),
         labels=measured(report),
         meanings=MEANINGS,
-        charts=[chart(report, metric) for metric in CHARTED if metric in measured(report)],
+        charts=charts(report, checks),
+        latency=latency_histogram(report),
         baseline_of=base,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
 
 
-def chart(report: EvalReport, metric: str) -> dict[str, Any]:
-    """Rows of one bar chart: per group, our score and the baseline's (None = not measured)."""
-    rows = []
-    for group, scores in report.aggregates.items():
-        other = report.baseline.aggregates.get(group) if report.baseline else None
-        ours = getattr(scores, metric)
-        theirs = getattr(other, metric) if other else None
-        if ours is not None or theirs is not None:
-            rows.append({"group": group, "ours": ours, "base": theirs})
-    return {"metric": metric, "label": LABELS[metric], "rows": rows}
+def charts(report: EvalReport, checks: list[Check]) -> list[str]:
+    """An SVG per measured share: per group, ours, the baseline's and the thresholds."""
+    drawn = [metric_bars(report, m, checks, LABELS[m]) for m in CHARTED if m in measured(report)]
+    return [svg for svg in drawn if svg]

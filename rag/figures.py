@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from rag.dates import MONTHS
 from rag.schema import Figure
 
 FigureKind = Literal["money", "percent", "count", "multiplier", "date", "quantity"]
@@ -17,9 +18,7 @@ FigureKind = Literal["money", "percent", "count", "multiplier", "date", "quantit
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _DASH = r"\s?(?:–|—|-|to)\s?"
 _SCALE = r"trillion|billion|million|thousand|bn|tn"
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = MONTHS
 _WORDS = {
     "one": 1,
     "two": 2,

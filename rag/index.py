@@ -19,6 +19,7 @@ import faiss
 import numpy as np
 from pydantic import ValidationError
 
+from rag.anaphora import carried_names
 from rag.config import Settings
 from rag.embedding import Vectors
 from rag.errors import CorruptIndexError, IndexFolderError, IndexMissingError, StaleIndexError
@@ -33,6 +34,7 @@ from rag.index_folder import (
     swap_lock,
     temp_prefix,
 )
+from rag.lexical import Lexical
 from rag.manifest import DocEntry, Manifest, expected_params, new_manifest, read_manifest
 from rag.schema import Article, Chunk, Sentence
 
@@ -53,7 +55,9 @@ class Index:
         chunk_vectors: Vectors,
         sentence_vectors: Vectors,
         ann_threshold: int,
+        lexical: Lexical | None = None,
     ) -> None:
+        """`lexical`: as loaded from disk; None builds it (tokenising every chunk and sentence)."""
         self.articles = {a.doc_id: a for a in articles}
         self.sentences = sentences
         self.chunks = chunks
@@ -64,6 +68,22 @@ class Index:
         self._doc_sentences = _rows_by_doc(sentences)
         self._doc_chunks = _rows_by_doc(chunks)
         self._faiss = _make_faiss(chunk_vectors, ann_threshold)
+        self.lexical = lexical or Lexical.build(
+            [chunk_text(self.articles[c.doc_id].title, c.text) for c in chunks],
+            [self.in_context(row) for row in range(len(sentences))],
+        )
+
+    def carried_names(self, row: int) -> str:
+        """The names sentence `row` refers back to ("The pharmaceutical giant" → "Pfizer …")."""
+        sentence = self.sentences[row]
+        previous = self.sentences[row - 1] if row > 0 else None
+        return carried_names(sentence, previous, self.articles[sentence.doc_id].text)
+
+    def in_context(self, row: int) -> str:
+        """The sentence with the names it refers back to: what its terms are read from."""
+        carried = self.carried_names(row)
+        text = self.sentences[row].text
+        return f"{text} {carried}" if carried else text
 
     @property
     def search_kind(self) -> str:
@@ -120,6 +140,11 @@ class Index:
         return new_manifest(settings, self.dim, self.search_kind, docs)
 
 
+def chunk_text(title: str, text: str) -> str:
+    """What BM25 indexes of a chunk: the title gives it the context its sentences may lack."""
+    return f"{title}\n{text}"
+
+
 def _rows_by_doc(records: list[Sentence] | list[Chunk]) -> dict[str, list[int]]:
     rows: dict[str, list[int]] = {}
     for row, record in enumerate(records):
@@ -157,6 +182,7 @@ def save(index: Index, settings: Settings, folder: Path) -> Manifest:
         _write_jsonl(tmp / "chunks.jsonl", index.chunks)
         np.save(tmp / "chunks.npy", index.chunk_vectors, allow_pickle=False)
         np.save(tmp / "sentences.npy", index.sentence_vectors, allow_pickle=False)
+        index.lexical.save(tmp)
         manifest = index.manifest(settings)
         manifest.files = {name: _sha256(tmp / name) for name in _FILES}
         (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
@@ -270,8 +296,15 @@ def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
     check_vectors("sentences.npy", sentence_vectors, len(sentences), manifest.dim)
     counts = {doc: entry.sentences for doc, entry in manifest.documents.items()}
     check_records(articles, sentences, chunks, counts)
+    lexical = Lexical.load(folder, len(chunks), len(sentences))
     return Index(
-        articles, sentences, chunks, chunk_vectors, sentence_vectors, settings.ann_threshold
+        articles,
+        sentences,
+        chunks,
+        chunk_vectors,
+        sentence_vectors,
+        settings.ann_threshold,
+        lexical,
     )
 
 

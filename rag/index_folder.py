@@ -16,6 +16,11 @@ from pathlib import Path
 from rag.errors import IndexFolderError
 
 MANIFEST = "manifest.json"
+# BM25 over the chunks, as bm25s saves it (data, indices, indptr, vocabulary, parameters), and
+# every sentence's terms (vocabulary, row pointers, term ids): see lexical.py.
+BM25_FILES: tuple[str, ...] = ("bm25.data.npy", "bm25.indices.npy", "bm25.indptr.npy")
+BM25_FILES += ("bm25.vocab.json", "bm25.params.json")
+TERMS_FILES = ("terms.vocab.json", "terms.indptr.npy", "terms.ids.npy")
 INDEX_FILES = frozenset(
     {
         MANIFEST,
@@ -24,6 +29,8 @@ INDEX_FILES = frozenset(
         "chunks.jsonl",
         "chunks.npy",
         "sentences.npy",
+        *BM25_FILES,
+        *TERMS_FILES,
     }
 )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.chunking import split_sentences
-from rag.retrieval import terms
+from rag.lexical import terms
 from rag.schema import Article
 
 # The public data sets handed to the project sit in shared/ beside the checkout (CI lays a copy

@@ -14,7 +14,7 @@ from rag.embedding import embedding_name
 from rag.errors import CorruptIndexError
 from rag.index_folder import MANIFEST
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 and sentence terms saved with the index
 
 
 class DocEntry(BaseModel):

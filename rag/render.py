@@ -13,7 +13,16 @@ from rich.table import Table
 
 from rag.config import Settings
 from rag.ingest import IngestReport
-from rag.schema import Answer, Citation, Comparison, Filters, Hit, SourceView
+from rag.schema import (
+    Answer,
+    Citation,
+    Comparison,
+    DatedClaim,
+    Filters,
+    Hit,
+    SourceView,
+    Timeline,
+)
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -115,6 +124,40 @@ def _citation_line(c: Citation) -> str:
         f"[dim]({safe(c.doc_id)}{safe(dated)}, chars {c.start}–{c.end})[/] "
         f"{mark}\n    “{safe(_clip(c.quote, 600))}”"
         + (f"\n    [dim](after “{safe(_clip(c.context, 200))}”)[/]" if c.context else "")
+    )
+
+
+def print_timeline(timeline: Timeline) -> None:
+    if timeline.filters is not None:
+        console.print(f"[dim]Searched only: {safe(describe_filters(timeline.filters))}[/]")
+    for flag in timeline.disagreements:
+        console.print(f"[bold red]⚠ {safe(flag.summary)}[/]\n")
+    if not timeline.claims:
+        console.print("No dated statement on this topic in the sources.")
+        return
+    table = Table(show_lines=True, title=safe(timeline.topic))
+    for name, width in (("when", 18), ("what (verbatim)", None), ("figures", 20), ("source", 28)):
+        table.add_column(name, max_width=width, overflow="fold")
+    for claim in timeline.claims:
+        table.add_row(_when(claim), *_claim_cells(claim))
+    console.print(table)
+
+
+def _when(claim: DatedClaim) -> str:
+    if claim.start is None:
+        return f"{safe(claim.date_text)}\n[dim]relative; publication date unknown[/]"
+    span = claim.start if claim.start == claim.end else f"{claim.start} – {claim.end or '…'}"
+    note = ", resolved by publication date" if claim.resolved else ""
+    return f"{safe(claim.date_text)}\n[dim]{span} ({claim.precision.replace('_', ' ')}{note})[/]"
+
+
+def _claim_cells(claim: DatedClaim) -> tuple[str, str, str]:
+    c = claim.citation
+    mark = "verified" if c.verified else "NOT verified"
+    return (
+        f"“{safe(_clip(claim.what, 400))}”",
+        safe(", ".join(" ".join([*f.qualifiers, f.raw]) for f in claim.figures)),
+        f"{safe(c.title)}\n[dim]{safe(c.doc_id)}, chars {c.start}–{c.end}, {mark}[/]",
     )
 
 

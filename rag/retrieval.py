@@ -7,100 +7,48 @@ Does NOT read or write files: it searches a loaded Index. Either half can run al
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
-from functools import lru_cache
+from collections import OrderedDict
 
-import bm25s
 import numpy as np
-import Stemmer
 
-from rag.anaphora import carried_names
 from rag.config import RetrievalMode, Settings
 from rag.embedding import Embedder, Vectors
 from rag.index import Index
+from rag.lexical import tokenize
 from rag.schema import Hit
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
-
-
-def tokenize(texts: list[str]) -> list[list[str]]:
-    """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"]."""
-    out = bm25s.tokenize(
-        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
-    )
-    return [list(tokens) for tokens in out]
-
-
-@lru_cache(maxsize=1 << 16)
-def terms(text: str) -> frozenset[str]:
-    """tokenize() of one short text as a set, kept: a figure's window or a quote recurs with
-    every question that reaches its sentence, and each bm25s call has a fixed cost (~0.1 ms)."""
-    return frozenset(tokenize([text])[0])
-
-
 class Retriever:
-    """Holds the loaded index, the BM25 model built over its chunks, and the query encoder."""
+    """Searches a loaded index: FAISS for the dense half, the index's saved BM25 for the other."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._bm25 = bm25s.BM25()
-        self.doc_freq: Counter[str] = Counter()
-        if index.chunks:
-            corpus = tokenize([f"{index.articles[c.doc_id].title}\n{c.text}" for c in index.chunks])
-            self._bm25.index(corpus, show_progress=False)
-            self.doc_freq.update(t for tokens in corpus for t in set(tokens))
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()
-        self._terms: dict[int, set[str]] = {}
-        self._postings: dict[str, np.ndarray] | None = None
         self._lock = threading.Lock()
+
+    def doc_freq(self, term: str) -> int:
+        """How many chunks hold `term`."""
+        return self.index.lexical.doc_freq(term)
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The
-        pharmaceutical giant …" after "Pfizer adopted Claude …"), tokenised once per row, kept."""
-        missing = [r for r in rows if r not in self._terms]
-        if missing:
-            tokens = tokenize([self._in_context(r) for r in missing])
-            with self._lock:
-                self._terms.update(zip(missing, map(set, tokens), strict=True))
-        return [self._terms[r] for r in rows]
+        pharmaceutical giant …" after "Pfizer adopted Claude …"), as saved with the index."""
+        return [self.index.lexical.sentence_terms(r) for r in rows]
 
     def carried_names(self, row: int) -> str:
         """The names sentence `row` refers back to ("The pharmaceutical giant" → "Pfizer …")."""
-        sentence = self.index.sentences[row]
-        previous = self.index.sentences[row - 1] if row > 0 else None
-        return carried_names(sentence, previous, self.index.articles[sentence.doc_id].text)
+        return self.index.carried_names(row)
 
     def term_weights(self, weights: dict[str, float]) -> np.ndarray:
         """Σ weight of the `weights` terms each sentence holds (as sentence_terms has them),
-        for every sentence row at once, from an inverted index built on first use."""
-        if self._postings is None:
-            postings: dict[str, list[int]] = {}
-            all_terms = self.sentence_terms(list(range(len(self.index.sentences))))
-            for row, held in enumerate(all_terms):
-                for term in held:
-                    postings.setdefault(term, []).append(row)
-            with self._lock:
-                self._postings = {t: np.asarray(r, dtype=np.int64) for t, r in postings.items()}
-        total = np.zeros(len(self.index.sentences))
-        for term, weight in weights.items():
-            rows = self._postings.get(term)
-            if rows is not None:
-                total[rows] += weight
-        return total
+        for every sentence row at once."""
+        return self.index.lexical.term_weights(weights, len(self.index.sentences))
 
     def antecedent(self, row: int) -> str:
         """The sentence before, verbatim, when sentence `row` refers back to it; else ""."""
         return self.index.sentences[row - 1].text if self.carried_names(row) else ""
-
-    def _in_context(self, row: int) -> str:
-        carried = self.carried_names(row)
-        text = self.index.sentences[row].text
-        return f"{text} {carried}" if carried else text
 
     def query_vector(self, question: str) -> Vectors:
         """The question's embedding, cached: the answerer reuses the retriever's."""
@@ -138,13 +86,11 @@ class Retriever:
     def lexical(
         self, question: str, n: int, rows: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
-        if not self.index.chunks:  # an unbuilt BM25 has no vocabulary at all
+        lexical = self.index.lexical
+        tokens = [t for t in tokenize([question])[0] if t in lexical.chunk_vocab]
+        if not tokens:  # also an index without chunks: its BM25 has no vocabulary at all
             return []
-        vocab = self._bm25.vocab_dict or {}
-        tokens = [t for t in tokenize([question])[0] if t in vocab]
-        if not tokens:
-            return []
-        scores = np.asarray(self._bm25.get_scores(tokens))
+        scores = lexical.chunk_scores(tokens)
         if rows is not None:  # IDF stays the whole collection's: a filter narrows, not rescores
             kept = np.zeros_like(scores)
             kept[rows] = scores[rows]

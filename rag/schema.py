@@ -215,3 +215,33 @@ class Comparison(BaseModel):
     disagreements: list[Disagreement] = []
     filters: Filters | None = None
     timings: dict[str, float] = {}
+
+
+DatePrecision = Literal["day", "month", "quarter", "year", "fiscal_year", "range", "relative"]
+
+
+class DatedClaim(BaseModel):
+    """One dated statement on a topic: when (as written and normalised), what, from where."""
+
+    date_text: str = Field(description='the date as the source writes it: "September 2024"')
+    precision: DatePrecision
+    start: str | None = Field(
+        default=None, description="ISO first day the date covers; None = relative, unresolved"
+    )
+    end: str | None = Field(default=None, description="ISO last day the date covers")
+    resolved: bool = Field(
+        default=False, description="a relative date placed by the article's publication date"
+    )
+    what: str = Field(description="what happened: the sentence, verbatim")
+    figures: list[Figure] = []
+    citation: Citation
+
+
+class Timeline(BaseModel):
+    """Every dated statement on a topic across sources, in date order (relative ones last)."""
+
+    topic: str
+    claims: list[DatedClaim] = []
+    disagreements: list[Disagreement] = []
+    filters: Filters | None = None
+    timings: dict[str, float] = {}

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rag.answer_extractive import question_entities
 from rag.cues import MONTHS
-from rag.retrieval import terms
+from rag.lexical import terms
 
 WINDOW_WORDS = 8
 

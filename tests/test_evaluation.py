@@ -251,6 +251,8 @@ def test_html_report_is_self_contained_with_rows_filters_and_charts(
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html and "<link" not in html
     assert html.count("<svg") >= 5 and "<script>" in html
+    assert html.count('class="threshold missed"') == 1 and 'data-metric="mrr"' in html
+    assert html.count('class="bin"') >= 1 and html.count('class="percentile"') == 2
     assert html.count('class="q"') == 4 and 'value="multi_source"' in html
     assert "1 of 1 thresholds missed" in html and "langchain-naive" in html
     assert "How much will Orion invest in Lumen?" in html

@@ -64,7 +64,7 @@ def test_manifest_records_model_parameters_and_document_hashes(
 ) -> None:
     manifest = json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8"))
 
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["model_name"] == "fake-sha256"
     assert manifest["dim"] == 384
     assert (manifest["chunk_size"], manifest["chunk_overlap"]) == (200, 1)

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "rag"
 HOMES = {
     "faiss": {"index"},
     "sentence_transformers": {"embedding"},
-    "bm25s": {"retrieval"},
+    "bm25s": {"lexical"},
     "gradio": set(),
 }
 

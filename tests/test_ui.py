@@ -215,14 +215,14 @@ def test_a_malformed_date_is_explained_without_a_traceback(
     app: gr.Blocks, since: str, until: str, expected: str
 ) -> None:
     html, turns, box = endpoint(app, "ask")(LUMEN, [], [], since, until)
-    table = endpoint(app, "compare")(LUMEN, [], since, until)
+    table, shown = endpoint(app, "compare")(LUMEN, [], since, until)
 
     for page in (html, table):
         assert 'data-kind="error"' in page and render.esc(expected) in page
         assert (
             "Traceback" not in page and "pydantic" not in page and handlers.UNEXPECTED not in page
         )
-    assert turns == [] and box == LUMEN
+    assert turns == [] and box == LUMEN and shown is None  # nothing to download
 
 
 def test_citations_show_the_publication_date_and_since_keeps_the_dated(
@@ -374,6 +374,9 @@ def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     assert '<span class="fig">$8 billion</span>' in html
     assert '&lt;<span class="fig">$4 billion</span>&gt;' in html
     assert html.index("Title a") < html.index("Quiet")  # silent sources last
+    chart = html.index('data-kind="figure-chart"')  # the figures as bars, above the table
+    assert html.index("Sources disagree") < chart < html.index('<table class="compare"')
+    assert 'data-value="8000000000"' in html and 'data-value="4000000000"' in html
     assert 'data-kind="no-figure"' not in html
     plain = Statement(citation=cite("Amazon and Anthropic are close.", "d"), figures=[])
     talks = SourceView(doc_id="d", title="Title d", addresses=True, statements=[plain])
@@ -382,8 +385,9 @@ def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
 
 
 def test_compare_endpoint_renders_the_table(app: gr.Blocks) -> None:
-    html = endpoint(app, "compare")("How much will Orion invest in Lumen?", [], "", "")
+    html, shown = endpoint(app, "compare")("How much will Orion invest in Lumen?", [], "", "")
     assert 'data-kind="comparison"' in html and "$4 billion" in html
+    assert isinstance(shown, Comparison) and shown.question.startswith("How much will Orion")
 
 
 def test_compare_tab_says_when_the_module_is_missing(
@@ -465,6 +469,8 @@ def test_only_the_built_in_set_is_held_to_the_thresholds(
     monkeypatch.setattr(eval_view, "DATASET", write_jsonl(tmp_path / "qa.jsonl", ITEMS))
     built_in = eval_view.run(res, None, lambda done, total: None).summary_html
     assert "Below threshold" in built_in and "answer_hit_rate" in built_in
+    assert 'class="threshold missed"' in built_in and 'data-threshold="1.01"' in built_in
+    assert 'class="latency-chart"' in built_in
     upload = eval_view.run(res, tmp_path / "qa.jsonl", lambda done, total: None).summary_html
     assert "not applied" in upload and "Below threshold" not in upload
 

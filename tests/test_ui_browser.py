@@ -6,6 +6,8 @@ Skipped only when /usr/bin/chromium is missing and CI is unset (`make browser` i
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -18,6 +20,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from rag.config import Settings
+from rag.engine import Engine
+from rag.eval_dataset import TYPES
+from rag.eval_gate import check, load_thresholds
+from rag.eval_report import write_html
+from rag.evaluation import load_dataset, run_eval
 from rag.ingest import IngestReport
 from ui.server import ServerError, serving
 
@@ -118,6 +125,7 @@ def test_empty_question_shows_an_error_not_a_trace(page: Page) -> None:
 
 
 AMAZON = "How much has Amazon invested in Anthropic?"
+LYFT = "By how much did Lyft reduce customer service resolution time?"
 AMAZON_ARTICLE = "002_9de286f62ec30d0e"
 
 
@@ -186,6 +194,44 @@ def test_a_source_filter_narrows_the_citations(server: str, browser: Browser) ->
     page.close()
 
 
+def test_thumbs_down_should_have_abstained_is_drafted_as_unanswerable(
+    page: Page, real_settings: Settings, tmp_path: Path
+) -> None:
+    import re
+
+    from typer.testing import CliRunner
+
+    from rag.cli import app
+
+    question = "Who is the CEO of Nvidia?"
+    new_conversation(page)
+    expect(page.locator("#feedback").first).to_be_hidden()  # nothing to rate yet
+    ask(page, question)
+    expect(page.locator('#answer .turn[data-turn="1"] .asked')).to_contain_text(question)
+    expect(page.locator("#feedback-turn input")).to_have_value(f"1. {question}")  # the newest
+    page.locator("#feedback-down").click()
+    expect(page.locator("#feedback-status")).to_contain_text("👎 chosen")
+    expect(page.locator("#feedback-down")).to_have_class(re.compile(r"\bprimary\b"))
+    page.locator("#feedback-reason input").click()
+    page.get_by_role("option", name="should have abstained").click()
+    page.locator("#feedback-note textarea").fill("none of the articles names a CEO")
+    page.locator("#feedback-send").click()
+    expect(page.locator("#feedback-status")).to_contain_text("Thanks — saved (#")
+    expect(page.locator("#feedback-note textarea")).to_have_value("")
+    expect(page.locator("#feedback-down")).to_have_class(re.compile(r"\bsecondary\b"))
+    shot(page, "ask-feedback")
+
+    out = tmp_path / "from-feedback.jsonl"
+    index = str(real_settings.index_dir)
+    result = CliRunner().invoke(app, ["feedback", "export", "--to", str(out), "--index", index])
+    assert result.exit_code == 0, result.output
+    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    (item,) = [i for i in items if i["question"] == question]
+    assert item["type"] == "unanswerable" and item["draft"] is True
+    assert item["answers"] == item["sources"] == item["evidence"] == []
+    assert item["note"] == "should have abstained: none of the articles names a CEO"
+
+
 def test_compare_flags_the_amazon_investment_disagreement(page: Page) -> None:
     page.get_by_role("tab", name="Compare").click()
     page.locator("#compare-question textarea").fill("How much has Amazon invested in Anthropic?")
@@ -195,6 +241,121 @@ def test_compare_flags_the_amazon_investment_disagreement(page: Page) -> None:
     expect(flag).to_contain_text("Sources disagree")
     expect(page.locator('#comparison [data-kind="disputed"]').first).to_be_visible()
     shot(page, "compare")
+
+
+def test_compare_charts_each_sources_figure_above_the_table(page: Page) -> None:
+    page.get_by_role("tab", name="Compare").click()
+    page.locator("#compare-question textarea").fill(AMAZON)
+    page.locator("#compare-button").click()
+    chart = page.locator('#comparison [data-kind="figure-chart"] svg[role="img"]')
+    expect(chart).to_be_visible()
+    table = page.locator("#comparison table.compare")
+    assert chart.bounding_box()["y"] < table.bounding_box()["y"]  # type: ignore[index]
+    bars = chart.locator("g.bar")
+    drawn = {
+        float(b.get_attribute("data-value") or 0): b.get_attribute("data-label") or ""
+        for b in bars.all()
+    }
+    assert {5e9, 20e9, 8e9, 25e9} <= set(drawn), drawn
+    assert drawn[5e9].endswith("$5 billion") and "up to" in drawn[20e9]
+    assert drawn[8e9].endswith("cumulative $8 billion")
+    assert drawn[25e9].endswith("potential $25 billion")
+    for value, label in drawn.items():  # the label is on the page, not only in an attribute
+        bar = bars.filter(has=page.locator(f'text:text-is("{label}")'))
+        expect(bar).to_have_count(1)
+        expect(bar.locator("rect")).to_be_visible()
+        assert value > 0
+    expect(chart.locator("text", has_text="$25B").first).to_be_visible()  # the axis, in $B
+    chart.screenshot(path=str(ARTIFACTS / "compare-chart.png"))
+
+
+def test_eval_report_charts_thresholds_and_latency(
+    real_engine: Engine, browser: Browser, tmp_path: Path
+) -> None:
+    """A small run of the real set, written as `rag eval --html` writes it, opened from disk."""
+    items = load_dataset(ROOT / "evals" / "qa.jsonl")
+    picked = [i for kind in TYPES for i in [x for x in items if x.type == kind][:2]]
+    report = run_eval(
+        picked, real_engine, "evals/qa.jsonl (2 per type)", baseline="langchain-naive"
+    )
+    checks = check(report.aggregates, load_thresholds(ROOT / "evals" / "thresholds.toml"))
+    write_html(tmp_path / "eval.html", report, checks)
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    tab.goto((tmp_path / "eval.html").as_uri())
+
+    gated = [c for c in checks if not c.skipped]
+    assert gated
+    for c in gated:
+        mark = tab.locator(
+            f'svg.metric-chart g.threshold[data-group="{c.group}"][data-metric="{c.metric}"]'
+        )
+        expect(mark).to_have_count(1)
+        expect(mark).to_have_attribute("data-threshold", f"{c.threshold:.12g}")
+        expect(mark).to_have_class(f"threshold {'met' if c.passed else 'missed'}")
+        expect(mark.locator("text")).to_have_text(f"{'max' if c.is_max else 'min'} {c.threshold:g}")
+        expect(mark).to_be_visible()  # (its line alone is 0 px wide: "hidden" to Playwright)
+        expect(mark.locator("line")).to_have_attribute("stroke-width", "2.5")
+    hit_rate = tab.locator('svg.metric-chart[aria-label="answer hit rate per question type"]')
+    expect(hit_rate.locator('g.score[data-system="langchain-naive"]').first).to_be_visible()
+
+    latency = tab.locator("svg.latency-chart")
+    expect(latency).to_be_visible()
+    counts = [int(b.get_attribute("data-count") or -1) for b in latency.locator("g.bin").all()]
+    assert sum(counts) == len(picked)
+    overall = report.aggregates["overall"]
+    for name, value in (("p50", overall.latency_p50_ms), ("p95", overall.latency_p95_ms)):
+        mark = latency.locator(f'g.percentile[data-label="{name}"]')
+        expect(mark).to_have_attribute("data-value", f"{value:.12g}")
+        expect(mark.locator("text")).to_have_text(f"{name} {value:.0f} ms")
+
+    first = tab.locator(".charts").first.bounding_box()
+    last = latency.bounding_box()
+    assert first and last
+    bottom = last["y"] + last["height"] + 10
+    clip = {"x": 0, "y": first["y"] - 40, "width": 1400, "height": bottom - first["y"] + 40}
+    tab.screenshot(path=str(ARTIFACTS / "eval-charts.png"), clip=clip, full_page=True)
+    tab.close()
+
+
+def test_the_conversation_downloads_as_markdown(server: str, browser: Browser) -> None:
+    page = open_page(browser, server)  # its own session: a conversation of one turn
+    button = page.locator("#download-conversation-md")
+    expect(button).to_be_hidden()  # nothing to download yet
+    ask(page, LYFT)
+    expect(page.locator('#answer [data-kind="answer"] .answer-text')).to_contain_text("87%")
+    expect(button).to_be_visible()
+    expect(page.locator("#download-conversation-json")).to_be_visible()
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "conversation.md"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith(f"# Conversation\n\n## 1. {LYFT}\n")
+    assert "by 87%" in text and "[^1-1]" in text
+    note = next(line for line in text.splitlines() if line.startswith("[^1-1]: "))
+    assert "(`001_29c1b148ce65f1bc`, chars " in note and "✓ verified" in note
+    shot(page, "ask-download")
+    page.close()
+
+
+def test_the_comparison_downloads_as_csv(server: str, browser: Browser) -> None:
+    page = open_page(browser, server)
+    page.get_by_role("tab", name="Compare").click()
+    page.locator("#compare-question textarea").fill(AMAZON)
+    page.locator("#compare-button").click()
+    expect(page.locator('#comparison [data-kind="disagreement"]').first).to_be_visible()
+    button = page.locator("#download-compare-csv")
+    expect(button).to_be_visible()
+    for other in ("md", "json"):
+        expect(page.locator(f"#download-compare-{other}")).to_be_visible()
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "comparison.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    header, *rows = csv.reader(io.StringIO(text))
+    assert header[:3] == ["doc_id", "title", "quote"] and rows
+    assert AMAZON_ARTICLE in {row[0] for row in rows}
+    assert any(row[header.index("disputed")] == "true" for row in rows)
+    page.close()
 
 
 def test_sources_list_and_reader(page: Page) -> None:
@@ -332,3 +493,29 @@ def test_an_uploaded_article_is_cited_until_it_is_removed(
     expect(page.locator("#answer")).not_to_contain_text("14 electric ferries")
     shot(page, "ask-after-removal")
     page.close()
+
+
+def test_timeline_tab_lists_the_dated_investment_steps_in_order(
+    server: str, browser: Browser
+) -> None:
+    tab = open_page(browser, server)
+    tab.get_by_role("tab", name="Timeline").click()
+    tab.locator("#timeline-topic textarea").fill("Amazon's investment in Anthropic")
+    tab.locator("#timeline-button").click()
+    rows = tab.locator("#timeline tr.claim")
+    expect(rows.first).to_be_visible()
+    starts = [s for s in (r.get_attribute("data-start") for r in rows.all()) if s]
+    assert starts == sorted(starts)
+    september = tab.locator('#timeline tr.claim[data-start="2024-09-01"]').first
+    november = tab.locator('#timeline tr.claim[data-start="2024-11-01"]').first
+    expect(september).to_contain_text("Cleared")
+    expect(november).to_contain_text("$4 billion")
+    expect(november).to_contain_text("verified")
+    expect(tab.locator('#timeline [data-kind="timeline-chart"] svg')).to_be_visible()
+    shot(tab, "timeline")
+    with tab.expect_download() as download:
+        tab.locator("#download-timeline-csv").click()
+    assert download.value.suggested_filename == "timeline.csv"
+    header, *rows = csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8")))
+    assert rows and "November 2024" in {row[header.index("date")] for row in rows}
+    tab.close()

@@ -16,8 +16,8 @@ import gradio as gr
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.schema import Answer
-from ui import conversation, evaluate, handlers
+from rag.schema import Answer, Comparison, Timeline
+from ui import conversation, evaluate, exports, feedback, handlers
 from ui.assets import CSS, OPEN_CITATION_JS
 from ui.filtering import DATE_HINT
 from ui.handlers import Resources
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 ask_tab(res, filters)
             with gr.Tab("Compare", id="compare"):
                 compare_tab(res, filters)
+            with gr.Tab("Timeline", id="timeline"):
+                timeline_tab(res, filters)
             with gr.Tab("Sources", id="sources"):
                 sources_tab(res, demo, status, filters.sources)
             with gr.Tab("Evaluate", id="evaluate"):
@@ -89,7 +91,9 @@ class FilterRow:
 def filter_row() -> FilterRow:
     """Above the tabs; the Sources tab fills the choices on page load and after each change."""
     with (
-        gr.Accordion("Filters for Ask and Compare (empty = every article)", elem_id="filters"),
+        gr.Accordion(
+            "Filters for Ask, Compare and Timeline (empty = every article)", elem_id="filters"
+        ),
         gr.Row(equal_height=True),
     ):
         sources = gr.Dropdown(
@@ -143,8 +147,10 @@ def ask_tab(res: Resources, filters: FilterRow) -> None:
     examples = gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="Examples")
     examples.load_input_event.then(**asking, api_visibility="private")  # asked in this conversation
     result.render()
+    exports.download_row(turns, "conversation", ("md", "json"))
     gr.on([button.click, question.submit], **asking, api_name="ask")
     new.click(conversation.new_conversation, outputs=[result, turns], api_visibility="private")
+    feedback.feedback_row(res, turns)  # 👍 / 👎 under the conversation
 
 
 def compare_tab(res: Resources, filters: FilterRow) -> None:
@@ -158,17 +164,48 @@ def compare_tab(res: Resources, filters: FilterRow) -> None:
         )
         button = gr.Button("Compare", variant="primary", elem_id="compare-button", scale=1)
     result = panel("comparison", placeholder("The comparison table appears here."))
+    shown = gr.State(None)  # the Comparison on screen, for the download buttons
+    exports.download_row(shown, "compare", ("md", "json", "csv"), stem="comparison")
 
-    def compare(question: str, sources: list[str], since: str, until: str) -> str:
+    def compare(
+        question: str, sources: list[str], since: str, until: str
+    ) -> tuple[str, Comparison | None]:
         """Compare what each source says about a question; returns HTML."""
-        return handlers.compare_view(res, question, sources, since, until)
+        return handlers.compared(res, question, sources, since, until)
 
     gr.on(
         [button.click, question.submit],
         compare,
         inputs=[question, *filters.inputs()],
-        outputs=result,
+        outputs=[result, shown],
         api_name="compare",
+    )
+
+
+def timeline_tab(res: Resources, filters: FilterRow) -> None:
+    gr.Markdown("Every dated statement on a topic across the sources, earliest first.")
+    with gr.Row(equal_height=True):
+        topic = gr.Textbox(
+            label="Topic",
+            elem_id="timeline-topic",
+            scale=6,
+            placeholder="e.g. Amazon's investment in Anthropic",
+        )
+        button = gr.Button("Show timeline", variant="primary", elem_id="timeline-button", scale=1)
+    result = panel("timeline", placeholder("The dated statements appear here."))
+    shown = gr.State(None)  # the Timeline on screen, for the download buttons
+    exports.download_row(shown, "timeline", ("md", "json", "csv"))
+
+    def show(topic: str, sources: list[str], since: str, until: str) -> tuple[str, Timeline | None]:
+        """Every dated statement on a topic, in date order; returns HTML."""
+        return handlers.timelined(res, topic, sources, since, until)
+
+    gr.on(
+        [button.click, topic.submit],
+        show,
+        inputs=[topic, *filters.inputs()],
+        outputs=[result, shown],
+        api_name="timeline",
     )
 
 

@@ -96,4 +96,9 @@ table.compare tr.silent td { color: var(--body-text-color-subdued, #777); }
 .stat b { display: block; font-size: 1.4em; }
 .stat.fail b { color: #b3261e; }
 .stat.pass b { color: #1f7a33; }
+.figure-chart, .eval-charts { margin: 10px 0; }
+.eval-charts { display: flex; flex-wrap: wrap; gap: 12px; }
+.figure-chart svg, .eval-chart svg { display: block; max-width: 100%; height: auto;
+  border: 1px solid var(--border-color-primary, #ddd); border-radius: 8px; }
+.eval-chart svg { padding: 4px 10px; background: #fff; }  /* its text starts at x=0 */
 """

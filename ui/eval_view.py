@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import DatasetError, QuestionError
+from rag.eval_charts import latency_histogram, threshold_bars
 from rag.eval_gate import Check, check, load_thresholds
 from rag.eval_report import LABELS, write_html, write_json
 from rag.evaluation import EvalItem, EvalReport, load_dataset, run_eval
@@ -150,8 +151,15 @@ def summary_html(report: EvalReport, checks: list[Check]) -> str:
     return (
         f'<div data-kind="eval-summary"><p class="meta">{esc(report.dataset)} · '
         f"{report.seconds:.1f} s · k={report.k}</p>"
-        f'<div class="stats">{"".join(cards)}</div>{gate}</div>'
+        f'<div class="stats">{"".join(cards)}</div>{gate}{charts_html(report, checks)}</div>'
     )
+
+
+def charts_html(report: EvalReport, checks: list[Check]) -> str:
+    """The HTML report's threshold charts (when gated) and latency histogram, side by side."""
+    drawn = [*threshold_bars(report, checks, LABELS), latency_histogram(report)]
+    shown = "".join(f'<div class="eval-chart">{svg}</div>' for svg in drawn if svg)
+    return f'<div class="eval-charts" data-kind="eval-charts">{shown}</div>' if shown else ""
 
 
 def _gate(checks: list[Check]) -> str:

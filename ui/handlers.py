@@ -18,10 +18,12 @@ from rag.embedding import Embedder, make_embedder
 from rag.engine import Engine, clear_engines, load_engine
 from rag.errors import RagError
 from rag.ingest import IngestReport, ingest
+from rag.schema import Comparison, Timeline
 from rag.validation import clean_question
 from ui import render
 from ui.filtering import FormError, filters_from
 from ui.render_compare import comparison_html
+from ui.render_timeline import timeline_html
 
 log = logging.getLogger("ui")
 UNEXPECTED = "Something went wrong on the server; the details are in its log. Please try again."
@@ -137,16 +139,50 @@ def compare_view(
 ) -> str:
     """Which source says what, disagreements first, among the sources the filters admit; a
     notice while rag.compare is missing."""
+    return compared(res, question, sources, since, until)[0]
 
-    def run() -> str:
+
+def compared(
+    res: Resources,
+    question: str,
+    sources: Sequence[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[str, Comparison | None]:
+    """`compare_view`'s HTML and the Comparison it shows, for the download buttons (None after
+    an error or a notice)."""
+    try:
         compare = optional("rag.compare", "compare")
         if compare is None:
-            return render.notice_box(NOT_YET.format(what="Comparison", module="rag.compare"))
+            return render.notice_box(NOT_YET.format(what="Comparison", module="rag.compare")), None
         filters = filters_from(sources, since, until)
         text = clean_question(question or "", res.settings.max_question_chars)
-        return comparison_html(call_with_engine(compare, text, res, filters=filters))
+        comparison = call_with_engine(compare, text, res, filters=filters)
+    except Exception as exc:
+        return failure_html(exc), None
+    return comparison_html(comparison), comparison
 
-    return guarded(run)
+
+def timelined(
+    res: Resources,
+    topic: str,
+    sources: Sequence[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[str, Timeline | None]:
+    """Every dated statement on the topic, in date order, among the sources the filters admit:
+    the HTML (with the time axis) and the Timeline, for the download buttons (None on error)."""
+    try:
+        from rag.timeline import timeline
+
+        filters = filters_from(sources, since, until)
+        result = timeline(topic or "", res.settings, res.engine(), filters)
+    except Exception as exc:
+        return failure_html(exc), None
+    axis = optional("rag.charts", "timeline_axis")
+    chart = axis(result) if axis else None
+    wrapped = f'<div class="figure-chart" data-kind="timeline-chart">{chart}</div>' if chart else ""
+    return timeline_html(result, wrapped), result
 
 
 def optional(module: str, name: str) -> Any:

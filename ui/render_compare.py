@@ -1,10 +1,12 @@
 """Comparison → HTML: the which-source-says-what table with disagreements flagged. No Gradio.
 
-Figures in quotes are wrapped in <span class="fig">; all source text is escaped.
+Figures in quotes are wrapped in <span class="fig">; all source text is escaped. Above the
+table, the comparable figures as a bar chart (rag/charts.py) when two or more are given.
 """
 
 from __future__ import annotations
 
+from rag.charts import figure_bars
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
 from ui.render import context_line, esc, published, searched_line
 
@@ -23,7 +25,14 @@ def comparison_html(comparison: Comparison) -> str:
         f"<th>What it says</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     searched = searched_line(comparison.filters)
-    return f'<div class="comparison" data-kind="comparison">{searched}{flags}{table}</div>'
+    chart = figure_chart(comparison)
+    return f'<div class="comparison" data-kind="comparison">{searched}{flags}{chart}{table}</div>'
+
+
+def figure_chart(comparison: Comparison) -> str:
+    """The figures per source as bars, in a `figure-chart` box; "" when nothing compares."""
+    svg = figure_bars(comparison)
+    return f'<div class="figure-chart" data-kind="figure-chart">{svg}</div>' if svg else ""
 
 
 def _key(statement: Statement) -> tuple[str, int]:

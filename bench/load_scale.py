@@ -1,0 +1,134 @@
+"""Open a saved index at 10k/100k chunks: process start → first answer, resident memory, and
+`compare`'s first and warm questions. Never touches index/.
+
+Each size is built once (ask_scale's replicated seed text and synthetic vectors), saved with
+`rag.index.save` into a temp folder, then opened by a fresh `python` process, timed from the
+parent (interpreter start and imports included) and from inside (each step).
+
+    .venv/bin/python -m bench.load_scale [--sizes 10000 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.ask_scale import (
+    COMPARE_QUESTIONS,
+    code_state,
+    replicate,
+    rss_mb,
+    seed_parts,
+    synthetic_vectors,
+)
+from bench.common import BACKENDS, CORPUS, latency_ms, questions, rag_settings, timed, write_result
+
+TARGETS = {"load_s": 3.0, "rss_mb": 900.0, "compare_first_s": 2.0, "compare_p50_ms": 300.0}
+
+
+def settings_for(folder: Path) -> Any:
+    return rag_settings(corpus_dir=CORPUS, index_dir=folder, **BACKENDS["onnx-fp32"])
+
+
+def build_and_save(target: int, folder: Path) -> dict[str, Any]:
+    """The index over `target` replicated chunks, saved to `folder`; seconds of each step."""
+    from rag import index as store
+    from rag.embedding import make_embedder
+    from rag.index import Index
+
+    settings = settings_for(folder)
+    parts = seed_parts(settings, make_embedder(settings))
+    took: dict[str, float] = {}
+    seconds, corpus = timed(partial(replicate, parts, target))
+    took["records_s"] = seconds
+    seconds, (chunks, sentences) = timed(partial(synthetic_vectors, parts, corpus))
+    took["vectors_s"] = seconds
+    records = (corpus.articles, corpus.sentences, corpus.chunks)
+    threshold = settings.ann_threshold
+    seconds, index = timed(lambda: Index(*records, chunks, sentences, threshold))
+    took["index_with_lexical_s"] = seconds
+    took["save_s"] = timed(partial(store.save, index, settings, folder))[0]
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    return {
+        "chunks": len(index.chunks),
+        "sentences": len(index.sentences),
+        "documents": len(index.articles),
+        "index_mb_on_disk": round(size / 2**20, 1),
+        **{k: round(v, 2) for k, v in took.items()},
+    }
+
+
+def open_and_ask(folder: Path) -> dict[str, Any]:
+    """In a fresh process: load, answer one question, then compare a sample (see main)."""
+    started = time.perf_counter()
+    from rag.chain import ask
+    from rag.compare import compare
+    from rag.engine import load_engine
+
+    imported = time.perf_counter() - started
+    settings = settings_for(folder)
+    engine = load_engine(settings)
+    loaded = time.perf_counter() - started
+    rss_loaded = rss_mb()
+    asked = questions()
+    first_answer = timed(partial(ask, asked[0], settings, engine))[0]
+    answered = time.perf_counter() - started
+    rss_answered = rss_mb()
+    sample = asked[:COMPARE_QUESTIONS]
+    first = [timed(partial(compare, q, settings, engine))[0] for q in sample]
+    warm = [timed(partial(compare, q, settings, engine))[0] for q in sample]
+    return {
+        "imports_s": round(imported, 2),
+        "to_engine_loaded_s": round(loaded, 2),
+        "first_ask_s": round(first_answer, 3),
+        "to_first_answer_s": round(answered, 2),
+        "rss_mb_loaded": round(rss_loaded, 1),
+        "rss_mb_after_first_answer": round(rss_answered, 1),
+        "compare_first_question_s": round(first[0], 2),
+        "compare_first_sight": latency_ms(first),
+        "compare_warm": latency_ms(warm),
+        "rss_mb_after_compare": round(rss_mb(), 1),
+    }
+
+
+def run_size(target: int, keep: Path | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="rag-load-", dir=keep) as tmp:
+        folder = Path(tmp) / "index"
+        print(f"building {target:,} chunks…", flush=True)
+        built = build_and_save(target, folder)
+        started = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.load_scale", "--open", str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall = time.perf_counter() - started
+    opened = json.loads(out.stdout.strip().splitlines()[-1])
+    opened["process_start_to_first_answer_s"] = round(wall, 2)  # includes the compare sample
+    print(f"  {target:,}: first answer after {opened['to_first_answer_s']} s", flush=True)
+    return {"built": built, "opened": opened}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--keep", type=Path, help="build the indexes under this folder")
+    parser.add_argument("--open", type=Path, help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    if args.open:
+        print(json.dumps(open_and_ask(args.open)))
+        return
+    results = {str(size): run_size(size, args.keep) for size in args.sizes}
+    write_result("load_scale", {"targets": TARGETS, "code": code_state(), "sizes": results})
+
+
+if __name__ == "__main__":
+    main()
