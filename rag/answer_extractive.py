@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.config import Settings
 from rag.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
-from rag.embedding import Vectors
+from rag.index import Index
 from rag.lexical import terms, tokenize
 from rag.retrieval import Retriever
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
@@ -95,10 +95,10 @@ def score_rows(
     query = retriever.query_vector(question)
     terms = _question_terms(question, retriever)
     if len(order) >= MANY_ROWS:  # every row's product (no copy of the rows), an inverted index
-        dense = (index.sentence_vectors @ query)[order]
+        dense = index.sentence_scores(query)[order]
         lexical = retriever.term_weights(terms)[order] / max(sum(terms.values()), 1e-12)
     else:
-        dense = index.sentence_vectors[order] @ query
+        dense = index.sentence_scores(query, order)
         lexical = np.asarray(_overlaps(terms, retriever.sentence_terms(order.tolist())))
     best_case = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"]
     kinds = wanted_kinds(question)
@@ -151,7 +151,7 @@ def extractive_answer(
     best = scored[0] if scored else None
     if best is None or not supports(best, question, settings):
         return abstain(question, scored, retriever)
-    picked = pick_sentences(scored, retriever.index.sentence_vectors, settings)
+    picked = pick_sentences(scored, retriever.index, settings)
     return compose(question, picked, retriever)
 
 
@@ -176,7 +176,7 @@ def question_entities(question: str) -> frozenset[str]:
     return terms(" ".join(named))
 
 
-def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -> list[Scored]:
+def pick_sentences(scored: list[Scored], index: Index, settings: Settings) -> list[Scored]:
     """The best sentence, plus close runners-up that add a source or new information."""
     picked = [scored[0]]
     for cand in scored[1:]:
@@ -186,7 +186,7 @@ def pick_sentences(scored: list[Scored], vectors: Vectors, settings: Settings) -
         margin = OTHER_SOURCE_MARGIN if new_source else SAME_SOURCE_MARGIN
         if cand.score < scored[0].score - margin or cand.sentence.heading:
             continue
-        if max(float(np.dot(vectors[cand.row], vectors[p.row])) for p in picked) < DUPLICATE_COSINE:
+        if max(index.sentence_cosine(cand.row, p.row) for p in picked) < DUPLICATE_COSINE:
             picked.append(cand)
     return picked
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
 from rag.answer_extractive import DUPLICATE_COSINE, Scored, abstain, compose, score_sentences
 from rag.config import Settings
 from rag.judge import Candidate, Judge
@@ -65,11 +63,11 @@ def pick_judged(
     for item in passing:
         firsts.setdefault(item.sentence.doc_id, item)
     order = list(firsts.values()) + [s for s in passing if s not in firsts.values()]
-    vectors = retriever.index.sentence_vectors
+    index = retriever.index
     picked: list[Scored] = []
     for item in order:
         if len(picked) >= settings.max_answer_sentences:
             break
-        if all(float(np.dot(vectors[item.row], vectors[p.row])) < DUPLICATE_COSINE for p in picked):
+        if all(index.sentence_cosine(item.row, p.row) < DUPLICATE_COSINE for p in picked):
             picked.append(item)
     return picked

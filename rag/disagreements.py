@@ -9,7 +9,9 @@ Does NOT find or score statements (compare.py does) or decide whom a figure is a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from rag.cues import asks_status, status_of, wanted_kinds
 from rag.lexical import terms
@@ -127,18 +129,27 @@ def _own_words(question: str, statement: Statement, figure: Figure) -> bool:
 
 
 def _conflicting(claims: dict[str, list[Statement]], kind: str) -> bool:
-    values = {doc: [f for st in sts for f in st.figures] for doc, sts in claims.items()}
-    docs = list(values)
-    return any(
-        not _overlap(values[a], values[b]) for i, a in enumerate(docs) for b in docs[i + 1 :]
-    )
+    # Sources stating the same set of values agree with each other: compared once, so that
+    # thousands of sources repeating a few figures cost a few comparisons, not millions.
+    sets = {
+        frozenset((f.value, f.high) for st in sts for f in st.figures) for sts in claims.values()
+    }
+    values = [[_Value(v, h) for v, h in group] for group in sets]
+    return any(not _overlap(a, b) for i, a in enumerate(values) for b in values[i + 1 :])
 
 
-def _overlap(left: list[Figure], right: list[Figure]) -> bool:
+class _Value(NamedTuple):
+    """A figure's value and range end: all that agreement compares."""
+
+    value: float
+    high: float | None
+
+
+def _overlap(left: Sequence[Figure | _Value], right: Sequence[Figure | _Value]) -> bool:
     """Two sources agree when they share a figure (same value or range, within 1%):
     "$8 billion" agrees with "$8 billion and $4 billion"; "30–40%" differs from "30-50%"."""
 
-    def same(a: Figure, b: Figure) -> bool:
+    def same(a: Figure | _Value, b: Figure | _Value) -> bool:
         return _close(a.value, b.value) and _close(a.high or a.value, b.high or b.value)
 
     return any(same(a, b) for a in left for b in right)

@@ -129,7 +129,7 @@ def _part_from(previous: Index, article: Article) -> _Part:
         sentences=[previous.sentences[i] for i in sent_rows],
         chunks=[previous.chunks[i] for i in chunk_rows],
         chunk_vectors=previous.chunk_vectors[chunk_rows],
-        sentence_vectors=previous.sentence_vectors[sent_rows],
+        sentence_vectors=previous.sentence_vectors[sent_rows].astype(np.float32),
     )
 
 

@@ -14,7 +14,9 @@ from rag.embedding import embedding_name
 from rag.errors import CorruptIndexError
 from rag.index_folder import MANIFEST
 
-FORMAT_VERSION = 2  # 2: BM25 and sentence terms saved with the index
+FORMAT_VERSION = (
+    3  # 2: BM25 and sentence terms saved; 3: sentences and chunks one line per document
+)
 
 
 class DocEntry(BaseModel):

@@ -55,9 +55,12 @@ def wrong_shape(path: Path) -> None:
     else:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         for record in records:  # references past the end of the article / its sentences
-            record["end"] = record.get("end", 0) + 10_000
+            if "ends" in record:  # a document's sentences or chunks, one line each
+                record["ends"] = [end + 10_000 for end in record["ends"]]
+            else:
+                record["end"] = record.get("end", 0) + 10_000
             if "last_sentence" in record:
-                record["last_sentence"] += 500
+                record["last_sentence"] = [last + 500 for last in record["last_sentence"]]
             if "text" in record and "sha256" in record:
                 record["doc_id"] = "nobody"
         path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
