@@ -70,7 +70,7 @@ def seed_parts(settings: Any, embedder: Any) -> list[Part]:
     """Each seed article split, and embedded once with the real embedder the way ingest does."""
     from rag.chunking import make_chunks, split_sentences
     from rag.corpus import load_corpus
-    from rag.ingest import chunk_embedding_text
+    from rag.ingestion import chunk_embedding_text
 
     parts = []
     for article in load_corpus(settings.corpus_dir, settings.max_file_bytes).articles:
@@ -231,7 +231,7 @@ def measure(engine: Any, asked: list[str], passes: int) -> dict[str, Any]:
 def compare_times(engine: Any, asked: list[str]) -> dict[str, Any]:
     """`compare` (every document's say, as `rag compare` and the Compare tab run it) on the
     first COMPARE_QUESTIONS questions: first sight (every sentence tokenised once), then warm."""
-    from rag.compare import compare
+    from rag.comparison import compare
 
     sample = asked[:COMPARE_QUESTIONS]
     first = [timed(partial(compare, q, engine.settings, engine=engine))[0] for q in sample]

@@ -48,7 +48,7 @@ def loaded_embedders() -> dict[str, Any]:
 
 def ours(backend: str, embedder: Any, **overrides: Any) -> Pipeline:
     """`rag ingest` into a fresh folder with a loaded embedder (throughput, not start-up)."""
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     def run(corpus: Path, work: Path) -> Counts:
         settings = rag_settings(
@@ -107,7 +107,7 @@ def texts_to_embed(corpus: Path) -> dict[str, list[str]]:
 
     from rag.chunking import make_chunks, split_sentences
     from rag.corpus import load_corpus
-    from rag.ingest import chunk_embedding_text
+    from rag.ingestion import chunk_embedding_text
 
     settings = rag_settings(corpus_dir=corpus)
     chunk_texts: list[str] = []
@@ -180,7 +180,7 @@ def _row(name: str, seconds: dict[str, list[float]], counts: dict[str, Counts]) 
 def reingest(backend: str, corpus: Path, repeat: int) -> dict[str, Any]:
     """Second `ingest` over an unchanged corpus: nothing may be embedded or saved."""
     from rag.embedding import make_embedder
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "index"

@@ -55,7 +55,7 @@ def retrieved(items: list[Item], k: int, work: Path) -> list[list[Candidate]]:
     """Per question: the sentences (with the one before) of its top-k hybrid chunks."""
     from rag.embedding import make_embedder
     from rag.engine import build_engine
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     write_corpus(work / "corpus")
     settings = rag_settings(

@@ -39,7 +39,7 @@ COLD_TARGET_S = 4.0
 def build_indexes(work: Path) -> dict[str, Any]:
     """One index per vector space: torch and ONNX fp32 share one (same vectors), int8 its own."""
     from rag.embedding import make_embedder
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     folders = {"torch": "fp32", "onnx-fp32": "fp32", "onnx-int8": "int8"}
     settings = {

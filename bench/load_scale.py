@@ -69,7 +69,7 @@ def open_and_ask(folder: Path) -> dict[str, Any]:
     """In a fresh process: load, answer one question, then compare a sample (see main)."""
     started = time.perf_counter()
     from rag.chain import ask
-    from rag.compare import compare
+    from rag.comparison import compare
     from rag.engine import load_engine
 
     imported = time.perf_counter() - started

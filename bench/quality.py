@@ -75,7 +75,7 @@ def int8_drift(fp32: Any, int8: Any) -> dict[str, Any]:
 def build_pooled(work: Path) -> dict[str, Any]:
     """Indexes whose chunk vectors are pooled from sentence vectors (Settings.chunk_vectors)."""
     from rag.embedding import make_embedder
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     settings = {}
     for name, (backend, overrides) in POOLED.items():

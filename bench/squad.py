@@ -162,7 +162,7 @@ def run(
 ) -> dict[str, Any]:
     from rag.embedding import make_embedder
     from rag.engine import build_engine
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     settings = rag_settings(
         corpus_dir=write_corpus(paragraphs, work / "corpus"),

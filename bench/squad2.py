@@ -151,7 +151,7 @@ def main() -> None:
     answerable, unanswerable = load_questions(SQUAD2, args.questions)
     questions = answerable + unanswerable
     from rag.embedding import make_embedder
-    from rag.ingest import ingest
+    from rag.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         write_corpus(Path(tmp) / "corpus")

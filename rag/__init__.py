@@ -16,8 +16,8 @@ _EXPORTS = {
     "RagError": "rag.errors",
     "Settings": "rag.config",
     "ask": "rag.chain",
-    "compare": "rag.compare",
-    "ingest": "rag.ingest",
+    "compare": "rag.comparison",
+    "ingest": "rag.ingestion",
     "load_engine": "rag.engine",
 }
 __all__ = sorted(_EXPORTS)

@@ -3,7 +3,7 @@
 Scores each sentence of the retrieved chunks against the question (sentence embedding,
 IDF-weighted word overlap, answer-type cues), quotes the best 1–3 verbatim with citations,
 and abstains when even the best one does not support the question well enough.
-Does NOT verify citations (citations.py does) or detect disagreements (compare.py).
+Does NOT verify citations (citations.py does) or detect disagreements (comparison.py).
 """
 
 from __future__ import annotations

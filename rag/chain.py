@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from rag.answer_extractive import extractive_answer
 from rag.answer_judged import judged_answer
 from rag.citations import verify_answer
-from rag.compare import reconcile
+from rag.comparison import reconcile
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents

@@ -1,7 +1,7 @@
 """Comparisons and timelines as inline SVG: which source gives which figure, and when things
 happened. Pure functions of the schema models; the drawing pieces are in rag/svg.py.
 
-Does NOT choose what is comparable beyond the figure's kind and unit (compare.py picks the
+Does NOT choose what is comparable beyond the figure's kind and unit (comparison.py picks the
 statements) and draws nothing for a lone figure: one bar compares nothing.
 """
 

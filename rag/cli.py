@@ -121,7 +121,7 @@ def run(action: Any) -> Any:
 def ingest(corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """Build or update the index from the corpus (only changed files are re-embedded)."""
     from rag.embedding import make_embedder
-    from rag.ingest import ingest as do_ingest
+    from rag.ingestion import ingest as do_ingest
     from rag.render import errors, print_ingest_report, safe
 
     settings = settings_for(corpus, index)
@@ -269,7 +269,7 @@ def compare(
     fmt: FormatOpt = None,
 ) -> None:
     """Show what each source says about a question, and flag where their figures disagree."""
-    from rag.compare import compare as do_compare
+    from rag.comparison import compare as do_compare
     from rag.render import print_comparison
 
     fmt = pick_format(fmt, json)

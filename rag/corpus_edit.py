@@ -1,6 +1,6 @@
 """Add an article file to the corpus folder, or move one out of it (the folder side of editing).
 
-Does NOT re-index (the caller runs `rag.ingest.ingest` next) and never overwrites or deletes a
+Does NOT re-index (the caller runs `rag.ingestion.ingest` next) and never overwrites or deletes a
 file it did not create: a new article is written under a hidden temp name and hard-linked to a
 free name; a removed one is moved into `<corpus>/.removed/`, from where it can be moved back.
 """

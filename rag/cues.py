@@ -1,7 +1,7 @@
 """What kind of answer a question wants, and whether a sentence holds one. Pure regexes.
 
 "How many customers run Claude?" → {"count"}; "Over 100,000 customers" has a count.
-Does NOT parse values (compare.py does that for figures it shows).
+Does NOT parse values (comparison.py does that for figures it shows).
 """
 
 from __future__ import annotations

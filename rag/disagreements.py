@@ -1,7 +1,7 @@
 """Where sources disagree: different values of the figure a question asks for (about the same
 subject), "available now" against "still to come", or one source denying what another affirms.
 
-Does NOT find or score statements (compare.py does) or decide whom a figure is about
+Does NOT find or score statements (comparison.py does) or decide whom a figure is about
 (subjects.py does); it reads the statements it is given.
 "Amazon invested $8 billion" vs "a potential $25 billion" → a "money" Disagreement.
 """

@@ -2,7 +2,7 @@
 
 "a potential $25 billion" → Figure(kind="money", value=25e9, unit="USD", qualifiers=["potential"])
 "30–40%" → Figure(kind="percent", value=30, high=40, unit="%")
-Does NOT decide what a figure is about (compare.py does, from the words around it).
+Does NOT decide what a figure is about (comparison.py does, from the words around it).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Chunks + vectors ⇄ disk, and vector search: FAISS plus JSON-lines side files and a manifest.
 
-Does NOT chunk or embed (see ingest.py). Saves are atomic (temp folder, then rename); loads
+Does NOT chunk or embed (see ingestion.py). Saves are atomic (temp folder, then rename); loads
 check the manifest and every file's hash, and refuse a stale or corrupt index loudly.
 No pickle: vectors are .npy (allow_pickle=False), records are JSON lines.
 """

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from rag.config import Settings
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from rag.schema import (
     Answer,
     Citation,

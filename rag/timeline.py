@@ -1,7 +1,7 @@
 """A topic → every dated statement on it across sources, in date order, with conflicts flagged.
 
 "Amazon's investment in Anthropic" → [September 2024: the UK CMA cleared it …, November 2024:
-an additional $4 billion …]. Statements are picked and their figures read by compare.py's own
+an additional $4 billion …]. Statements are picked and their figures read by comparison.py's own
 scoring and figure extraction; dates by dates.py. Does NOT answer questions.
 """
 
@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 
 from rag.answer_extractive import Scored, question_entities
-from rag.compare import NAMED_FLOOR, scored_by_doc, statement
+from rag.comparison import NAMED_FLOOR, scored_by_doc, statement
 from rag.config import Settings
 from rag.dates import DateMention, find_dates
 from rag.engine import Engine, load_engine

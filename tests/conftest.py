@@ -21,7 +21,7 @@ from rag.embedding import Embedder, Vectors, make_embedder
 from rag.engine import Engine, build_engine, clear_engines
 from rag.index import Index
 from rag.index import load as load_index
-from rag.ingest import IngestReport, ingest
+from rag.ingestion import IngestReport, ingest
 from rag.retrieval import Retriever
 
 ROOT = Path(__file__).resolve().parents[1]

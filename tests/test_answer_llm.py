@@ -22,7 +22,7 @@ from rag.chain import ask
 from rag.config import Settings
 from rag.engine import Engine, build_engine
 from rag.errors import LlmError
-from rag.ingest import ingest
+from rag.ingestion import ingest
 from rag.schema import Answer, Hit
 from tests.conftest import FakeEmbedder
 

@@ -8,7 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from rag.cli import app
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 
 
 def chat(rag: CliRunner, text: str, *args: str) -> list[dict]:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from rag.cli import app
 from rag.config import Settings
 from rag.export import CITATION_COLUMNS, CLAIM_COLUMNS, STATEMENT_COLUMNS, to_csv, to_markdown
-from rag.ingest import IngestReport, ingest
+from rag.ingestion import IngestReport, ingest
 from rag.schema import Answer, Comparison, Timeline
 from tests.conftest import FakeEmbedder
 from tests.test_export import assert_footnotes_resolve, parsed_csv, rendered_text, table_rows

@@ -1,11 +1,11 @@
-"""rag/compare.py: which source says what on the real corpus, and `ask` citing each side."""
+"""rag/comparison.py: which source says what on the real corpus, and `ask` citing each side."""
 
 from __future__ import annotations
 
 import pytest
 
 from rag.chain import ask
-from rag.compare import compare
+from rag.comparison import compare
 from rag.engine import Engine
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"

@@ -18,7 +18,7 @@ from rag.embedding import SentenceTransformerEmbedder, embedding_name, make_embe
 from rag.embedding_onnx import OnnxEmbedder, ensure_exported
 from rag.errors import RagError, StaleIndexError
 from rag.index import load as load_index
-from rag.ingest import ingest
+from rag.ingestion import ingest
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from rag.eval_conversations import (
     reads_right,
     run_conversations,
 )
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from tests.conftest import FakeEmbedder
 
 FIRST = {

@@ -15,7 +15,7 @@ from rag.config import Settings
 from rag.engine import Engine, build_engine
 from rag.eval_export import QUESTION_COLUMNS, eval_csv, eval_json, eval_markdown
 from rag.evaluation import EvalReport, load_dataset, run_eval
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from tests.conftest import FAKE_MODEL, FakeEmbedder, use_embedder
 from tests.test_export import parsed_csv, rendered_text, table_rows
 

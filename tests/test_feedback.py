@@ -22,7 +22,7 @@ from rag.engine import Engine, build_engine
 from rag.errors import FeedbackError
 from rag.feedback import MAX_NOTE, entries, index_version, record, store_path
 from rag.index_folder import INDEX_FILES
-from rag.ingest import IngestReport, ingest
+from rag.ingestion import IngestReport, ingest
 from rag.schema import Answer
 
 SPENT = "How much has Orion Cloud spent on custom chips?"

@@ -20,7 +20,7 @@ from rag.errors import DatasetError, FeedbackError
 from rag.eval_dataset import load_dataset
 from rag.feedback import FeedbackEntry, entries, record
 from rag.feedback_drafts import draft, drafts, export
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from rag.schema import Answer, Citation
 from tests.conftest import FAKE_MODEL
 

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from rag.chain import ask
 from rag.cli import app
-from rag.compare import compare
+from rag.comparison import compare
 from rag.engine import build_engine
 from rag.errors import FilterError
 from rag.filters import select_documents
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from rag.schema import Article, Filters, date_range
 from tests.conftest import FakeEmbedder
 

@@ -16,7 +16,7 @@ import pytest
 from rag.config import Settings
 from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from rag.index import Index, load
-from rag.ingest import IngestReport, ingest
+from rag.ingestion import IngestReport, ingest
 from tests.conftest import FakeEmbedder, fake_vector
 
 Rename = Callable[[str | os.PathLike[str], str | os.PathLike[str]], None]

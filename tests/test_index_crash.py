@@ -13,7 +13,7 @@ import pytest
 
 from rag.config import Settings
 from rag.index import CRASH_POINTS, load
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from tests.test_index import beside_index
 from tests.test_index_folder import fake_env, run_fake_rag
 

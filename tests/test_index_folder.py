@@ -17,7 +17,7 @@ from rag.config import Settings
 from rag.errors import IndexFolderError
 from rag.index import Index, load, save
 from rag.index_folder import dead_writers_temp_folders, ingest_lock
-from rag.ingest import IngestReport, ingest
+from rag.ingestion import IngestReport, ingest
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_cli import invoke, said
 from tests.test_index import beside_index

@@ -1,4 +1,4 @@
-"""rag/ingest.py: incremental ingestion re-embeds only what changed and never loses what is
+"""rag/ingestion.py: incremental ingestion re-embeds only what changed and never loses what is
 indexed; the slow tests run the real model over the real corpus.
 """
 
@@ -14,7 +14,7 @@ from rag.config import Settings
 from rag.embedding import Embedder
 from rag.errors import CorpusError
 from rag.index import Index, load
-from rag.ingest import IngestReport, chunk_embedding_text, ingest
+from rag.ingestion import IngestReport, chunk_embedding_text, ingest
 from tests.conftest import REAL_CORPUS, FakeEmbedder, fake_vector
 
 HALF = 2e-3  # sentence vectors are kept in float16: unit vectors' entries to ~1e-3

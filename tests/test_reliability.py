@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rag.chain import ask
-from rag.compare import compare
+from rag.comparison import compare
 from rag.config import Settings
 from rag.engine import Engine, build_engine
 from rag.errors import QuestionError
-from rag.ingest import ingest
+from rag.ingestion import ingest
 from rag.schema import Answer, Citation, Comparison
 from tests.conftest import DATA, FakeEmbedder, make_settings
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rag.cli import app
 from rag.config import Settings
 from rag.engine import Engine, build_engine
-from rag.ingest import ingest
+from rag.ingestion import ingest
 from rag.schema import Filters
 from rag.timeline import timeline
 from tests.conftest import FakeEmbedder

@@ -18,7 +18,7 @@ from rag.config import Settings
 from rag.embedding import Embedder
 from rag.engine import Engine, build_engine
 from rag.errors import ArticleError, IndexFolderError
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from rag.schema import (
     Answer,
     AnswerSentence,

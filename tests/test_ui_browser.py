@@ -25,7 +25,7 @@ from rag.eval_dataset import TYPES
 from rag.eval_gate import check, load_thresholds
 from rag.eval_report import write_html
 from rag.evaluation import load_dataset, run_eval
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from ui.server import ServerError, serving
 
 ROOT = Path(__file__).resolve().parents[1]

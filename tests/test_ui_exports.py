@@ -16,7 +16,7 @@ from rag.config import Settings
 from rag.embedding import Embedder
 from rag.engine import Engine, build_engine
 from rag.export import to_csv, to_json, to_markdown
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from rag.schema import Comparison
 from ui import conversation, exports, handlers
 from ui.app import create_app

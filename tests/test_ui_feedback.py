@@ -14,7 +14,7 @@ from rag.config import Settings
 from rag.embedding import Embedder
 from rag.engine import Engine, build_engine
 from rag.feedback import entries, store_path
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from rag.schema import Answer
 from ui import conversation, feedback
 from ui.app import create_app

@@ -17,7 +17,7 @@ from rag.config import Settings
 from rag.embedding import Embedder, make_embedder
 from rag.engine import Engine, clear_engines, load_engine
 from rag.errors import RagError
-from rag.ingest import IngestReport, ingest
+from rag.ingestion import IngestReport, ingest
 from rag.schema import Comparison, Timeline
 from rag.validation import clean_question
 from ui import render
@@ -138,7 +138,7 @@ def compare_view(
     until: str | None = None,
 ) -> str:
     """Which source says what, disagreements first, among the sources the filters admit; a
-    notice while rag.compare is missing."""
+    notice while rag.comparison is missing."""
     return compared(res, question, sources, since, until)[0]
 
 
@@ -152,9 +152,11 @@ def compared(
     """`compare_view`'s HTML and the Comparison it shows, for the download buttons (None after
     an error or a notice)."""
     try:
-        compare = optional("rag.compare", "compare")
+        compare = optional("rag.comparison", "compare")
         if compare is None:
-            return render.notice_box(NOT_YET.format(what="Comparison", module="rag.compare")), None
+            return render.notice_box(
+                NOT_YET.format(what="Comparison", module="rag.comparison")
+            ), None
         filters = filters_from(sources, since, until)
         text = clean_question(question or "", res.settings.max_question_chars)
         comparison = call_with_engine(compare, text, res, filters=filters)

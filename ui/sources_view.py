@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rag.corpus_edit import add_article, check_new_article, remove_article, restore_hint
 from rag.errors import ArticleError, RagError
-from rag.ingest import IngestReport
+from rag.ingestion import IngestReport
 from ui import handlers, render
 from ui.handlers import Resources
 
