@@ -204,8 +204,9 @@ def chat(
         ),
     ] = None,
 ) -> None:
-    """A conversation: one question per line, typed or piped. Follow-ups such as "And Google?"
-    or "When was that?" are read with the earlier turns; `/new` starts over."""
+    """A conversation, one question per line: follow-ups ("And Google?") use the earlier turns.
+
+    Reads typed or piped lines; `/new` starts a new conversation."""
     from rag.chain import ask as do_ask
     from rag.engine import load_engine
     from rag.export import conversation_piece
@@ -307,7 +308,7 @@ def serve(
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
 ) -> None:
-    """Start the web UI (Ask, Compare, Sources, Evaluate); 127.0.0.1:7860 unless told."""
+    """Start the web UI (Ask, Compare, Timeline, Sources, Evaluate); 127.0.0.1:7860 unless told."""
     from ui.app import launch
 
     run(lambda: launch(settings_for(corpus, index, host=host, port=port)))

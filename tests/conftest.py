@@ -122,6 +122,28 @@ def index(ingested: IngestReport, settings: Settings) -> Index:
 
 
 @pytest.fixture
+def engine(ingested: IngestReport, settings: Settings, embedder: FakeEmbedder) -> Engine:
+    """The engine over the ingested test corpus, with the fake embedder."""
+    return build_engine(settings, embedder)
+
+
+@pytest.fixture
+def res(settings: Settings, engine: Engine) -> Any:
+    """The UI's shared resources over that engine (Gradio imported only by the tests using it)."""
+    from ui.handlers import Resources
+
+    return Resources(settings, engine)
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> Any:
+    """The whole Gradio app over that engine, not served."""
+    from ui.app import create_app
+
+    return create_app(settings, engine)
+
+
+@pytest.fixture
 def retriever(index: Index, embedder: FakeEmbedder, settings: Settings) -> Retriever:
     return Retriever(index, embedder, settings)
 

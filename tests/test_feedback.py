@@ -18,20 +18,15 @@ from rag.chain import ask
 from rag.cli import app
 from rag.config import Settings
 from rag.embedding import Embedder
-from rag.engine import Engine, build_engine
+from rag.engine import Engine
 from rag.errors import FeedbackError
 from rag.feedback import MAX_NOTE, entries, index_version, record, store_path
 from rag.index_folder import INDEX_FILES
-from rag.ingestion import IngestReport, ingest
+from rag.ingestion import ingest
 from rag.schema import Answer
 
 SPENT = "How much has Orion Cloud spent on custom chips?"
 OFF_TOPIC = "How do I repair a motorcycle engine?"
-
-
-@pytest.fixture
-def engine(ingested: IngestReport, settings: Settings, embedder: Embedder) -> Engine:
-    return build_engine(settings, embedder)
 
 
 @pytest.fixture

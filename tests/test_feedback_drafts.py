@@ -15,22 +15,16 @@ from rag.chain import ask
 from rag.cli import app
 from rag.config import Settings
 from rag.embedding import Embedder
-from rag.engine import Engine, build_engine
+from rag.engine import Engine
 from rag.errors import DatasetError, FeedbackError
 from rag.eval_dataset import load_dataset
 from rag.feedback import FeedbackEntry, entries, record
 from rag.feedback_drafts import draft, drafts, export
-from rag.ingestion import IngestReport
 from rag.schema import Answer, Citation
 from tests.conftest import FAKE_MODEL
 
 SPENT = "How much has Orion Cloud spent on custom chips?"
 OFF_TOPIC = "How do I repair a motorcycle engine?"
-
-
-@pytest.fixture
-def engine(ingested: IngestReport, settings: Settings, embedder: Embedder) -> Engine:
-    return build_engine(settings, embedder)
 
 
 @pytest.fixture

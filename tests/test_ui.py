@@ -15,8 +15,7 @@ import pytest
 
 from rag.chain import ask
 from rag.config import Settings
-from rag.embedding import Embedder
-from rag.engine import Engine, build_engine
+from rag.engine import Engine
 from rag.errors import ArticleError, IndexFolderError
 from rag.ingestion import IngestReport
 from rag.schema import (
@@ -37,21 +36,6 @@ from ui.handlers import Resources
 from ui.render_compare import comparison_html
 
 SPENT = "Orion Cloud has spent $5.5 billion on custom chips 25."
-
-
-@pytest.fixture
-def engine(ingested: IngestReport, settings: Settings, embedder: Embedder) -> Engine:
-    return build_engine(settings, embedder)
-
-
-@pytest.fixture
-def res(settings: Settings, engine: Engine) -> Resources:
-    return Resources(settings, engine)
-
-
-@pytest.fixture
-def app(settings: Settings, engine: Engine) -> gr.Blocks:
-    return create_app(settings, engine)
 
 
 def endpoint(demo: gr.Blocks, name: str) -> Any:

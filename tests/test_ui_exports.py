@@ -12,32 +12,12 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from rag.config import Settings
-from rag.embedding import Embedder
-from rag.engine import Engine, build_engine
 from rag.export import to_csv, to_json, to_markdown
-from rag.ingestion import IngestReport
 from rag.schema import Comparison
 from ui import conversation, exports, handlers
-from ui.app import create_app
 from ui.handlers import Resources
 
 LUMEN = "How much will Orion invest in Lumen?"
-
-
-@pytest.fixture
-def engine(ingested: IngestReport, settings: Settings, embedder: Embedder) -> Engine:
-    return build_engine(settings, embedder)
-
-
-@pytest.fixture
-def res(settings: Settings, engine: Engine) -> Resources:
-    return Resources(settings, engine)
-
-
-@pytest.fixture
-def app(settings: Settings, engine: Engine) -> gr.Blocks:
-    return create_app(settings, engine)
 
 
 def refresher(demo: gr.Blocks, elem_id: str) -> Any:

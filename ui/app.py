@@ -1,4 +1,5 @@
-"""The Gradio app: layout and event wiring for the Ask, Compare, Sources and Evaluate tabs.
+"""The Gradio app: layout and event wiring for the Ask, Compare, Timeline, Sources and
+Evaluate tabs.
 
 `create_app()` builds the Blocks without serving (tests use it); `launch()` serves it for
 `rag serve`. What the events do lives in ui/handlers.py and ui/conversation.py (the Ask tab's
