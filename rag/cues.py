@@ -36,12 +36,15 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
         re.compile(r"\bhow (much|big|large)\b|\b(cost|price|worth|valued)\b", re.I),
         ("money", "percent", "number"),
     ),
-    (re.compile(r"\bhow many\b", re.I), ("count", "number")),
+    (re.compile(r"\bhow many\b|\bpopulation\b", re.I), ("count", "number")),
     (
         re.compile(r"\bhow (fast|much faster|many times)\b|\btimes (more|better|faster)\b", re.I),
         ("multiplier", "percent", "number"),
     ),
-    (re.compile(r"\bwhen\b|\b(what|which) (year|month|date|quarter)\b", re.I), ("date",)),
+    (
+        re.compile(r"\bwhen\b|\b(what|which) (year|month|date|quarter)\b|\bbirth ?date\b", re.I),
+        ("date",),
+    ),
     (re.compile(r"^\s*who\b|\bwhich (person|executive)\b|\bwhose\b", re.I), ("person",)),
 ]
 

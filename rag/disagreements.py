@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from rag.cues import asks_status, status_of, wanted_kinds
 from rag.lexical import terms
-from rag.schema import Disagreement, Figure, SourceView, Statement
+from rag.schema import AnswerGroup, Disagreement, Figure, SourceView, Statement
+from rag.short_answers import answer_groups, answer_summary
 from rag.subjects import about_subject, measure_terms, measure_words, subject_terms
 
 STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
@@ -205,3 +206,25 @@ def denial(subject: str, claims: list[Statement]) -> Disagreement:
     said = "; ".join(f"{st.citation.title} says “{st.citation.quote}”" for st in claims)
     summary = f"Sources contradict each other on {subject}: {said}"
     return Disagreement(kind="contradiction", subject=subject, claims=claims, summary=summary)
+
+
+def source_answers(views: list[SourceView]) -> list[AnswerGroup]:
+    """Each source's answer, from the first of its best statements that gives one, grouped."""
+    firsts = [next((st for st in v.statements if st.short_answer), None) for v in views]
+    return answer_groups([st for st in firsts if st is not None])
+
+
+def answer_flag(
+    question: str, groups: list[AnswerGroup], views: list[SourceView], found: list[Disagreement]
+) -> Disagreement | None:
+    """A flag when sources give two or more different answers, unless a figure flag already
+    reports the difference: "3 sources say Mahesh Bhatt; 2 say Raj Kapoor"."""
+    if len(groups) < 2 or any(flag.kind in _KIND_NAMES for flag in found):
+        return None
+    cited = {(c.doc_id, c.start) for g in groups for c in g.citations}
+    claims = [
+        st for v in views for st in v.statements if (st.citation.doc_id, st.citation.start) in cited
+    ]
+    return Disagreement(
+        kind="answer", subject=question, claims=claims, summary=answer_summary(groups) + "."
+    )

@@ -23,6 +23,7 @@ from rag.schema import (
     SourceView,
     Timeline,
 )
+from rag.short_answers import answer_summary, worth_showing
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -168,6 +169,9 @@ def print_comparison(comparison: Comparison) -> None:
         console.print(f"[bold red]⚠ {safe(flag.summary)}[/]\n")
     if not comparison.disagreements:
         console.print("[green]No disagreement found between the sources on this.[/]\n")
+    if worth_showing(comparison.answer_groups):
+        said = answer_summary(comparison.answer_groups)
+        console.print(f"[dim]Short answers (read from each source's statement):[/] {safe(said)}\n")
     table = Table(show_lines=True, title=safe(comparison.question))
     table.add_column("source", max_width=30, overflow="fold")
     table.add_column("what it says", ratio=3, overflow="fold")

@@ -190,9 +190,20 @@ class Figure(BaseModel):
     end: int = Field(ge=0)
 
 
+class ShortAnswer(BaseModel):
+    """The span of a statement that answers the question: "Mahesh Bhatt" in "… directed by
+    Mahesh Bhatt." Offsets into the article in a Statement (short_answers.py gives them inside
+    the sentence unless told the sentence's offset)."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class Statement(BaseModel):
     citation: Citation
     figures: list[Figure] = []
+    short_answer: ShortAnswer | None = None
 
 
 class SourceView(BaseModel):
@@ -209,10 +220,21 @@ class Disagreement(BaseModel):
     summary: str
 
 
+class AnswerGroup(BaseModel):
+    """Sources giving the same short answer: its normalized key, the wording shown, and who says
+    it ("mahesh bhatt", "Mahesh Bhatt", [doc_ids], [the statements' citations])."""
+
+    key: str
+    answer: str
+    doc_ids: list[str] = []
+    citations: list[Citation] = []
+
+
 class Comparison(BaseModel):
     question: str
     sources: list[SourceView]
     disagreements: list[Disagreement] = []
+    answer_groups: list[AnswerGroup] = []
     filters: Filters | None = None
     timings: dict[str, float] = {}
 

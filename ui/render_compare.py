@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rag.charts import figure_bars
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
+from rag.short_answers import answer_summary, worth_showing
 from ui.render import context_line, esc, published, searched_line
 
 NO_DISAGREEMENT = "No disagreement found between the sources."
@@ -24,6 +25,12 @@ def comparison_html(comparison: Comparison) -> str:
         '<table class="compare"><thead><tr><th>Source</th><th>Addresses it?</th>'
         f"<th>What it says</th></tr></thead><tbody>{rows}</tbody></table>"
     )
+    if worth_showing(comparison.answer_groups):
+        said = esc(answer_summary(comparison.answer_groups))
+        flags += (
+            f'<div class="box" data-kind="answer-groups"><b>Short answers</b> (read from each '
+            f"source's statement): {said}</div>"
+        )
     searched = searched_line(comparison.filters)
     chart = figure_chart(comparison)
     return f'<div class="comparison" data-kind="comparison">{searched}{flags}{chart}{table}</div>'
