@@ -197,7 +197,7 @@ def timeline_axis(timeline: Timeline) -> str | None:
     body.append(line(PAD, bottom, PAD + plot, bottom, MUTED))
     for t, name in ticks:
         body += [line(x(t), bottom, x(t), bottom + 4, MUTED)]
-        body += [svg_text(x(t), bottom + 17, name, "middle", fill=MUTED)]
+        body += [svg_text(x(t), bottom + 17, name, _tick_anchor(x(t), name), fill=MUTED)]
     y = bottom + AXIS_ROOM
     unplaced = [c for c in timeline.claims if not c.start]
     if unplaced:
@@ -287,3 +287,12 @@ def _time_ticks(span: tuple[int, int]) -> list[tuple[int, str]]:
 
 def _attrs(data: Mapping[str, str | None]) -> str:
     return attrs(**data)
+
+
+def _tick_anchor(at: float, label: str) -> str:
+    """Centred under its tick, unless that would run past the chart's edge ("Jan 2025" at the
+    right end is drawn leftwards)."""
+    half = CHAR_WIDTH * len(label) / 2
+    if at + half > WIDTH:
+        return "end"
+    return "start" if at - half < 0 else "middle"

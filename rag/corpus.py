@@ -1,6 +1,7 @@
-"""Folder of .txt/.md files → Articles (raw text kept exactly, plus a derived title).
+"""Folder of .txt/.md/.html files → Articles (raw text kept exactly, plus a derived title).
 
-Does NOT split or clean text: offsets downstream point into `Article.text` as read.
+Does NOT split or clean text: offsets downstream point into `Article.text` as read (for an
+.html page, the text html_text.py extracts from it).
 Bad files are skipped with a reason; only an unusable folder stops the load.
 """
 
@@ -12,9 +13,10 @@ import tomllib
 from pathlib import Path
 
 from rag.errors import CorpusError
+from rag.html_text import HTML_SUFFIXES, html_to_text
 from rag.schema import Article, CorpusLoad, SkippedFile, date_range
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 METADATA_FILE = "metadata.toml"
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the"}
 _SMALL_WORDS |= {"to", "vs", "vs.", "with", "is", "&", "—", "-", "–"}
@@ -33,10 +35,13 @@ def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
         if path.stem in seen:
             problem = f"has the same id {path.stem!r} as another file; rename one of them"
         seen.add(path.stem)
+        override = overrides.get(path.stem, {})
+        if not problem and path.suffix.lower() in HTML_SUFFIXES:
+            text, problem, override = _from_html(text, override)
         if problem:
             skipped.append(SkippedFile(path=path, reason=problem))
             continue
-        articles.append(make_article(path, text, overrides.get(path.stem, {})))
+        articles.append(make_article(path, text, override))
     if not articles:
         reasons = "; ".join(f"{s.path.name} {s.reason}" for s in skipped)
         raise CorpusError(f"No usable article in {folder}: {reasons}. Fix the files, then re-run.")
@@ -44,10 +49,11 @@ def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
 
 
 def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
-    """The article files of `folder`, and each .txt/.md entry that is not one, with why."""
+    """The article files of `folder`, and each .txt/.md/.html entry that is not one, with why."""
     if not folder.is_dir():
         raise CorpusError(
-            f"Corpus folder {folder} does not exist. Point --corpus at a folder of .txt/.md files."
+            f"Corpus folder {folder} does not exist. "
+            "Point --corpus at a folder of .txt/.md/.html files."
         )
     try:
         entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
@@ -61,12 +67,14 @@ def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
         else:
             files.append(path)
     if not entries:
-        raise CorpusError(f"No .txt or .md files in {folder}. Add articles there, then re-run.")
+        raise CorpusError(
+            f"No .txt, .md or .html files in {folder}. Add articles there, then re-run."
+        )
     return files, skipped
 
 
 def _not_an_article(path: Path, folder: Path) -> str:
-    """Why a .txt/.md entry is not read as an article ("" when it is one)."""
+    """Why a .txt/.md/.html entry is not read as an article ("" when it is one)."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
@@ -78,6 +86,14 @@ def _not_an_article(path: Path, folder: Path) -> str:
     if not target.is_file():
         return "is not a regular file (a pipe, socket or device)"
     return ""
+
+
+def _from_html(markup: str, override: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """An HTML article's text (what it is cited from) and its <title> as a default title."""
+    text, title = html_to_text(markup)
+    if not text:
+        return "", "has no text outside its markup", override
+    return text, "", ({"title": title} if title else {}) | override
 
 
 def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from rag.config import Settings
 from rag.corpus import SUFFIXES, decode_text, read_text
 from rag.errors import ArticleError
+from rag.html_text import HTML_SUFFIXES, html_to_text
 
 REMOVED_DIR = ".removed"  # not *.txt/*.md and not top-level files: the loader never lists it
 MAX_NAME = 120  # characters; well under the 255-byte name limit of common filesystems
@@ -39,6 +40,8 @@ def check_new_article(settings: Settings, filename: str, data: bytes) -> Path:
         raise ArticleError(f"Corpus folder {folder} does not exist; create it or fix --corpus.")
     name = safe_name(filename)
     text, problem = decode_text(data, settings.max_file_bytes)
+    if not problem and Path(name).suffix.lower() in HTML_SUFFIXES and not html_to_text(text)[0]:
+        problem = "has no text outside its markup"
     if problem:
         raise ArticleError(f"{filename} {problem}; nothing was added.")
     _check_unique(folder, Path(name).stem, text, settings.max_file_bytes)
@@ -61,8 +64,8 @@ def safe_name(filename: str) -> str:
     stem, suffix = os.path.splitext(name)
     if suffix.lower() not in SUFFIXES:
         raise ArticleError(
-            f"{filename!r} is not a .txt or .md file; save the article as plain "
-            "text (.txt or .md) and add that."
+            f"{filename!r} is not a .txt, .md or .html file; save the article as plain "
+            "text (.txt or .md) or a web page (.html) and add that."
         )
     clean = _UNSAFE.sub("-", stem).strip("-.")
     if not clean or len(clean) + len(suffix) > MAX_NAME:

@@ -109,7 +109,7 @@ def test_missing_folder_says_where_to_point(tmp_path: Path) -> None:
 def test_folder_without_articles_says_what_to_add(tmp_path: Path) -> None:
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
 
-    with pytest.raises(CorpusError, match=r"No \.txt or \.md files"):
+    with pytest.raises(CorpusError, match=r"No \.txt, \.md or \.html files"):
         load_corpus(tmp_path)
 
 

@@ -52,8 +52,8 @@ def test_an_added_article_is_read_by_the_loader(settings: Settings) -> None:
         ("a/b.txt", NEW, "names a folder"),
         ("a\\b.txt", NEW, "names a folder"),
         (".hidden.txt", NEW, "hidden"),
-        ("x.pdf", NEW, "not a .txt or .md file"),
-        ("notes", NEW, "not a .txt or .md file"),
+        ("x.pdf", NEW, "not a .txt, .md or .html file"),
+        ("notes", NEW, "not a .txt, .md or .html file"),
         ("日本.txt", NEW, "cannot be used as a name"),
         ("x" * 200 + ".txt", NEW, "cannot be used as a name"),
     ],
@@ -169,3 +169,13 @@ def test_rag_add_refuses_a_duplicate_with_a_red_line(rag: CliRunner, settings: S
 
     assert result.exit_code == 1
     assert "already in the collection" in result.output and "Traceback" not in result.output
+
+
+def test_a_web_page_is_added_and_read_as_its_text(settings: Settings) -> None:
+    page = b"<html><head><title>Vega news</title></head><body><p>Vega ships.</p></body></html>"
+    path = add_article(settings, "vega.html", page)
+    assert path.read_bytes() == page  # the file as uploaded; the index holds its text
+    article = next(a for a in load_corpus(settings.corpus_dir).articles if a.doc_id == "vega")
+    assert (article.title, article.text) == ("Vega news", "Vega ships.\n")
+    with pytest.raises(ArticleError, match="no text outside its markup"):
+        add_article(settings, "blank.html", b"<html><script>x()</script></html>")

@@ -29,14 +29,14 @@ def sources_tab(
 ) -> None:
     """`source_filter`: the Sources filter of Ask and Compare; its choices follow the list."""
     gr.Markdown(
-        "Add a .txt or .md article, or remove one (its file is moved to `.removed/`, not "
+        "Add a .txt, .md or .html article, or remove one (its file is moved to `.removed/`, not "
         "deleted). The index is updated step by step; questions asked meanwhile are answered "
         "from the previous index."
     )
     with gr.Row():
         upload = gr.File(
-            label="New article (.txt or .md)",
-            file_types=[".txt", ".md"],
+            label="New article (.txt, .md or .html)",
+            file_types=[".txt", ".md", ".html", ".htm"],
             type="filepath",
             elem_id="article-upload",
             height=110,

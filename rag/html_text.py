@@ -1,0 +1,61 @@
+"""An HTML page → its readable text and title, with the standard library's html.parser.
+
+'<h1>Chips</h1><p>Orion &amp; Lumen</p><script>x()</script>' → "Chips\n\nOrion & Lumen", "Chips".
+Block elements become paragraphs, scripts/styles/navigation are dropped, entities decoded. Does
+NOT keep markup offsets: an HTML article's text is this extraction, and citations quote it.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+HTML_SUFFIXES = (".html", ".htm")
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "nav", "head"}
+_BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "header", "footer", "blockquote"}
+_BLOCKS |= {"pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "main", "aside"}
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self.heading: list[str] = []
+        self._skip = 0
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in.append(tag)
+        if tag in _SKIPPED:
+            self._skip += 1
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skip = max(0, self._skip - 1)
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+        if tag in self._in:
+            del self._in[len(self._in) - 1 - self._in[::-1].index(tag)]
+
+    def handle_data(self, data: str) -> None:
+        if "title" in self._in:
+            self.title.append(data)
+        elif not self._skip:
+            self.parts.append(data)
+            if "h1" in self._in:
+                self.heading.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """(the page's text, its title: <title>, else its first <h1>, else "")."""
+    parser = _Extractor()
+    parser.feed(markup)
+    parser.close()
+    lines = [_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    title = " ".join("".join(parser.title or parser.heading).split())
+    return (text + "\n" if text else ""), title

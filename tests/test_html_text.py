@@ -1,0 +1,49 @@
+"""rag/html_text.py and .html articles in the corpus: the page's text is what gets indexed and
+cited; markup, scripts and styles are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.chain import ask
+from rag.config import Settings
+from rag.corpus import load_corpus
+from rag.engine import build_engine
+from rag.html_text import html_to_text
+from rag.ingestion import ingest
+from tests.conftest import FakeEmbedder
+
+PAGE = """<!doctype html><html><head><title>Vega &amp; Lumen: a chip deal</title>
+<style>p { color: red }</style><script>track("visit");</script></head>
+<body><nav>Home | About</nav><h1>Vega and Lumen</h1>
+<p>Vega Labs agreed to sell 40,000 accelerators to Lumen&nbsp;in 2025.</p>
+<p>The deal is worth <b>$2.4 billion</b>, according to both companies.</p></body></html>"""
+
+
+def test_the_text_keeps_paragraphs_and_drops_markup_scripts_and_navigation() -> None:
+    text, title = html_to_text(PAGE)
+    assert title == "Vega & Lumen: a chip deal"
+    assert text == (
+        "Vega and Lumen\n\nVega Labs agreed to sell 40,000 accelerators to Lumen in 2025.\n\n"
+        "The deal is worth $2.4 billion, according to both companies.\n"
+    )
+
+
+def test_a_page_with_no_text_is_skipped_with_a_reason(corpus_dir: Path) -> None:
+    (corpus_dir / "empty.html").write_text("<html><script>x()</script></html>", "utf-8")
+    skipped = {s.path.name: s.reason for s in load_corpus(corpus_dir).skipped}
+    assert skipped["empty.html"] == "has no text outside its markup"
+
+
+def test_an_html_article_is_indexed_and_cited_from_its_text(
+    settings: Settings, embedder: FakeEmbedder
+) -> None:
+    (settings.corpus_dir / "vega-deal.html").write_text(PAGE, encoding="utf-8")
+    ingest(settings, embedder)
+    engine = build_engine(settings, embedder)
+    article = engine.index.articles["vega-deal"]
+    assert article.title == "Vega & Lumen: a chip deal" and "<p>" not in article.text
+    answer = ask("How much is the Vega Lumen deal worth?", settings, engine)
+    cited = [c for c in answer.citations if c.doc_id == "vega-deal"]
+    assert cited and all(c.verified for c in cited)
+    assert any("$2.4 billion" in c.quote for c in cited)
