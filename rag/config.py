@@ -1,6 +1,7 @@
 """Settings for every stage, read from RAG_* environment variables or passed explicitly.
 
-There are no module globals: callers build one `Settings` and hand it down the flow.
+Callers build one `Settings` and hand it down the flow. The only process-wide state is caches of
+read-only things: loaded engines (engine.py) and `lru_cache`s of pure functions.
 """
 
 from __future__ import annotations

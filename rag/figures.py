@@ -13,7 +13,7 @@ from typing import Literal
 from rag.dates import MONTHS
 from rag.schema import Figure
 
-FigureKind = Literal["money", "percent", "count", "multiplier", "date", "quantity"]
+FigureKind = Literal["money", "percent", "count", "multiplier", "date"]
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _DASH = r"\s?(?:–|—|-|to)\s?"

@@ -181,7 +181,7 @@ class Figure(BaseModel):
     """A number stated in a sentence, normalised: "$10–$15 billion" → 10e9..15e9 USD."""
 
     raw: str
-    kind: Literal["money", "percent", "count", "multiplier", "date", "quantity"]
+    kind: Literal["money", "percent", "count", "multiplier", "date"]
     value: float
     high: float | None = None
     unit: str = ""
