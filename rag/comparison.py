@@ -124,22 +124,27 @@ def _denials(
     affirms of the same name ("Amazon has its own AI models" / "Amazon lacks a … model").
     Only sentences that affirm or deny something of a name take part: few do, so comparing
     every source's anchor with them stays cheap on thousands of documents."""
-    named = [
-        (doc_id, item)
-        for doc_id, items in scored.items()
-        for item in takewhile(lambda i: i.score >= DENIAL_FLOOR, items)
-        if _names_a_stance(item.sentence.text)
-    ]
+    named: dict[str, list[Scored]] = {}  # by text: sources repeating a sentence compare once
+    for items in scored.values():
+        for item in takewhile(lambda i: i.score >= DENIAL_FLOOR, items):
+            if _names_a_stance(item.sentence.text):
+                named.setdefault(item.sentence.text, []).append(item)
+    quotes: dict[str, list[Statement]] = {}
     for anchor in anchors:
-        if not _names_a_stance(anchor.citation.quote):
-            continue
-        for doc_id, item in named:
-            if doc_id == anchor.citation.doc_id:
+        if _names_a_stance(anchor.citation.quote):
+            quotes.setdefault(anchor.citation.quote, []).append(anchor)
+    for quote, said in quotes.items():
+        for text, items in named.items():
+            subject = denied_subject(quote, text)
+            if not subject:
                 continue
-            subject = denied_subject(anchor.citation.quote, item.sentence.text)
-            if subject:
-                other = statement(question, item, engine, figures=False)
-                return [denial(subject, [anchor, other])]
+            pair = next(
+                ((a, i) for a in said for i in items if i.sentence.doc_id != a.citation.doc_id),
+                None,
+            )
+            if pair:
+                other = statement(question, pair[1], engine, figures=False)
+                return [denial(subject, [pair[0], other])]
     return []
 
 

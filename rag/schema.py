@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -193,7 +193,10 @@ class Figure(BaseModel):
 class ShortAnswer(BaseModel):
     """The span of a statement that answers the question: "Mahesh Bhatt" in "… directed by
     Mahesh Bhatt." Offsets into the article in a Statement (short_answers.py gives them inside
-    the sentence unless told the sentence's offset)."""
+    the sentence unless told the sentence's offset). Frozen: one is shared by every source that
+    repeats the sentence."""
+
+    model_config = ConfigDict(frozen=True)
 
     text: str
     start: int = Field(ge=0)

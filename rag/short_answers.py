@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rag.cues import wanted_kinds
 from rag.dates import MONTHS, find_dates
@@ -44,6 +45,7 @@ _SHORT_SCALE = re.compile(r"(\d)\s?([BMK])\b")
 _SCALE_WORDS = {"B": "billion", "M": "million", "K": "thousand"}
 
 
+@lru_cache(maxsize=1 << 14)  # sources repeating a sentence (syndicated copies) read it once
 def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer | None:
     """The span of `sentence` that answers `question`, verbatim; offsets inside the sentence,
     shifted by `offset`. None when the sentence holds nothing of the kind asked for.
