@@ -273,11 +273,9 @@ def compare(
     from rag.comparison import compare as do_compare
     from rag.render import print_comparison
 
-    fmt = pick_format(fmt, json)
-    settings = settings_for(index=index)
-    filters = filters_for(source, since, until)
-    comparison = run(lambda: do_compare(question, settings, filters=filters))
-    print_view(comparison, fmt, lambda: print_comparison(comparison))
+    filtered_view(
+        do_compare, question, index, (source, since, until), (fmt, json), print_comparison
+    )
 
 
 @app.command()
@@ -294,11 +292,23 @@ def timeline(
     from rag.render import print_timeline
     from rag.timeline import timeline as do_timeline
 
-    fmt = pick_format(fmt, json)
+    filtered_view(do_timeline, topic, index, (source, since, until), (fmt, json), print_timeline)
+
+
+def filtered_view(
+    build: Any,
+    text: str,
+    index: Path | None,
+    filters: tuple[list[str] | None, str | None, str | None],
+    output: tuple[str | None, bool],
+    human: Any,
+) -> None:
+    """Build a comparison or timeline of `text` under the filters, and print it as asked."""
+    fmt = pick_format(*output)
     settings = settings_for(index=index)
-    filters = filters_for(source, since, until)
-    result = run(lambda: do_timeline(topic, settings, filters=filters))
-    print_view(result, fmt, lambda: print_timeline(result))
+    given = filters_for(*filters)
+    view = run(lambda: build(text, settings, filters=given))
+    print_view(view, fmt, lambda: human(view))
 
 
 @app.command()

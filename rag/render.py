@@ -18,6 +18,7 @@ from rag.schema import (
     Citation,
     Comparison,
     DatedClaim,
+    Disagreement,
     Filters,
     Hit,
     SourceView,
@@ -128,11 +129,16 @@ def _citation_line(c: Citation) -> str:
     )
 
 
-def print_timeline(timeline: Timeline) -> None:
-    if timeline.filters is not None:
-        console.print(f"[dim]Searched only: {safe(describe_filters(timeline.filters))}[/]")
-    for flag in timeline.disagreements:
+def _scope_and_flags(filters: Filters | None, flags: list[Disagreement]) -> None:
+    """What a view searched (when filtered) and its disagreement flags, first."""
+    if filters is not None:
+        console.print(f"[dim]Searched only: {safe(describe_filters(filters))}[/]")
+    for flag in flags:
         console.print(f"[bold red]⚠ {safe(flag.summary)}[/]\n")
+
+
+def print_timeline(timeline: Timeline) -> None:
+    _scope_and_flags(timeline.filters, timeline.disagreements)
     if not timeline.claims:
         console.print("No dated statement on this topic in the sources.")
         return
@@ -163,10 +169,7 @@ def _claim_cells(claim: DatedClaim) -> tuple[str, str, str]:
 
 
 def print_comparison(comparison: Comparison) -> None:
-    if comparison.filters is not None:
-        console.print(f"[dim]Searched only: {safe(describe_filters(comparison.filters))}[/]")
-    for flag in comparison.disagreements:
-        console.print(f"[bold red]⚠ {safe(flag.summary)}[/]\n")
+    _scope_and_flags(comparison.filters, comparison.disagreements)
     if not comparison.disagreements:
         console.print("[green]No disagreement found between the sources on this.[/]\n")
     if worth_showing(comparison.answer_groups):
