@@ -70,13 +70,13 @@ def seed_parts(settings: Any, embedder: Any) -> list[Part]:
     """Each seed article split, and embedded once with the real embedder the way ingest does."""
     from rag.chunking import make_chunks, split_sentences
     from rag.corpus import load_corpus
-    from rag.ingestion import chunk_embedding_text
+    from rag.index import chunk_text
 
     parts = []
     for article in load_corpus(settings.corpus_dir, settings.max_file_bytes).articles:
         sentences = split_sentences(article)
         chunks = make_chunks(article, sentences, settings.chunk_size, settings.chunk_overlap)
-        texts = [chunk_embedding_text(article.title, c.text) for c in chunks]
+        texts = [chunk_text(article.title, c.text) for c in chunks]
         vectors = embedder.embed(texts + [s.text for s in sentences])
         parts.append(
             Part(article, sentences, chunks, vectors[: len(chunks)], vectors[len(chunks) :])

@@ -107,7 +107,7 @@ def texts_to_embed(corpus: Path) -> dict[str, list[str]]:
 
     from rag.chunking import make_chunks, split_sentences
     from rag.corpus import load_corpus
-    from rag.ingestion import chunk_embedding_text
+    from rag.index import chunk_text
 
     settings = rag_settings(corpus_dir=corpus)
     chunk_texts: list[str] = []
@@ -117,7 +117,7 @@ def texts_to_embed(corpus: Path) -> dict[str, list[str]]:
     for article in load_corpus(corpus).articles:
         sentences = split_sentences(article)
         chunks = make_chunks(article, sentences, settings.chunk_size, settings.chunk_overlap)
-        chunk_texts += [chunk_embedding_text(article.title, c.text) for c in chunks]
+        chunk_texts += [chunk_text(article.title, c.text) for c in chunks]
         sentence_texts += [s.text for s in sentences]
         theirs += splitter.split_text(article.text)
     return {"ours_chunks": chunk_texts, "ours_sentences": sentence_texts, BASELINE: theirs}

@@ -144,9 +144,14 @@ def make_article(path: Path, text: str, override: dict[str, str]) -> Article:
         publisher=override.get("publisher"),
         path=path,
         text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=text_sha256(text),
         body_start=body_start,
     )
+
+
+def text_sha256(text: str) -> str:
+    """An article's content hash, as the manifest and the duplicate check compare it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def derive_title(text: str) -> tuple[str, int]:

@@ -7,14 +7,13 @@ free name; a removed one is moved into `<corpus>/.removed/`, from where it can b
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
 from pathlib import Path
 
 from rag.config import Settings
-from rag.corpus import SUFFIXES, decode_text, read_text
+from rag.corpus import SUFFIXES, decode_text, read_text, text_sha256
 from rag.errors import ArticleError
 from rag.html_text import HTML_SUFFIXES, html_to_text
 
@@ -79,7 +78,7 @@ def safe_name(filename: str) -> str:
 def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> None:
     """Refuse an id already taken (case aside: two ids differing only so confuse people)
     and a text already in the folder under another name."""
-    digest = _sha256(text)
+    digest = text_sha256(text)
     for path in article_paths(folder):
         if path.stem.lower() == doc_id.lower():
             raise ArticleError(
@@ -88,7 +87,7 @@ def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> 
                 "or remove the existing article first."
             )
         existing, problem = read_text(path, max_file_bytes)
-        if not problem and _sha256(existing) == digest:
+        if not problem and text_sha256(existing) == digest:
             raise ArticleError(
                 f"The same text is already in the collection as {path.name} "
                 f"(id {path.stem!r}); nothing was added."
@@ -103,10 +102,6 @@ def article_paths(folder: Path) -> list[Path]:
         raise ArticleError(
             f"Cannot list {folder} ({exc.strerror}); check its permissions."
         ) from exc
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _write_new(target: Path, data: bytes) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.schema import DatePrecision, date_range
+from rag.spans import read_spans
 
 MONTHS = (
     "january february march april may june july august september october november december"
@@ -80,17 +81,7 @@ def find_dates(text: str, published: str | None = None, offset: int = 0) -> list
     [('year', '2025-01-01', True)]
     """
     anchor = date_range(published)[0] if published else None
-    taken: list[tuple[int, int]] = []
-    found = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
-                continue
-            mention = _mention(kind, m, anchor, offset)
-            if mention is not None:
-                taken.append((m.start(), m.end()))
-                found.append(mention)
-    return sorted(found, key=lambda d: d.start)
+    return read_spans(text, _PATTERNS, lambda kind, m: _mention(kind, m, anchor, offset))
 
 
 def _mention(kind: str, m: re.Match[str], anchor: date | None, offset: int) -> DateMention | None:

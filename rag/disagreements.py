@@ -146,11 +146,11 @@ class _Value(NamedTuple):
     high: float | None
 
 
-def _overlap(left: Sequence[Figure | _Value], right: Sequence[Figure | _Value]) -> bool:
+def _overlap(left: Sequence[_Value], right: Sequence[_Value]) -> bool:
     """Two sources agree when they share a figure (same value or range, within 1%):
     "$8 billion" agrees with "$8 billion and $4 billion"; "30–40%" differs from "30-50%"."""
 
-    def same(a: Figure | _Value, b: Figure | _Value) -> bool:
+    def same(a: _Value, b: _Value) -> bool:
         return _close(a.value, b.value) and _close(a.high or a.value, b.high or b.value)
 
     return any(same(a, b) for a in left for b in right)

@@ -12,6 +12,7 @@ from typing import Literal
 
 from rag.dates import MONTHS
 from rag.schema import Figure
+from rag.spans import read_spans
 
 FigureKind = Literal["money", "percent", "count", "multiplier", "date"]
 
@@ -94,17 +95,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
 
 def extract_figures(text: str, offset: int = 0) -> list[Figure]:
     """All figures in `text`, left to right; `offset` shifts start/end into the article."""
-    taken: list[tuple[int, int]] = []
-    found: list[Figure] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
-                continue
-            figure = _figure(kind, m, text, offset)
-            if figure is not None:
-                taken.append((m.start(), m.end()))
-                found.append(figure)
-    return sorted(found, key=lambda f: f.start)
+    return read_spans(text, _PATTERNS, lambda kind, m: _figure(kind, m, text, offset))
 
 
 def _figure(kind: FigureKind, m: re.Match[str], text: str, offset: int) -> Figure | None:

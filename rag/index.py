@@ -160,7 +160,8 @@ class Index:
 
 
 def chunk_text(title: str, text: str) -> str:
-    """What BM25 indexes of a chunk: the title gives it the context its sentences may lack."""
+    """What a chunk is embedded and BM25-indexed as: the title gives it the context its own
+    sentences may lack."""
     return f"{title}\n{text}"
 
 

@@ -18,7 +18,7 @@ from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.embedding import Embedder, Vectors
 from rag.errors import IndexError_, IndexMissingError
-from rag.index import Index
+from rag.index import Index, chunk_text
 from rag.index_folder import check_apart, check_replaceable, ingest_lock, resolved
 from rag.schema import Article, Chunk, Sentence, SkippedFile
 
@@ -145,11 +145,6 @@ def _keep_unreadable(
     return kept
 
 
-def chunk_embedding_text(title: str, text: str) -> str:
-    """The title gives a chunk the context its own sentences may lack."""
-    return f"{title}\n{text}"
-
-
 def _embed_missing(
     parts: list[_Part], embedder: Embedder, settings: Settings, progress: bool, report: IngestReport
 ) -> None:
@@ -157,7 +152,7 @@ def _embed_missing(
     todo = [p for p in parts if p.chunk_vectors is None]
     encode_chunks = settings.chunk_vectors == "encoded"
     chunk_texts = (
-        [chunk_embedding_text(p.article.title, c.text) for p in todo for c in p.chunks]
+        [chunk_text(p.article.title, c.text) for p in todo for c in p.chunks]
         if encode_chunks
         else []
     )

@@ -13,8 +13,8 @@ import pytest
 from rag.config import Settings
 from rag.embedding import Embedder
 from rag.errors import CorpusError
-from rag.index import Index, load
-from rag.ingestion import IngestReport, chunk_embedding_text, ingest
+from rag.index import Index, chunk_text, load
+from rag.ingestion import IngestReport, ingest
 from tests.conftest import REAL_CORPUS, FakeEmbedder, fake_vector
 
 HALF = 2e-3  # sentence vectors are kept in float16: unit vectors' entries to ~1e-3
@@ -85,7 +85,7 @@ def test_after_a_partial_update_every_vector_still_matches_its_text(
 
     for chunk, vector in zip(index.chunks, index.chunk_vectors, strict=True):
         title = index.articles[chunk.doc_id].title
-        assert np.allclose(vector, fake_vector(chunk_embedding_text(title, chunk.text)), atol=1e-6)
+        assert np.allclose(vector, fake_vector(chunk_text(title, chunk.text)), atol=1e-6)
     for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
         assert np.allclose(vector, fake_vector(sentence.text), atol=HALF)
 

@@ -374,13 +374,6 @@ def test_compare_endpoint_renders_the_table(app: gr.Blocks) -> None:
     assert isinstance(shown, Comparison) and shown.question.startswith("How much will Orion")
 
 
-def test_compare_tab_says_when_the_module_is_missing(
-    res: Resources, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(handlers, "optional", lambda module, name: None)
-    assert "not available yet" in handlers.compare_view(res, "How much?")
-
-
 # --- sources -----------------------------------------------------------------------------------
 
 

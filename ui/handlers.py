@@ -7,18 +7,19 @@ The Ask tab's conversation is in ui/conversation.py.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from rag.comparison import compare
 from rag.config import Settings
 from rag.embedding import Embedder, make_embedder
 from rag.engine import Engine, clear_engines, load_engine
 from rag.errors import RagError
 from rag.ingestion import IngestReport, ingest
 from rag.schema import Comparison, Timeline
+from rag.timeline import timeline
 from rag.validation import clean_question
 from ui import render
 from ui.filtering import FormError, filters_from
@@ -27,7 +28,7 @@ from ui.render_timeline import timeline_html
 
 log = logging.getLogger("ui")
 UNEXPECTED = "Something went wrong on the server; the details are in its log. Please try again."
-NOT_YET = "{what} is not available yet in this version: the {module} module has not landed."
+V = TypeVar("V", Comparison, Timeline)
 
 
 class Resources:
@@ -137,8 +138,7 @@ def compare_view(
     since: str | None = None,
     until: str | None = None,
 ) -> str:
-    """Which source says what, disagreements first, among the sources the filters admit; a
-    notice while rag.comparison is missing."""
+    """Which source says what, disagreements first, among the sources the filters admit."""
     return compared(res, question, sources, since, until)[0]
 
 
@@ -150,19 +150,8 @@ def compared(
     until: str | None = None,
 ) -> tuple[str, Comparison | None]:
     """`compare_view`'s HTML and the Comparison it shows, for the download buttons (None after
-    an error or a notice)."""
-    try:
-        compare = optional("rag.comparison", "compare")
-        if compare is None:
-            return render.notice_box(
-                NOT_YET.format(what="Comparison", module="rag.comparison")
-            ), None
-        filters = filters_from(sources, since, until)
-        text = clean_question(question or "", res.settings.max_question_chars)
-        comparison = call_with_engine(compare, text, res, filters=filters)
-    except Exception as exc:
-        return failure_html(exc), None
-    return comparison_html(comparison), comparison
+    an error)."""
+    return _filtered_view(res, compare, comparison_html, question, (sources, since, until))
 
 
 def timelined(
@@ -174,32 +163,23 @@ def timelined(
 ) -> tuple[str, Timeline | None]:
     """Every dated statement on the topic, in date order, among the sources the filters admit:
     the HTML (with the time axis) and the Timeline, for the download buttons (None on error)."""
-    try:
-        from rag.timeline import timeline
+    return _filtered_view(res, timeline, timeline_html, topic, (sources, since, until))
 
-        filters = filters_from(sources, since, until)
-        result = timeline(topic or "", res.settings, res.engine(), filters)
+
+def _filtered_view(
+    res: Resources,
+    build: Callable[..., V],
+    html: Callable[[V], str],
+    text: str,
+    boxes: tuple[Sequence[str] | None, str | None, str | None],
+) -> tuple[str, V | None]:
+    """Build a comparison or a timeline of `text` under the filter row's values, and render it;
+    an error box and None when that fails. The boxes and the text are checked before the index
+    is loaded, so their messages come first."""
+    try:
+        filters = filters_from(*boxes)
+        text = clean_question(text or "", res.settings.max_question_chars)
+        view = build(text, res.settings, res.engine(), filters)
     except Exception as exc:
         return failure_html(exc), None
-    axis = optional("rag.charts", "timeline_axis")
-    chart = axis(result) if axis else None
-    wrapped = f'<div class="figure-chart" data-kind="timeline-chart">{chart}</div>' if chart else ""
-    return timeline_html(result, wrapped), result
-
-
-def optional(module: str, name: str) -> Any:
-    """`module.name` when that module exists, else None (features that land later)."""
-    try:
-        loaded = __import__(module, fromlist=[name])
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-    return getattr(loaded, name, None)
-
-
-def call_with_engine(fn: Callable[..., Any], first: Any, res: Resources, **kwargs: Any) -> Any:
-    """Call `fn(first, settings)`, handing over the shared engine when `fn` accepts one."""
-    if "engine" in inspect.signature(fn).parameters:
-        kwargs["engine"] = res.engine()
-    return fn(first, res.settings, **kwargs)
+    return html(view), view

@@ -15,7 +15,7 @@ NO_DISAGREEMENT = "No disagreement found between the sources."
 
 
 def comparison_html(comparison: Comparison) -> str:
-    flags = "".join(_disagreement(d) for d in comparison.disagreements)
+    flags = "".join(disagreement_box(d) for d in comparison.disagreements)
     if not flags:
         flags = f'<div class="box ok" data-kind="agree">{NO_DISAGREEMENT}</div>'
     involved = {_key(s) for d in comparison.disagreements for s in d.claims}
@@ -50,7 +50,7 @@ def _ordered(sources: list[SourceView]) -> list[SourceView]:
     return sorted(sources, key=lambda s: not s.addresses)
 
 
-def _disagreement(d: Disagreement) -> str:
+def disagreement_box(d: Disagreement) -> str:
     """The summary; the claims themselves are marked in the table below."""
     return (
         f'<div class="box warn disagreement" data-kind="disagreement" role="status">'

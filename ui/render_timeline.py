@@ -4,15 +4,19 @@ quote. No Gradio; all source text is escaped.
 
 from __future__ import annotations
 
-from rag.schema import DatedClaim, Disagreement, Timeline
+from rag.charts import timeline_axis
+from rag.schema import DatedClaim, Timeline
 from ui.render import context_line, esc, published, searched_line
+from ui.render_compare import disagreement_box
 
 NOTHING = "No dated statement on this topic in the sources."
 
 
-def timeline_html(timeline: Timeline, chart: str = "") -> str:
-    """`chart`: an inline SVG of the same claims on a time axis, shown above the list."""
-    flags = "".join(_flag(d) for d in timeline.disagreements)
+def timeline_html(timeline: Timeline) -> str:
+    """Flags first, then the claims on a time axis (inline SVG), then the list."""
+    flags = "".join(disagreement_box(d) for d in timeline.disagreements)
+    axis = timeline_axis(timeline)
+    chart = f'<div class="figure-chart" data-kind="timeline-chart">{axis}</div>' if axis else ""
     rows = "".join(_row(c) for c in timeline.claims)
     body = (
         '<table class="compare timeline"><thead><tr><th>When</th><th>What (verbatim)</th>'
@@ -22,14 +26,6 @@ def timeline_html(timeline: Timeline, chart: str = "") -> str:
     )
     searched = searched_line(timeline.filters)
     return f'<div class="timeline" data-kind="timeline">{searched}{flags}{chart}{body}</div>'
-
-
-def _flag(d: Disagreement) -> str:
-    return (
-        f'<div class="box warn disagreement" data-kind="disagreement" role="status">'
-        f'<b>Sources disagree</b> on {esc(d.subject)} <span class="badge bad">{esc(d.kind)}</span>'
-        f"<p>{esc(d.summary)}</p></div>"
-    )
 
 
 def _row(claim: DatedClaim) -> str:
