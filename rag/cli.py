@@ -374,6 +374,8 @@ def eval_(
     suffix = export_to.suffix.lower().lstrip(".") if export_to else None
     if export_to is not None and suffix not in EVAL_EXPORTERS:
         fail(f"--export writes .md, .json or .csv files, not {export_to.name!r}.", code=2)
+    if export_to is not None and export_to.exists():  # never over a file it did not write
+        fail(f"{export_to} already exists; --export writes a new file. Pick another name.", code=2)
     settings = run(lambda: settings_for(index=index))
     limits = run(lambda: load_thresholds(thresholds))
     if is_conversations(dataset):
@@ -397,7 +399,8 @@ def eval_(
             errors.print(f"[dim]Wrote {path}[/]")
     if export_to is not None and suffix is not None:
         export_to.parent.mkdir(parents=True, exist_ok=True)
-        export_to.write_text(EVAL_EXPORTERS[suffix](report), encoding="utf-8")
+        with export_to.open("x", encoding="utf-8") as f:  # "x": fails rather than overwrite
+            f.write(EVAL_EXPORTERS[suffix](report))
         errors.print(f"[dim]Wrote {export_to}[/]")
     print_report(report, checks, console)
     if not all(c.passed for c in checks):

@@ -145,3 +145,15 @@ def test_rag_eval_refuses_an_export_of_an_unknown_kind_before_running(
     assert result.exit_code == 2
     assert "--export writes .md, .json or .csv files, not 'report.txt'." in result.stderr
     assert "Evaluating" not in result.stderr
+
+
+def test_rag_eval_never_exports_over_an_existing_file(
+    rag_eval: CliRunner, dataset: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "notes.md"
+    mine.write_text("my own notes\n", encoding="utf-8")
+    args = ["eval", "--dataset", str(dataset), "--export", str(mine)]
+    result = rag_eval.invoke(app, args)
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "my own notes\n"
+    assert "Evaluating" not in result.stderr
