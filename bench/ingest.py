@@ -60,7 +60,7 @@ def ours(backend: str, embedder: Any, **overrides: Any) -> Pipeline:
     return run
 
 
-def langchain() -> Pipeline:
+def langchain(device: str = "cpu") -> Pipeline:
     """RecursiveCharacterTextSplitter(1000, 200) + HuggingFaceEmbeddings + FAISS.from_documents."""
     # langchain-huggingface needs huggingface-hub < 2 (we pin 2.4), so the same class comes from
     # langchain-community: identical code path (SentenceTransformer(...).encode), same defaults.
@@ -71,7 +71,9 @@ def langchain() -> Pipeline:
 
     from rag.embedding import packaged_model_path
 
-    embeddings = HuggingFaceEmbeddings(model_name=packaged_model_path())
+    embeddings = HuggingFaceEmbeddings(
+        model_name=packaged_model_path(), model_kwargs={"device": device}
+    )
     embeddings.embed_query("warm up")
 
     def run(corpus: Path, work: Path) -> Counts:

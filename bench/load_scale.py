@@ -1,5 +1,5 @@
-"""Open a saved index at 10k/100k chunks: process start → first answer, resident memory, and
-`compare`'s first and warm questions. Never touches index/.
+"""Open a saved index at 10k/100k (or 1M) chunks: process start → first answer, resident memory,
+warm `ask`, and `compare`'s first and warm questions. Never touches index/.
 
 Each size is built once (ask_scale's replicated seed text and synthetic vectors), saved with
 `rag.index.save` into a temp folder, then opened by a fresh `python` process, timed from the
@@ -81,6 +81,7 @@ def open_and_ask(folder: Path) -> dict[str, Any]:
     first_answer = timed(partial(ask, asked[0], settings, engine))[0]
     answered = time.perf_counter() - started
     rss_answered = rss_mb()
+    warm_ask = [timed(partial(ask, q, settings, engine))[0] for q in asked[1:21]]
     sample = asked[:COMPARE_QUESTIONS]
     first = [timed(partial(compare, q, settings, engine))[0] for q in sample]
     warm = [timed(partial(compare, q, settings, engine))[0] for q in sample]
@@ -91,6 +92,7 @@ def open_and_ask(folder: Path) -> dict[str, Any]:
         "to_first_answer_s": round(answered, 2),
         "rss_mb_loaded": round(rss_loaded, 1),
         "rss_mb_after_first_answer": round(rss_answered, 1),
+        "ask_warm": latency_ms(warm_ask),
         "compare_first_question_s": round(first[0], 2),
         "compare_first_sight": latency_ms(first),
         "compare_warm": latency_ms(warm),

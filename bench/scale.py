@@ -84,7 +84,7 @@ def build(vectors: Matrix, chunks: list[Any], ann_threshold: int) -> tuple[Any, 
 
     empty = np.zeros((0, DIM), dtype=np.float32)
     took, index = timed(lambda: Index([], [], chunks, vectors, empty, ann_threshold))
-    return index, took, int(faiss.serialize_index(index._faiss).nbytes)
+    return index, took, int(faiss.serialize_index(index._chunk_search._index).nbytes)
 
 
 def search_all(index: Any, queries: Matrix, n: int) -> tuple[list[float], list[list[int]]]:

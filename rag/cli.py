@@ -128,7 +128,7 @@ def ingest(corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     report = run(
         lambda: do_ingest(
             settings,
-            make_embedder(settings),
+            make_embedder(settings, bulk=True),
             progress=sys.stderr.isatty(),
             on_wait=lambda message: errors.print(f"[yellow]{safe(message)}[/]"),
         )

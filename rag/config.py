@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rag.device import Device
+
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["convex", "rrf"]
 AnswererName = Literal["extractive", "llm"]
@@ -45,6 +47,9 @@ class Settings(BaseSettings):
     # its sentences' vectors (weighted by length), so ingest encodes each sentence once and no
     # chunk at all: about half the encoder work, for a small loss in retrieval (bench/README.md).
     chunk_vectors: ChunkVectors = "encoded"
+    # Where ingest's embedding and the learned judge run: "auto" takes a CUDA GPU when there is
+    # one (device.py); a question's own vector always stays on the CPU.
+    device: Device = "auto"
 
     # Chunking: sentence-aligned chunks of at most `chunk_size` characters.
     chunk_size: int = Field(default=900, ge=100, le=20_000)

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.config import Settings
+from rag.device import Resolved, onnx_has_cuda, onnx_providers, resolve
 
 Vectors = npt.NDArray[np.float32]
 MODEL_DIM = 384
@@ -41,12 +42,13 @@ def packaged_model_path() -> str:
 
 
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers on the CPU, offline."""
+    """all-MiniLM-L6-v2 through sentence-transformers (CPU, or "cuda"), offline."""
 
-    def __init__(self, name: str, batch_size: int = 32) -> None:
+    def __init__(self, name: str, batch_size: int = 32, device: Resolved = "cpu") -> None:
         self.name = name
         self.dim = MODEL_DIM
         self.batch_size = batch_size
+        self.device = device
         self._model: object | None = None
         self._lock = threading.Lock()
 
@@ -57,7 +59,7 @@ class SentenceTransformerEmbedder:
                 os.environ["TRANSFORMERS_OFFLINE"] = "1"
                 from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(packaged_model_path(), device="cpu")
+                self._model = SentenceTransformer(packaged_model_path(), device=self.device)
             return self._model
 
     def embed(self, texts: list[str], progress: bool = False) -> Vectors:
@@ -84,15 +86,31 @@ def embedding_name(settings: Settings) -> str:
     return settings.model_name
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    """The configured backend; ONNX falls back to torch (same vectors) when not installed."""
-    if settings.embedding_backend == "onnx" and onnx_installed():
+# Texts per batch on a GPU, which gains from wide batches where the 2 CPU cores lose (16 there).
+# Not measured here (no session of this project has had a GPU yet): sentence-transformers' own
+# default is 32; bench/gpu_check.py measures the ingest rate at this size.
+GPU_BATCH = 64
+
+
+def make_embedder(settings: Settings, bulk: bool = False) -> Embedder:
+    """The configured backend; ONNX falls back to torch (same vectors) when not installed.
+
+    `bulk` (ingest): on the GPU where RAG_DEVICE resolves to CUDA (device.py), through ONNX when
+    onnxruntime has CUDA, else torch; int8 ONNX stays on the CPU (its vectors are its own).
+    """
+    device = resolve(settings.device) if bulk and not settings.onnx_quantize else "cpu"
+    batch = max(settings.embed_batch_size, GPU_BATCH) if device == "cuda" else None
+    onnx = settings.embedding_backend == "onnx" and onnx_installed()
+    if onnx and (device == "cpu" or onnx_has_cuda()):
         from rag.embedding_onnx import OnnxEmbedder
 
         return OnnxEmbedder(
             embedding_name(settings),
-            settings.embed_batch_size,
+            batch or settings.embed_batch_size,
             quantize=settings.onnx_quantize,
             cache_dir=settings.onnx_dir,
+            providers=onnx_providers(device),
         )
-    return SentenceTransformerEmbedder(settings.model_name, settings.embed_batch_size)
+    return SentenceTransformerEmbedder(
+        settings.model_name, batch or settings.embed_batch_size, device
+    )

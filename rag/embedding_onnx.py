@@ -26,7 +26,7 @@ import os
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class OnnxEmbedder:
         quantize: bool = False,
         cache_dir: Path = Path(".cache/onnx"),
         model_dir: Path | None = None,
+        providers: Sequence[str] = ("CPUExecutionProvider",),
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -65,6 +66,7 @@ class OnnxEmbedder:
         self.quantize = quantize
         self.cache_dir = cache_dir
         self.model_dir = model_dir
+        self.providers = list(providers)
         self.dim = 384
         self._loaded: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
@@ -74,7 +76,7 @@ class OnnxEmbedder:
             if self._loaded is None:
                 source = self.model_dir or packaged_model_dir()
                 path = ensure_exported(self.cache_dir, self.quantize, source)
-                self._loaded = (_session(path), _tokenizer(source))
+                self._loaded = (_session(path, self.providers), _tokenizer(source))
             return self._loaded
 
     def embed(self, texts: list[str], progress: bool = False) -> Vectors:
@@ -128,12 +130,12 @@ def _tokenizer(source: Path) -> Any:
     return tokenizer
 
 
-def _session(path: Path) -> Any:
+def _session(path: Path, providers: Sequence[str] = ("CPUExecutionProvider",)) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), options, providers=list(providers))
 
 
 # --- the one-time export (torch is imported here and only here) -------------------------------

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rag import index as index_store
 from rag.config import Settings
+from rag.device import resolve
 from rag.embedding import Embedder, make_embedder
 from rag.index import Index
 from rag.judge import MODEL_DIR, Judge
@@ -53,7 +54,8 @@ def make_judge(settings: Settings) -> Judge | None:
     """The learned judge (its weights load on first use), unless the rules are asked for."""
     if settings.sentence_judge == "rules":
         return None
-    return Judge(settings.judge_dir or MODEL_DIR, cache_dir=settings.onnx_dir)
+    device = resolve(settings.device)
+    return Judge(settings.judge_dir or MODEL_DIR, cache_dir=settings.onnx_dir, device=device)
 
 
 def clear_engines() -> None:

@@ -1,8 +1,10 @@
-"""Chunks + vectors ⇄ disk, and vector search: FAISS plus JSON-lines side files and a manifest.
+"""Chunks + vectors ⇄ disk, and search over them: vectors (vector_search.py), JSON-lines records
+and a manifest.
 
 Does NOT chunk or embed (see ingestion.py). Saves are atomic (temp folder, then rename); loads
 check the manifest and every file's hash, and refuse a stale or corrupt index loudly.
-No pickle: vectors are .npy (allow_pickle=False), records are JSON lines.
+No pickle: chunk vectors are .npy (allow_pickle=False), sentence vectors a FAISS fp16 index
+(vector_search.py), records are JSON lines.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 from pydantic import ValidationError
 
@@ -25,8 +26,8 @@ from rag.embedding import Vectors
 from rag.errors import CorruptIndexError, IndexFolderError, IndexMissingError, StaleIndexError
 from rag.index_check import check_files, check_records, check_vectors, sha256_file
 from rag.index_folder import (
-    INDEX_FILES,
     MANIFEST,
+    WRITTEN_FILES,
     check_replaceable,
     dead_writers_temp_folders,
     holds_only_index_files,
@@ -38,13 +39,13 @@ from rag.lexical import Lexical
 from rag.manifest import DocEntry, Manifest, expected_params, new_manifest, read_manifest
 from rag.records import Records, from_lines, from_models
 from rag.schema import Article, Chunk, Sentence
+from rag.vector_search import DTYPE as SENTENCE_DTYPE
+from rag.vector_search import ChunkSearch, SentenceVectors
 
-_FILES = tuple(sorted(INDEX_FILES - {MANIFEST}))
+_FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
+SENTENCE_FILE = "sentences.faiss"
 # The reliability suite kills a real `rag ingest` at these points (RAG_CRASH_AT=<point>).
 CRASH_POINTS = ("files-written", "between-renames", "before-cleanup")
-_BUILD_THREADS = faiss.omp_get_max_threads()
-SENTENCE_DTYPE = np.float16
-_BLOCK = 1 << 15  # rows converted to float32 at a time (48 MB at dim 384)
 
 
 class Index:
@@ -56,22 +57,26 @@ class Index:
         sentences: Sequence[Sentence],
         chunks: Sequence[Chunk],
         chunk_vectors: Vectors,
-        sentence_vectors: Vectors,
+        sentence_vectors: Vectors | SentenceVectors,
         ann_threshold: int,
         lexical: Lexical | None = None,
     ) -> None:
-        """`lexical`: as loaded from disk; None builds it (tokenising every chunk and sentence)."""
+        """`lexical`: as loaded from disk; None builds it (tokenising every chunk and sentence).
+        `sentence_vectors`: as loaded, or any float array (copied into half precision)."""
         self.articles = {a.doc_id: a for a in articles}
         self.sentences: Records[Sentence] = from_models(Sentence, sentences, self.articles)
         self.chunks: Records[Chunk] = from_models(Chunk, chunks, self.articles)
         self.chunk_vectors = chunk_vectors
-        # Half precision: sentence vectors are 5x the chunks' (~0.4 GB instead of 0.8 at 100k
-        # chunks); products are taken in float32 (sentence_scores), cosines agree to ~1e-3.
-        self.sentence_vectors = np.asarray(sentence_vectors, dtype=SENTENCE_DTYPE)
         self.dim = int(chunk_vectors.shape[1]) if chunk_vectors.ndim == 2 else 0
+        # Half precision: sentence vectors are 5x the chunks' (~0.4 GB instead of 0.8 at 100k
+        # chunks); products are taken in float32, cosines agree to ~1e-3.
+        if not isinstance(sentence_vectors, SentenceVectors):
+            sentence_vectors = SentenceVectors.build(sentence_vectors, self.dim)
+        self._sentence_store = sentence_vectors
+        self.sentence_vectors = sentence_vectors.array
         self._doc_sentences = self.sentences.doc_rows()
         self._doc_chunks = self.chunks.doc_rows()
-        self._faiss = _make_faiss(chunk_vectors, ann_threshold)
+        self._chunk_search = ChunkSearch(chunk_vectors, ann_threshold)
         self.lexical = lexical or Lexical.build(
             [chunk_text(self.articles[c.doc_id].title, c.text) for c in chunks],
             [self.in_context(row) for row in range(len(sentences))],
@@ -91,7 +96,7 @@ class Index:
 
     @property
     def search_kind(self) -> str:
-        return "hnsw" if isinstance(self._faiss, faiss.IndexHNSWFlat) else "flat"
+        return self._chunk_search.kind
 
     def doc_sentence_rows(self, doc_id: str) -> list[int]:
         """Rows in `sentences` of one document's sentences, in order."""
@@ -116,14 +121,8 @@ class Index:
         return np.asarray(sorted(rows), dtype=np.int64)
 
     def sentence_scores(self, query: Vectors, rows: np.ndarray | None = None) -> np.ndarray:
-        """Cosine of `query` with the sentences `rows` (all when None), in float32 blocks."""
-        if rows is not None:
-            return self.sentence_vectors[rows].astype(np.float32) @ query
-        out = np.empty(len(self.sentence_vectors), dtype=np.float32)
-        for start in range(0, len(out), _BLOCK):
-            block = self.sentence_vectors[start : start + _BLOCK].astype(np.float32)
-            out[start : start + len(block)] = block @ query
-        return out
+        """Cosine of `query` with the sentences `rows` (all when None), float32."""
+        return self._sentence_store.scores(query, rows)
 
     def sentence_cosine(self, a: int, b: int) -> float:
         vectors = self.sentence_vectors[[a, b]].astype(np.float32)
@@ -138,13 +137,7 @@ class Index:
             scores = self.chunk_vectors[rows] @ query
             top = np.argsort(-scores, kind="stable")[:n]
             return [(int(rows[t]), float(scores[t])) for t in top]
-        if not self.chunks:
-            return []
-        # One query gains nothing from OpenMP threads, and on a busy machine waiting for them
-        # costs 20-90 ms (flat, 10k-100k chunks) against <1-25 ms single-threaded.
-        faiss.omp_set_num_threads(1)
-        scores, rows = self._faiss.search(query.reshape(1, -1), min(n, len(self.chunks)))
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        return self._chunk_search.search(query, n)
 
     def manifest(self, settings: Settings) -> Manifest:
         docs = {
@@ -165,21 +158,6 @@ def chunk_text(title: str, text: str) -> str:
     return f"{title}\n{text}"
 
 
-def _make_faiss(vectors: Vectors, ann_threshold: int) -> faiss.Index:
-    dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 1
-    index: faiss.Index
-    if len(vectors) > ann_threshold:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        faiss.omp_set_num_threads(_BUILD_THREADS)  # building HNSW does use every core
-        index.add(vectors)
-    return index
-
-
 def save(index: Index, settings: Settings, folder: Path) -> Manifest:
     """Write to a temp folder beside `folder`, then swap it in; a crash leaves the old one.
 
@@ -194,7 +172,7 @@ def save(index: Index, settings: Settings, folder: Path) -> Manifest:
         _write_lines(tmp / "sentences.jsonl", index.sentences.lines())
         _write_lines(tmp / "chunks.jsonl", index.chunks.lines())
         np.save(tmp / "chunks.npy", index.chunk_vectors, allow_pickle=False)
-        np.save(tmp / "sentences.npy", index.sentence_vectors, allow_pickle=False)
+        index._sentence_store.save(tmp / SENTENCE_FILE)
         index.lexical.save(tmp)
         manifest = index.manifest(settings)
         manifest.files = {name: sha256_file(tmp / name) for name in _FILES}
@@ -272,7 +250,9 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
             f"v{manifest.chunking_version}, format {manifest.format_version}). "
             "Rebuild it with `rag ingest`."
         )
-    problem = check_files(folder, manifest.files, _FILES)
+    rows = sum(entry.sentences for entry in manifest.documents.values())
+    tails = {SENTENCE_FILE: (rows * manifest.dim, SENTENCE_DTYPE)}
+    problem = check_files(folder, manifest.files, _FILES, tails)
     if problem:
         raise CorruptIndexError(f"{problem}. Rebuild it with `rag ingest`.")
     try:
@@ -299,9 +279,8 @@ def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
     # Memory-mapped: ask reads a few rows; compare's one product over all reads them from the
     # page cache, which the OS can reclaim and processes share, not a private copy each.
     chunk_vectors = np.load(folder / "chunks.npy", mmap_mode="r", allow_pickle=False)
-    sentence_vectors = np.load(folder / "sentences.npy", mmap_mode="r", allow_pickle=False)
+    sentence_vectors = SentenceVectors.load(folder / SENTENCE_FILE, len(sentences), manifest.dim)
     check_vectors("chunks.npy", chunk_vectors, len(chunks), manifest.dim, np.float32)
-    check_vectors("sentences.npy", sentence_vectors, len(sentences), manifest.dim, SENTENCE_DTYPE)
     counts = {doc: entry.sentences for doc, entry in manifest.documents.items()}
     check_records(articles, sentences, chunks, counts)
     lexical = Lexical.load(folder, len(chunks), len(sentences))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
@@ -39,11 +39,24 @@ def check_vectors(
 HASH_THREADS = min(4, os.cpu_count() or 1)
 
 
-def check_files(folder: Path, expected: dict[str, str], names: Sequence[str]) -> str:
+Tails = Mapping[str, tuple[int, type[np.floating]]]
+
+
+def check_files(
+    folder: Path, expected: dict[str, str], names: Sequence[str], tails: Tails | None = None
+) -> str:
     """What is wrong with the files `names` against their `expected` sha256 ("" when nothing):
-    hashed on several threads, since hashlib lets go of the GIL while it hashes large blocks."""
+    hashed on several threads, since hashlib lets go of the GIL while it hashes large blocks.
+
+    Values are checked finite in every .npy file, and in each file of `tails` (name → (values,
+    dtype)): its last that many values, where a FAISS index keeps its vectors."""
+    tails = tails or {}
+
+    def scan(name: str) -> tuple[str | None, bool]:
+        return _scan(folder / name, tails.get(name))
+
     with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-        found = dict(zip(names, pool.map(_scan, [folder / n for n in names]), strict=True))
+        found = dict(zip(names, pool.map(scan, names), strict=True))
     for name in names:
         digest, finite = found[name]
         if digest is None or digest != expected.get(name):
@@ -55,10 +68,12 @@ def check_files(folder: Path, expected: dict[str, str], names: Sequence[str]) ->
     return ""
 
 
-def _scan(path: Path) -> tuple[str | None, bool]:
+def _scan(path: Path, tail: tuple[int, type[np.floating]] | None) -> tuple[str | None, bool]:
     """(its sha256, its values finite) — (None, True) when the file is missing."""
     if not path.exists():
         return None, True
+    if tail:
+        return scan_tail(path, *tail)
     return scan_npy(path) if path.suffix == ".npy" else (sha256_file(path), True)
 
 
@@ -93,9 +108,30 @@ def scan_npy(path: Path, block_rows: int = 1 << 15) -> tuple[str, bool]:
         for raw in iter(lambda: f.read(block_rows * width), b""):
             digest.update(raw)
             values = np.frombuffer(raw[: len(raw) // dtype.itemsize * dtype.itemsize], dtype)
-            # One sum: NaN and ±inf survive addition, and unit vectors cannot overflow it.
-            finite = finite and bool(np.isfinite(np.add.reduce(values, dtype=np.float64)))
+            finite = finite and _finite(values)
     return digest.hexdigest(), finite
+
+
+def scan_tail(path: Path, values: int, dtype: type[np.floating]) -> tuple[str, bool]:
+    """(sha256 of the file, whether its last `values` values of `dtype` are all finite); a file
+    too short to hold them is not finite (its hash will not match either)."""
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    start = size - values * np.dtype(dtype).itemsize
+    if start < 0:
+        return sha256_file(path), False
+    finite = True
+    with path.open("rb") as f:
+        digest.update(f.read(start))
+        for raw in iter(lambda: f.read(1 << 22), b""):
+            digest.update(raw)
+            finite = finite and _finite(np.frombuffer(raw, dtype))
+    return digest.hexdigest(), finite
+
+
+def _finite(values: np.ndarray) -> bool:
+    # One sum: NaN and ±inf survive addition, and unit vectors cannot overflow it.
+    return bool(np.isfinite(np.add.reduce(values, dtype=np.float64)))
 
 
 def _npy_header(f: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:

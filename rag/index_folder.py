@@ -21,18 +21,21 @@ MANIFEST = "manifest.json"
 BM25_FILES: tuple[str, ...] = ("bm25.data.npy", "bm25.indices.npy", "bm25.indptr.npy")
 BM25_FILES += ("bm25.vocab.json", "bm25.params.json")
 TERMS_FILES = ("terms.vocab.json", "terms.indptr.npy", "terms.ids.npy")
-INDEX_FILES = frozenset(
+WRITTEN_FILES = frozenset(
     {
         MANIFEST,
         "articles.jsonl",
         "sentences.jsonl",
         "chunks.jsonl",
         "chunks.npy",
-        "sentences.npy",
+        "sentences.faiss",
         *BM25_FILES,
         *TERMS_FILES,
     }
 )
+# What an index folder may hold: today's files, and those older formats wrote (an index of
+# format 3 or before has sentences.npy), so that `rag ingest` may replace an old index.
+INDEX_FILES = WRITTEN_FILES | {"sentences.npy"}
 
 
 def resolved(folder: Path) -> Path:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from rag.device import Resolved, onnx_has_cuda, onnx_providers
 from rag.embedding_onnx import packaged_model_dir
 from rag.errors import RagError
 
@@ -90,6 +91,7 @@ class Judge:
         backend: Backend = "auto",
         cache_dir: Path = Path(".cache/onnx"),
         batch_size: int = 32,
+        device: Resolved = "cpu",
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -103,6 +105,7 @@ class Judge:
         self.batch_size = batch_size
         self.backend = backend
         self.cache_dir = cache_dir
+        self.device = device
         self._run: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -125,6 +128,8 @@ class Judge:
             if self._run is None:
                 self._tokenizer = make_tokenizer(int(self.config["max_length"]))
                 use_onnx = self.backend == "onnx" or (self.backend == "auto" and _has_onnx())
+                # On a GPU, torch runs there when this onnxruntime cannot (the CPU build).
+                use_onnx = use_onnx and (self.device == "cpu" or onnx_has_cuda())
                 self._run = self._onnx() if use_onnx else self._torch()
             return self._run, self._tokenizer
 
@@ -133,12 +138,13 @@ class Judge:
 
         from rag.judge_model import load_net
 
-        net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS)
+        net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS).to(self.device)
 
         def run(feeds: dict[str, npt.NDArray[np.int64]]) -> npt.NDArray[np.float32]:
             with torch.inference_mode():
-                logit = net(**{k: torch.from_numpy(v) for k, v in feeds.items()})[0]
-            return logit.numpy()
+                inputs = {k: torch.from_numpy(v).to(self.device) for k, v in feeds.items()}
+                logit = net(**inputs)[0]
+            return logit.float().cpu().numpy()
 
         return run
 
@@ -148,7 +154,8 @@ class Judge:
         path = self._exported()
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        providers = onnx_providers(self.device)
+        session = ort.InferenceSession(str(path), options, providers=providers)
         return lambda feeds: session.run(["logit"], feeds)[0]
 
     def _exported(self) -> Path:

@@ -14,9 +14,9 @@ from rag.embedding import embedding_name
 from rag.errors import CorruptIndexError
 from rag.index_folder import MANIFEST
 
-FORMAT_VERSION = (
-    3  # 2: BM25 and sentence terms saved; 3: sentences and chunks one line per document
-)
+# 2: BM25 and sentence terms saved; 3: sentences and chunks one line per document;
+# 4: sentence vectors a FAISS fp16 index (sentences.faiss) instead of sentences.npy
+FORMAT_VERSION = 4
 
 
 class DocEntry(BaseModel):

@@ -37,9 +37,13 @@ MAX_ANSWER_TOKENS = 30
 @dataclass
 class Recipe:
     seed: int = 0
-    squad_questions: int = 2000  # SQuAD v1.1 questions sampled (each gives ~3 pairs)
+    # Every allowlisted v1.1 question (7,595; ~3.3 pairs each) and SQuAD 2.0 three times: 2.6x
+    # the pairs of the previous recipe (2,000 questions, twice), which raised the article-wise
+    # cross-validated AUC from 0.68 to 0.70 (gold paragraph) and 0.75 to 0.76 (retrieved),
+    # bench/JUDGE_NOTES.md. ~20 min on 2 quiet cores.
+    squad_questions: int = 8000  # SQuAD v1.1 questions sampled (each gives ~3 pairs)
     squad2_questions: int = 0  # 0: every SQuAD 2.0 question; else a seeded sample (tiny runs)
-    squad2_repeat: int = 2  # SQuAD 2.0 pairs are seen this many times per epoch
+    squad2_repeat: int = 3  # SQuAD 2.0 pairs are seen this many times per epoch
     epochs: int = 1
     lr: float = 5e-5
     batch: int = 16

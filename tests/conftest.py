@@ -150,7 +150,7 @@ def retriever(index: Index, embedder: FakeEmbedder, settings: Settings) -> Retri
 
 def use_embedder(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """The CLI builds its embedder in two places: `rag ingest` and the engine behind search."""
-    monkeypatch.setattr("rag.embedding.make_embedder", lambda settings: embedder)
+    monkeypatch.setattr("rag.embedding.make_embedder", lambda settings, bulk=False: embedder)
     monkeypatch.setattr("rag.engine.make_embedder", lambda settings: embedder)
 
 

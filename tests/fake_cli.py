@@ -27,7 +27,7 @@ def main() -> None:
     import rag.embedding
     import rag.engine
 
-    rag.embedding.make_embedder = lambda settings: embedder  # type: ignore[assignment]
+    rag.embedding.make_embedder = lambda settings, bulk=False: embedder  # type: ignore[assignment]
     rag.engine.make_embedder = lambda settings: embedder  # type: ignore[assignment]
     cli.main()
 

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -64,7 +65,7 @@ def test_manifest_records_model_parameters_and_document_hashes(
 ) -> None:
     manifest = json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8"))
 
-    assert manifest["format_version"] == 3
+    assert manifest["format_version"] == 4
     assert manifest["model_name"] == "fake-sha256"
     assert manifest["dim"] == 384
     assert (manifest["chunk_size"], manifest["chunk_overlap"]) == (200, 1)
@@ -87,11 +88,12 @@ def test_records_are_json_lines_one_per_document(index: Index, settings: Setting
 def test_no_pickle_anywhere(index: Index, settings: Settings) -> None:
     names = sorted(p.name for p in settings.index_dir.iterdir())
 
-    assert all(name.endswith((".json", ".jsonl", ".npy")) for name in names), names
-    for name in ("chunks.npy", "sentences.npy"):
-        vectors = np.load(settings.index_dir / name, allow_pickle=False)
-        assert vectors.dtype == (np.float16 if name == "sentences.npy" else np.float32)
-        assert vectors.shape[1] == 384
+    assert all(name.endswith((".json", ".jsonl", ".npy", ".faiss")) for name in names), names
+    vectors = np.load(settings.index_dir / "chunks.npy", allow_pickle=False)
+    assert (vectors.dtype, vectors.shape[1]) == (np.float32, 384)
+    sentences = faiss.read_index(str(settings.index_dir / "sentences.faiss"))
+    assert isinstance(sentences, faiss.IndexScalarQuantizer)
+    assert (sentences.sq.qtype, sentences.d) == (faiss.ScalarQuantizer.QT_fp16, 384)
 
 
 def test_search_finds_a_chunk_by_its_own_vector(index: Index) -> None:
@@ -168,7 +170,7 @@ def edit_one_character(path: Path) -> None:
     ("name", "damage"),
     [
         ("chunks.npy", truncate),
-        ("sentences.npy", truncate),
+        ("sentences.faiss", truncate),
         ("chunks.jsonl", edit_one_character),
         ("articles.jsonl", edit_one_character),
         ("sentences.jsonl", Path.unlink),

@@ -9,13 +9,15 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from rag.vector_search import SentenceVectors
 from tests.test_cli import invoke, said
 
-NPY = ("chunks.npy", "sentences.npy")
+VECTORS = ("chunks.npy", "sentences.faiss")
 JSONL = ("articles.jsonl", "sentences.jsonl", "chunks.jsonl")
 Damage = Callable[[Path], None]
 
@@ -41,17 +43,30 @@ def deleted(path: Path) -> None:
     path.unlink()
 
 
+def read_vectors(path: Path) -> np.ndarray:
+    if path.suffix == ".npy":
+        return np.load(path)
+    index = faiss.read_index(str(path))
+    return np.asarray(SentenceVectors(index, index.d).array, dtype=np.float32)
+
+
+def write_vectors(path: Path, vectors: np.ndarray) -> None:
+    if path.suffix == ".npy":
+        np.save(path, vectors, allow_pickle=False)
+    else:
+        SentenceVectors.build(vectors, vectors.shape[1]).save(path)
+
+
 def wrong_shape(path: Path) -> None:
     """Valid files that disagree with the rest: hashes updated, so only the checks catch it."""
-    if path.suffix == ".npy":
-        vectors = np.load(path)
-        np.save(path, vectors[:, :100], allow_pickle=False)
+    if path.name in VECTORS:
+        write_vectors(path, read_vectors(path)[:, :100])
     elif path.name == "manifest.json":
         manifest = json.loads(path.read_text(encoding="utf-8"))
         manifest["dim"] = 100  # another model's width, with vectors to match
         path.write_text(json.dumps(manifest), encoding="utf-8")
-        for name in NPY:
-            np.save(path.parent / name, np.load(path.parent / name)[:, :100], allow_pickle=False)
+        for name in VECTORS:
+            write_vectors(path.parent / name, read_vectors(path.parent / name)[:, :100])
     else:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         for record in records:  # references past the end of the article / its sentences
@@ -68,16 +83,16 @@ def wrong_shape(path: Path) -> None:
 
 
 def nan(path: Path) -> None:
-    vectors = np.load(path)
+    vectors = read_vectors(path)
     vectors[0, 0] = np.nan
-    np.save(path, vectors, allow_pickle=False)
+    write_vectors(path, vectors)
     rehash(path.parent)
 
 
 CASES = [
-    *[(name, damage) for name in (*NPY, *JSONL) for damage in (truncated, garbage, deleted)],
-    *[(name, wrong_shape) for name in (*NPY, *JSONL, "manifest.json")],
-    *[(name, nan) for name in NPY],
+    *[(name, damage) for name in (*VECTORS, *JSONL) for damage in (truncated, garbage, deleted)],
+    *[(name, wrong_shape) for name in (*VECTORS, *JSONL, "manifest.json")],
+    *[(name, nan) for name in VECTORS],
     *[("manifest.json", damage) for damage in (truncated, garbage, deleted)],
 ]
 
