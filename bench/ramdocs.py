@@ -2,7 +2,7 @@
 become a tiny corpus (one document each) in a temp index with the real ONNX embedder; `compare`
 gives each source's short answer and flags disagreement, and `ask` answers.
 
-    .venv/bin/python -m bench.ramdocs [--questions N] [--no-ask]
+    .venv/bin/python -m bench.ramdocs [--questions N] [--no-ask] [--judge]
 
 Scores: per-document attribution (a correct document's short answer holds its gold answer, a
 misinfo one's its wrong answer, a noise one gives none), disagreement recall/precision (flag ⇔
@@ -67,7 +67,9 @@ def exact_match(record: dict[str, Any], comparison: Comparison) -> bool:
     return every_gold and not any(holds(a, w) for a in shown for w in record["wrong_answers"])
 
 
-def one_question(record: dict[str, Any], work: Path, embedder: Any, ask_too: bool) -> dict:
+def one_question(
+    record: dict[str, Any], work: Path, embedder: Any, ask_too: bool, judge: str = "rules"
+) -> dict:
     from rag.chain import ask
     from rag.comparison import compare
     from rag.engine import build_engine
@@ -83,6 +85,7 @@ def one_question(record: dict[str, Any], work: Path, embedder: Any, ask_too: boo
         embedding_backend="onnx",
         onnx_quantize=False,
         onnx_dir=ONNX_DIR,
+        sentence_judge=judge,
     )
     ingest(settings, embedder)
     engine = build_engine(settings, embedder)
@@ -146,6 +149,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=int, default=None, help="the first N (default all)")
     parser.add_argument("--no-ask", action="store_true", help="compare only")
+    parser.add_argument(
+        "--judge", action="store_true", help="the learned judge (its span head: short answers)"
+    )
     args = parser.parse_args(argv)
     records = load(RAMDOCS, args.questions)
     settings = rag_settings(embedding_backend="onnx", onnx_quantize=False, onnx_dir=ONNX_DIR)
@@ -155,7 +161,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, record in enumerate(records):
-            rows.append(one_question(record, Path(tmp) / f"q{n:03d}", embedder, not args.no_ask))
+            work, judge = Path(tmp) / f"q{n:03d}", "learned" if args.judge else "rules"
+            rows.append(one_question(record, work, embedder, not args.no_ask, judge))
             if n % 25 == 24:
                 print(f"{n + 1}/{len(records)} questions, {time.perf_counter() - started:.0f}s")
     result: dict[str, Any] = {
@@ -163,11 +170,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "questions": len(records),
         "held_out": False,
         "note": "public half, used to develop and tune the short-answer rules: not held out",
+        "sentence_judge": "learned" if args.judge else "rules",
         "wall_s": round(time.perf_counter() - started, 1),
         **score(rows),
     }
     print(json.dumps({k: v for k, v in result.items() if k != "data"}, indent=2))
-    print(f"wrote {write_result('ramdocs', result)}")
+    print(f"wrote {write_result('ramdocs-judge' if args.judge else 'ramdocs', result)}")
     return result
 
 

@@ -3,7 +3,8 @@ sentences; the judge reads each with the question and decides what answers it.
 
 Answers with every shortlisted sentence that clears the judge's calibrated threshold, the best
 of each source first (so a fact several sources state is cited from each), and abstains when
-none clears it, listing the closest as related. Does NOT verify citations (citations.py does).
+none clears it, listing the closest as related. Its span head also gives each source's short
+answer in `compare`. Does NOT verify citations (citations.py does).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rag.answer_extractive import DUPLICATE_COSINE, Scored, abstain, compose, sc
 from rag.config import Settings
 from rag.judge import Candidate, Judge
 from rag.retrieval import Retriever
-from rag.schema import Answer, Hit
+from rag.schema import Answer, Hit, ShortAnswer
 
 # How many of the rules scorer's best sentences the judge reads. On 300 answerable questions of
 # the allowlisted SQuAD 2.0 split (`bench.squad2 --shortlist-only`), the gold answer was in the
@@ -44,6 +45,33 @@ def judge_sentences(
     probabilities = judge.score(question, candidates)
     rescored = [replace(s, score=p) for s, p in zip(shortlist, probabilities, strict=True)]
     return sorted(rescored, key=lambda s: -s.score)
+
+
+def learned_short_answers(
+    question: str, items: list[Scored], retriever: Retriever, judge: Judge
+) -> dict[int, ShortAnswer | None]:
+    """By sentence row: the judge's short answer in that sentence (article offsets), or None.
+
+    The span head's best span, where the [CLS] head finds the sentence answers (its calibrated
+    threshold) or the span head alone does (its margin over "no answer" > 0, SQuAD 2.0's rule).
+    The span head alone is too strict: trained against near-miss sentences, it reads "no answer"
+    in "Bryan was born in Alexandria, Louisiana on February 8, 1900." for "When was General
+    Bryan born?". One batch for every source's statements. Nothing here was tuned on RAMDocs."""
+    unique = list({item.row: item for item in items}.values())
+    candidates = [Candidate(i.sentence.text, before(i.row, retriever)) for i in unique]
+    out: dict[int, ShortAnswer | None] = {}
+    for item, read in zip(unique, judge.read(question, candidates), strict=True):
+        answers = read.probability >= judge.threshold or read.span_margin > 0
+        a, b = read.span or (0, 0)
+        raw = item.sentence.text[a:b]
+        text = raw.strip()
+        start = item.sentence.start + a + len(raw) - len(raw.lstrip())
+        out[item.row] = (
+            ShortAnswer(text=text, start=start, end=start + len(text))
+            if answers and read.span and text
+            else None
+        )
+    return out
 
 
 def before(row: int, retriever: Retriever) -> str:

@@ -11,6 +11,7 @@ import time
 from itertools import takewhile
 
 from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
+from rag.answer_judged import learned_short_answers
 from rag.citations import checked
 from rag.config import Settings
 from rag.cues import counted_things, counts, cue_match, wanted_kinds
@@ -33,6 +34,7 @@ from rag.schema import (
     Disagreement,
     Filters,
     Hit,
+    ShortAnswer,
     SourceView,
     Statement,
 )
@@ -69,7 +71,14 @@ def compare(
     docs = select_documents(engine.index.articles, filters)
     scored = scored_by_doc(text, sorted(docs or engine.index.articles), engine)
     kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
-    views = [_view(text, doc_id, items, engine, figures=True) for doc_id, items in kept.items()]
+    answers = None
+    if engine.judge is not None:  # the learned judge's span head gives the short answers
+        every = [item for items in kept.values() for item in items]
+        answers = learned_short_answers(text, every, engine.retriever, engine.judge)
+    views = [
+        _view(text, doc_id, items, engine, figures=True, answers=answers)
+        for doc_id, items in kept.items()
+    ]
     anchors = [v.statements[0] for v in views if v.statements]
     found = disagreements(text, views) or _denials(text, anchors, scored, engine)
     # Each source's short answer, grouped, is shown; two groups are NOT flagged as a
@@ -153,10 +162,15 @@ def _names_a_stance(text: str) -> bool:
 
 
 def _view(
-    question: str, doc_id: str, kept: list[Scored], engine: Engine, figures: bool
+    question: str,
+    doc_id: str,
+    kept: list[Scored],
+    engine: Engine,
+    figures: bool,
+    answers: dict[int, ShortAnswer | None] | None = None,
 ) -> SourceView:
     """A source's row: its kept statements (see _statements), quoted and verified."""
-    statements = [statement(question, item, engine, figures) for item in kept]
+    statements = [statement(question, item, engine, figures, answers) for item in kept]
     return SourceView(
         doc_id=doc_id,
         title=engine.index.articles[doc_id].title,
@@ -202,10 +216,20 @@ def _names(item: Scored, names: frozenset[str], engine: Engine) -> bool:
     return names <= engine.retriever.sentence_terms([item.row])[0]
 
 
-def statement(question: str, item: Scored, engine: Engine, figures: bool) -> Statement:
+def statement(
+    question: str,
+    item: Scored,
+    engine: Engine,
+    figures: bool,
+    answers: dict[int, ShortAnswer | None] | None = None,
+) -> Statement:
+    """`answers`: short answers by sentence row (the learned judge's); else the rules'."""
     citation = checked(citation_for(1, item, engine.retriever), engine.index)
     sentence = item.sentence
-    said = short_answer(question, sentence.text, sentence.start)
+    if answers is not None and item.row in answers:
+        said = answers[item.row]
+    else:
+        said = short_answer(question, sentence.text, sentence.start)
     if not figures:
         return Statement(citation=citation, figures=[], short_answer=said)
     carried = engine.retriever.carried_names(item.row)

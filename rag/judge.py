@@ -41,6 +41,17 @@ class Candidate:
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The judge on one candidate: P(it answers), and its span head's best span (characters of
+    the candidate's text; None only when that span fell outside it) with the span's score over
+    the head's own "no answer" reading (> 0: the span head alone would answer)."""
+
+    probability: float
+    span: tuple[int, int] | None
+    span_margin: float
+
+
 def make_tokenizer(max_length: int) -> Any:
     """The packaged MiniLM tokenizer, truncating only the sentence side (its context goes first)."""
     from tokenizers import Tokenizer
@@ -72,13 +83,48 @@ def pad(encodings: Sequence[Any]) -> dict[str, npt.NDArray[np.int64]]:
     return out
 
 
+MAX_ANSWER_TOKENS = 30  # the longest span the span head may pick (SQuAD answers are shorter)
+
+
+def sentence_mask(encodings: Sequence[Any], width: int) -> npt.NDArray[np.bool_]:
+    """True on [CLS] and on the judged sentence's tokens (not its context): where the span head
+    may start or end a span, [CLS] meaning "no answer"."""
+    mask = np.zeros((len(encodings), width), dtype=np.bool_)
+    for row, enc in enumerate(encodings):
+        for i, seq in enumerate(enc.sequence_ids):
+            if seq == 1 and enc.ids[i] == 102:  # the [SEP] between sentence and context
+                break
+            mask[row, i] = seq == 1
+    mask[:, 0] = True
+    return mask
+
+
+def best_spans(
+    start: npt.NDArray[np.float32], end: npt.NDArray[np.float32], valid: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Per row: the span i ≤ j < i + MAX_ANSWER_TOKENS inside the sentence with the highest
+    start_i + end_j, as (i, j, its margin over [CLS]'s no-answer score)."""
+    inner = valid.copy()
+    inner[:, 0] = False
+    s = np.where(inner, start, -1e4)[:, :, None]
+    e = np.where(inner, end, -1e4)[:, None, :]
+    n = start.shape[1]
+    band = np.triu(np.ones((n, n), dtype=np.bool_)) & ~np.triu(
+        np.ones((n, n), dtype=np.bool_), MAX_ANSWER_TOKENS
+    )
+    pair = np.where(band, s + e, -1e4).reshape(len(start), -1)
+    flat = pair.argmax(axis=1)
+    margin = pair[np.arange(len(start)), flat] - (start[:, 0] + end[:, 0])
+    return flat // n, flat % n, margin.astype(np.float32)
+
+
 def batched(run: Any, encodings: Sequence[Any], batch_size: int) -> npt.NDArray[np.float32]:
-    """run(padded batch) → one float per row, over batches of similar length, in input order."""
+    """run(padded batch)[0] → one float per row, over batches of similar length, in input order."""
     out = np.zeros(len(encodings), dtype=np.float32)
     order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
     for i in range(0, len(order), batch_size):
         rows = order[i : i + batch_size]
-        out[rows] = run(pad([encodings[r] for r in rows]))
+        out[rows] = run(pad([encodings[r] for r in rows]))[0]
     return out
 
 
@@ -123,6 +169,28 @@ class Judge:
         logits = batched(run, encode(tokenizer, pairs), self.batch_size)
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
+    def read(self, question: str, candidates: Sequence[Candidate]) -> list[Reading]:
+        """Both heads on each candidate: P(it answers) and the span that would answer."""
+        if not candidates:
+            return []
+        run, tokenizer = self._load()
+        encodings = encode(tokenizer, [(question, c) for c in candidates])
+        out: list[Reading] = []
+        for at in range(0, len(encodings), self.batch_size):
+            batch = encodings[at : at + self.batch_size]
+            feeds = pad(batch)
+            logit, start, end = run(feeds)
+            first, last, margin = best_spans(
+                start, end, sentence_mask(batch, feeds["input_ids"].shape[1])
+            )
+            texts = [c.text for c in candidates[at : at + len(batch)]]
+            rows = zip(batch, logit, first, last, margin, texts, strict=True)
+            for enc, z, i, j, m, text in rows:
+                a, b = enc.offsets[int(i)][0], enc.offsets[int(j)][1]
+                span = (a, b) if 0 <= a < b <= len(text) else None
+                out.append(Reading(float(1.0 / (1.0 + np.exp(-z))), span, float(m)))
+        return out
+
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._run is None:
@@ -140,11 +208,12 @@ class Judge:
 
         net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS).to(self.device)
 
-        def run(feeds: dict[str, npt.NDArray[np.int64]]) -> npt.NDArray[np.float32]:
+        def run(feeds: dict[str, npt.NDArray[np.int64]]) -> tuple[npt.NDArray[np.float32], ...]:
+            """(answer logit per row, start logits, end logits per token), as ONNX gives them."""
             with torch.inference_mode():
                 inputs = {k: torch.from_numpy(v).to(self.device) for k, v in feeds.items()}
-                logit = net(**inputs)[0]
-            return logit.float().cpu().numpy()
+                outputs = net(**inputs)
+            return tuple(t.float().cpu().numpy() for t in outputs)
 
         return run
 
@@ -156,7 +225,7 @@ class Judge:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         providers = onnx_providers(self.device)
         session = ort.InferenceSession(str(path), options, providers=providers)
-        return lambda feeds: session.run(["logit"], feeds)[0]
+        return lambda feeds: session.run(["logit", "start", "end"], feeds)
 
     def _exported(self) -> Path:
         """The ONNX graph for these weights, exported once (torch needed only then)."""

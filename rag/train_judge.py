@@ -20,7 +20,16 @@ import numpy as np
 import torch
 
 from rag.embedding_onnx import packaged_model_dir
-from rag.judge import CONFIG, FORMAT_VERSION, MODEL_DIR, WEIGHTS, Candidate, encode
+from rag.judge import (
+    CONFIG,
+    FORMAT_VERSION,
+    MODEL_DIR,
+    WEIGHTS,
+    Candidate,
+    best_spans,
+    encode,
+    sentence_mask,
+)
 from rag.judge import make_tokenizer as judge_tokenizer
 from rag.judge_card import write_card
 from rag.judge_data import BENCHMARKS, Item, Pair, allowlist, build_pairs, load_items
@@ -31,7 +40,6 @@ from rag.judge_model import JudgeNet, save_net
 # that keeps held-out answerable questions within it.
 FALSE_ABSTENTION = 0.15
 CALIBRATION_EVERY = 5  # every 5th paragraph of each SQuAD 2.0 article is held out to calibrate
-MAX_ANSWER_TOKENS = 30
 
 
 @dataclass
@@ -126,22 +134,11 @@ def tensors(batch: list) -> dict[str, torch.Tensor]:
     from rag.judge import pad
 
     feeds = {k: torch.from_numpy(v) for k, v in pad([r[0] for r in batch]).items()}
-    feeds["valid"] = sentence_mask([r[0] for r in batch], feeds["input_ids"].shape[1])
+    width = feeds["input_ids"].shape[1]
+    feeds["valid"] = torch.from_numpy(sentence_mask([r[0] for r in batch], width))
     for n, name in enumerate(("label", "start", "end"), start=1):
         feeds[name] = torch.tensor([r[n] for r in batch])
     return feeds
-
-
-def sentence_mask(encodings: list[Any], width: int) -> torch.Tensor:
-    """True on [CLS] and on the judged sentence's tokens: where a span may start or end."""
-    mask = torch.zeros((len(encodings), width), dtype=torch.bool)
-    for row, enc in enumerate(encodings):
-        for i, seq in enumerate(enc.sequence_ids):
-            if seq == 1 and enc.ids[i] == 102:
-                break
-            mask[row, i] = seq == 1
-    mask[:, 0] = True
-    return mask
 
 
 def loss_of(net: JudgeNet, feeds: dict[str, torch.Tensor], span_weight: float) -> torch.Tensor:
@@ -200,20 +197,8 @@ def net_scores(net: JudgeNet, tokenizer: Any, pairs: list[tuple[str, Candidate]]
             feeds["input_ids"], feeds["attention_mask"], feeds["token_type_ids"]
         )
         out[rows, 0] = logit.numpy()
-        out[rows, 1] = span_margin(start, end, feeds["valid"]).numpy()
+        out[rows, 1] = best_spans(start.numpy(), end.numpy(), feeds["valid"].numpy())[2]
     return out
-
-
-def span_margin(start: torch.Tensor, end: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
-    """max over spans i ≤ j < i + 30 inside the sentence of start_i + end_j, minus [CLS]'s."""
-    inner = valid.clone()
-    inner[:, 0] = False
-    s = start.masked_fill(~inner, -1e4)[:, :, None]
-    e = end.masked_fill(~inner, -1e4)[:, None, :]
-    n = start.shape[1]
-    band = torch.ones(n, n, dtype=torch.bool).triu().tril(MAX_ANSWER_TOKENS - 1)
-    best = (s + e).masked_fill(~band, -1e4).flatten(1).max(dim=1).values
-    return best - (start[:, 0] + end[:, 0])
 
 
 def question_level(items: list[Item], scores: np.ndarray) -> list:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pytest
 
 from rag.chain import ask
 from rag.comparison import compare
 from rag.engine import Engine
+from rag.judge import Candidate, Reading
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 
@@ -135,3 +139,37 @@ def test_who_questions_keep_only_statements_naming_the_asked_names(real_engine: 
     ceo = compare("Who is the CEO of Anthropic?", real_engine.settings, engine=real_engine)
     said = [s.citation.quote for view in ceo.sources for s in view.statements]
     assert any("Dario Amodei, CEO" in quote for quote in said)
+
+
+class DollarJudge:
+    """A stand-in learned judge: its span head reads the first dollar figure of a sentence."""
+
+    threshold = 0.5
+
+    def read(self, question: str, candidates: list[Candidate]) -> list[Reading]:
+        out = []
+        for c in candidates:
+            found = re.search(r"\$\d[\d.,]*(?: billion| million)?", c.text)
+            span = found.span() if found else None
+            out.append(Reading(0.9 if found else 0.1, span, 1.0 if found else -1.0))
+        return out
+
+
+def test_under_the_learned_judge_short_answers_come_from_its_span_head(
+    real_engine: Engine,
+) -> None:
+    engine = dataclasses.replace(real_engine, judge=DollarJudge())  # type: ignore[arg-type]
+
+    comparison = compare(INVESTMENT, real_engine.settings, engine=engine)
+
+    articles = real_engine.index.articles
+    answers = [st.short_answer for v in comparison.sources for st in v.statements]
+    assert any(answers)
+    for view in comparison.sources:
+        for st in view.statements:
+            dollar = re.search(r"\$\d", st.citation.quote)
+            assert (st.short_answer is not None) == bool(dollar), st.citation.quote
+            if st.short_answer:
+                a = st.short_answer
+                assert a.text.startswith("$") and a.text in st.citation.quote
+                assert articles[view.doc_id].text[a.start : a.end] == a.text

@@ -48,6 +48,28 @@ def test_onnx_and_torch_agree(tmp_path: Path) -> None:
     assert via_onnx == pytest.approx(via_torch, abs=1e-3)
 
 
+def test_span_head_reads_the_answer_out_of_the_sentence() -> None:
+    """Learned short answers (compare's, under the learned judge): the span, verbatim."""
+    judge = Judge(backend="torch")
+
+    right, wrong = judge.read(QUESTION, [RIGHT, WRONG])
+
+    assert right.span is not None
+    assert RIGHT.text[slice(*right.span)] == "Larry Page and Sergey Brin"
+    assert right.probability >= judge.threshold > wrong.probability
+    assert right.span_margin > wrong.span_margin
+
+
+def test_both_heads_agree_between_onnx_and_torch(tmp_path: Path) -> None:
+    via_onnx = Judge(backend="onnx", cache_dir=tmp_path).read(QUESTION, [RIGHT, WRONG])
+    via_torch = Judge(backend="torch").read(QUESTION, [RIGHT, WRONG])
+
+    assert [r.span for r in via_onnx] == [r.span for r in via_torch]
+    for a, b in zip(via_onnx, via_torch, strict=True):
+        assert a.probability == pytest.approx(b.probability, abs=1e-3)
+        assert a.span_margin == pytest.approx(b.span_margin, abs=1e-2)
+
+
 def test_missing_artifact_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(RagError, match=r"rag\.train_judge"):
         Judge(model_dir=tmp_path)
