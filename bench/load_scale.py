@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,8 @@ def build_and_save(target: int, folder: Path) -> dict[str, Any]:
         "sentences": len(index.sentences),
         "documents": len(index.articles),
         "index_mb_on_disk": round(size / 2**20, 1),
+        # the builder process's peak so far (sizes are built in ascending order)
+        "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         **{k: round(v, 2) for k, v in took.items()},
     }
 

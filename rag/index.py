@@ -26,6 +26,7 @@ from rag.embedding import Vectors
 from rag.errors import CorruptIndexError, IndexFolderError, IndexMissingError, StaleIndexError
 from rag.index_check import check_files, check_records, check_vectors, sha256_file
 from rag.index_folder import (
+    HNSW_FILE,
     MANIFEST,
     WRITTEN_FILES,
     check_replaceable,
@@ -60,8 +61,10 @@ class Index:
         sentence_vectors: Vectors | SentenceVectors,
         ann_threshold: int,
         lexical: Lexical | None = None,
+        chunk_search: ChunkSearch | None = None,
     ) -> None:
-        """`lexical`: as loaded from disk; None builds it (tokenising every chunk and sentence).
+        """`lexical`, `chunk_search`: as loaded from disk; None builds them (tokenising every
+        chunk and sentence; an HNSW graph above `ann_threshold` chunks).
         `sentence_vectors`: as loaded, or any float array (copied into half precision)."""
         self.articles = {a.doc_id: a for a in articles}
         self.sentences: Records[Sentence] = from_models(Sentence, sentences, self.articles)
@@ -76,7 +79,7 @@ class Index:
         self.sentence_vectors = sentence_vectors.array
         self._doc_sentences = self.sentences.doc_rows()
         self._doc_chunks = self.chunks.doc_rows()
-        self._chunk_search = ChunkSearch(chunk_vectors, ann_threshold)
+        self._chunk_search = chunk_search or ChunkSearch.build(chunk_vectors, ann_threshold)
         self.lexical = lexical or Lexical.build(
             [chunk_text(self.articles[c.doc_id].title, c.text) for c in chunks],
             [self.in_context(row) for row in range(len(sentences))],
@@ -175,7 +178,11 @@ def save(index: Index, settings: Settings, folder: Path) -> Manifest:
         index._sentence_store.save(tmp / SENTENCE_FILE)
         index.lexical.save(tmp)
         manifest = index.manifest(settings)
-        manifest.files = {name: sha256_file(tmp / name) for name in _FILES}
+        files = _FILES
+        if index.search_kind == "hnsw":
+            index._chunk_search.save(tmp / HNSW_FILE)
+            files += (HNSW_FILE,)
+        manifest.files = {name: sha256_file(tmp / name) for name in files}
         (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
         _crash_point("files-written")
         with swap_lock(folder, exclusive=True):
@@ -252,7 +259,8 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
         )
     rows = sum(entry.sentences for entry in manifest.documents.values())
     tails = {SENTENCE_FILE: (rows * manifest.dim, SENTENCE_DTYPE)}
-    problem = check_files(folder, manifest.files, _FILES, tails)
+    names = _FILES + ((HNSW_FILE,) if manifest.search == "hnsw" else ())
+    problem = check_files(folder, manifest.files, names, tails)
     if problem:
         raise CorruptIndexError(f"{problem}. Rebuild it with `rag ingest`.")
     try:
@@ -284,6 +292,9 @@ def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
     counts = {doc: entry.sentences for doc, entry in manifest.documents.items()}
     check_records(articles, sentences, chunks, counts)
     lexical = Lexical.load(folder, len(chunks), len(sentences))
+    # The saved graph, unless the settings now ask for exact search (a lower threshold builds)
+    saved_graph = manifest.search == "hnsw" and len(chunks) > settings.ann_threshold
+    graph = ChunkSearch.load(folder / HNSW_FILE, len(chunks), manifest.dim) if saved_graph else None
     return Index(
         articles,
         sentences,
@@ -292,6 +303,7 @@ def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
         sentence_vectors,
         settings.ann_threshold,
         lexical,
+        graph,
     )
 
 

@@ -33,9 +33,11 @@ WRITTEN_FILES = frozenset(
         *TERMS_FILES,
     }
 )
+# Written only when chunk search is HNSW (above Settings.ann_threshold chunks): its graph.
+HNSW_FILE = "chunks.hnsw.faiss"
 # What an index folder may hold: today's files, and those older formats wrote (an index of
 # format 3 or before has sentences.npy), so that `rag ingest` may replace an old index.
-INDEX_FILES = WRITTEN_FILES | {"sentences.npy"}
+INDEX_FILES = WRITTEN_FILES | {HNSW_FILE, "sentences.npy"}
 
 
 def resolved(folder: Path) -> Path:

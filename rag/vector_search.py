@@ -24,20 +24,38 @@ _BUILD_THREADS = faiss.omp_get_max_threads()
 
 
 class ChunkSearch:
-    """Nearest chunks by cosine: exact up to `ann_threshold` chunks, HNSW above."""
+    """Nearest chunks by cosine: exact up to `ann_threshold` chunks, HNSW above. An HNSW graph
+    takes ~2 min per million chunks to build on 2 cores, so index.py saves it with the index."""
 
-    def __init__(self, vectors: Vectors, ann_threshold: int) -> None:
+    def __init__(self, index: faiss.Index) -> None:
+        self._index = index
+
+    @classmethod
+    def build(cls, vectors: Vectors, ann_threshold: int) -> ChunkSearch:
         dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 1
-        self._index: faiss.Index
+        index: faiss.Index
         if len(vectors) > ann_threshold:
-            self._index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-            self._index.hnsw.efConstruction = 80
-            self._index.hnsw.efSearch = 128
+            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 128
         else:
-            self._index = faiss.IndexFlatIP(dim)
+            index = faiss.IndexFlatIP(dim)
         if len(vectors):
             faiss.omp_set_num_threads(_BUILD_THREADS)  # building HNSW does use every core
-            self._index.add(vectors)
+            index.add(vectors)
+        return cls(index)
+
+    @classmethod
+    def load(cls, path: Path, rows: int, dim: int) -> ChunkSearch:
+        """A saved HNSW graph, its vectors memory-mapped; ValueError when it does not fit."""
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+        if not isinstance(index, faiss.IndexHNSWFlat) or (index.ntotal, index.d) != (rows, dim):
+            raise ValueError(f"{path.name} is not an HNSW index of {rows} × {dim}")
+        index.hnsw.efSearch = 128
+        return cls(index)
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
 
     @property
     def kind(self) -> str:

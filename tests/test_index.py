@@ -114,6 +114,33 @@ def test_large_index_switches_to_hnsw_and_still_finds_exact_matches(
     assert hnsw.search(hnsw.chunk_vectors[2], 1)[0][0] == 2
 
 
+def test_an_hnsw_graph_is_saved_with_the_index_and_loaded_not_rebuilt(
+    settings: Settings, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = settings.model_copy(update={"ann_threshold": 1})
+    ingest(big, embedder)
+    manifest = json.loads((big.index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["search"] == "hnsw" and "chunks.hnsw.faiss" in manifest["files"]
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("the graph was rebuilt at load")
+
+    monkeypatch.setattr("rag.index.ChunkSearch.build", no_build)
+    loaded = load(big.index_dir, big)
+
+    assert loaded.search_kind == "hnsw"
+    assert loaded.search(loaded.chunk_vectors[2], 1)[0][0] == 2
+
+
+def test_a_damaged_hnsw_graph_is_refused(settings: Settings, embedder: FakeEmbedder) -> None:
+    big = settings.model_copy(update={"ann_threshold": 1})
+    ingest(big, embedder)
+    truncate(big.index_dir / "chunks.hnsw.faiss")
+
+    with pytest.raises(CorruptIndexError, match=r"chunks\.hnsw\.faiss.*`rag ingest`"):
+        load(big.index_dir, big)
+
+
 def test_chunk_sentences_are_the_sentences_inside_the_chunk(index: Index) -> None:
     for chunk in index.chunks:
         inside = [index.sentences[row] for row in index.chunk_sentences(chunk)]
