@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from rag.answer_extractive import DUPLICATE_COSINE, Scored, abstain, compose, score_sentences
 from rag.config import Settings
-from rag.judge import Candidate, Judge
+from rag.judge import Candidate, Judge, Reading
 from rag.retrieval import Retriever
 from rag.schema import Answer, Hit, ShortAnswer
 
@@ -47,31 +47,50 @@ def judge_sentences(
     return sorted(rescored, key=lambda s: -s.score)
 
 
-def learned_short_answers(
-    question: str, items: list[Scored], retriever: Retriever, judge: Judge
-) -> dict[int, ShortAnswer | None]:
-    """By sentence row: the judge's short answer in that sentence (article offsets), or None.
+# How many of a source's best sentences (by the rules' scorer) the judge reads in `compare`:
+# the answer-side SHORTLIST spread over sources; not tuned on any answer score.
+PER_SOURCE = 4
+
+
+def judged_statements(
+    question: str,
+    scored: dict[str, list[Scored]],
+    retriever: Retriever,
+    judge: Judge,
+    most: int,
+) -> tuple[dict[str, list[Scored]], dict[int, ShortAnswer | None]]:
+    """Each source's statements as the judge picks them: of its PER_SOURCE best sentences, those
+    that clear the judge's threshold, most probable first (at most `most`); none → the source
+    does not address the question. With each picked sentence's short answer (span head).
+    One batch for every source."""
+    shortlist = [item for items in scored.values() for item in items[:PER_SOURCE]]
+    candidates = [Candidate(i.sentence.text, before(i.row, retriever)) for i in shortlist]
+    readings = judge.read(question, candidates)
+    kept: dict[str, list[Scored]] = {doc_id: [] for doc_id in scored}
+    answers: dict[int, ShortAnswer | None] = {}
+    ranked = sorted(zip(shortlist, readings, strict=True), key=lambda p: -p[1].probability)
+    for item, read in ranked:
+        doc = kept[item.sentence.doc_id]
+        if read.probability >= judge.threshold and len(doc) < most:
+            doc.append(replace(item, score=read.probability))
+            answers[item.row] = _short(item, read, judge.threshold)
+    return kept, answers
+
+
+def _short(item: Scored, read: Reading, threshold: float) -> ShortAnswer | None:
+    """The judge's short answer in the item's sentence (article offsets), or None.
 
     The span head's best span, where the [CLS] head finds the sentence answers (its calibrated
     threshold) or the span head alone does (its margin over "no answer" > 0, SQuAD 2.0's rule).
     The span head alone is too strict: trained against near-miss sentences, it reads "no answer"
     in "Bryan was born in Alexandria, Louisiana on February 8, 1900." for "When was General
-    Bryan born?". One batch for every source's statements. Nothing here was tuned on RAMDocs."""
-    unique = list({item.row: item for item in items}.values())
-    candidates = [Candidate(i.sentence.text, before(i.row, retriever)) for i in unique]
-    out: dict[int, ShortAnswer | None] = {}
-    for item, read in zip(unique, judge.read(question, candidates), strict=True):
-        answers = read.probability >= judge.threshold or read.span_margin > 0
-        a, b = read.span or (0, 0)
-        raw = item.sentence.text[a:b]
-        text = raw.strip()
-        start = item.sentence.start + a + len(raw) - len(raw.lstrip())
-        out[item.row] = (
-            ShortAnswer(text=text, start=start, end=start + len(text))
-            if answers and read.span and text
-            else None
-        )
-    return out
+    Bryan born?". Nothing here was tuned on RAMDocs."""
+    if not read.span or not (read.probability >= threshold or read.span_margin > 0):
+        return None
+    raw = item.sentence.text[read.span[0] : read.span[1]]
+    text = raw.strip()
+    start = item.sentence.start + read.span[0] + len(raw) - len(raw.lstrip())
+    return ShortAnswer(text=text, start=start, end=start + len(text)) if text else None
 
 
 def before(row: int, retriever: Retriever) -> str:

@@ -11,7 +11,7 @@ import time
 from itertools import takewhile
 
 from rag.answer_extractive import Scored, citation_for, question_entities, score_rows
-from rag.answer_judged import learned_short_answers
+from rag.answer_judged import judged_statements
 from rag.citations import checked
 from rag.config import Settings
 from rag.cues import counted_things, counts, cue_match, wanted_kinds
@@ -70,11 +70,13 @@ def compare(
     engine = engine or load_engine(settings)
     docs = select_documents(engine.index.articles, filters)
     scored = scored_by_doc(text, sorted(docs or engine.index.articles), engine)
-    kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
     answers = None
-    if engine.judge is not None:  # the learned judge's span head gives the short answers
-        every = [item for items in kept.values() for item in items]
-        answers = learned_short_answers(text, every, engine.retriever, engine.judge)
+    if engine.judge is None:
+        kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
+    else:  # the learned judge picks each source's statements, its span head their short answers
+        kept, answers = judged_statements(
+            text, scored, engine.retriever, engine.judge, MAX_STATEMENTS
+        )
     views = [
         _view(text, doc_id, items, engine, figures=True, answers=answers)
         for doc_id, items in kept.items()

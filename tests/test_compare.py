@@ -155,9 +155,11 @@ class DollarJudge:
         return out
 
 
-def test_under_the_learned_judge_short_answers_come_from_its_span_head(
+def test_under_the_learned_judge_it_picks_statements_and_reads_short_answers(
     real_engine: Engine,
 ) -> None:
+    """The judge picks each source's statements (only what it passes) and its span head reads
+    their short answers, verbatim and in article offsets."""
     engine = dataclasses.replace(real_engine, judge=DollarJudge())  # type: ignore[arg-type]
 
     comparison = compare(INVESTMENT, real_engine.settings, engine=engine)
@@ -165,6 +167,7 @@ def test_under_the_learned_judge_short_answers_come_from_its_span_head(
     articles = real_engine.index.articles
     answers = [st.short_answer for v in comparison.sources for st in v.statements]
     assert any(answers)
+    assert all("$" in st.citation.quote for v in comparison.sources for st in v.statements)
     for view in comparison.sources:
         for st in view.statements:
             dollar = re.search(r"\$\d", st.citation.quote)
