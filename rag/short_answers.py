@@ -160,6 +160,7 @@ def _distance(span: tuple[int, int], anchors: list[tuple[int, int]]) -> int:
     return min(max(a_start - span[1], span[0] - a_end, 0) for a_start, a_end in anchors)
 
 
+@lru_cache(maxsize=1 << 14)  # compare groups thousands of sources' answers, most repeated
 def normalize(answer: str) -> str:
     """The key under which answers count as the same: case, punctuation, accents, spacing,
     leading titles and qualifiers, number and date formats.
