@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -102,13 +103,12 @@ def score_rows(
     else:
         dense = index.sentence_scores(query, order)
         lexical = np.asarray(_overlaps(terms, retriever.sentence_terms(order.tolist())))
-    best_case = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"]
+    best_case = _combined(dense, lexical, 1.0)
     if many:  # the kernel sums in another order (~1e-5): the rows near or above the floor get
         # the row-wise products, so a sentence scores the same to the bit whichever path ran
         near = np.flatnonzero(best_case >= floor - _SUM_ORDER_SLACK)
         dense[near] = index.sentence_scores(query, order[near])
-        best_case[near] = WEIGHTS["dense"] * dense[near] + WEIGHTS["lexical"] * lexical[near]
-        best_case[near] += WEIGHTS["cue"]
+        best_case[near] = _combined(dense[near], lexical[near], 1.0)
     kinds = wanted_kinds(question)
     things = counted_things(question)
     scored = []
@@ -118,6 +118,11 @@ def score_rows(
         d, lex = float(dense[n]), float(lexical[n])
         scored.append(_score(sentence, row, d, lex, kinds, things, rows[row]))
     return sorted(scored, key=lambda s: -s.score)
+
+
+def _combined(dense: Any, lexical: Any, cue: float) -> Any:
+    """A sentence's score from its parts (floats, or arrays of them: cue 1.0 is the best case)."""
+    return WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"] * cue
 
 
 def _score(
@@ -130,7 +135,7 @@ def _score(
     hit_rank: int,
 ) -> Scored:
     cue = cue_match(kinds, sentence.text, things) if kinds else 0.5
-    score = WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"] * cue
+    score = _combined(dense, lexical, cue)
     if sentence.heading:
         score *= 0.6
     if looks_like_instruction(sentence.text):

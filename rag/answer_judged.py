@@ -47,8 +47,9 @@ def judge_sentences(
     return sorted(rescored, key=lambda s: -s.score)
 
 
-# How many of a source's best sentences (by the rules' scorer) the judge reads in `compare`:
-# the answer-side SHORTLIST spread over sources; not tuned on any answer score.
+# How many of a source's best sentences (by the rules' scorer) the judge reads in `compare`: a
+# third of what it reads for an answer (SHORTLIST), as compare reads every source; not tuned on
+# any score.
 PER_SOURCE = 4
 
 

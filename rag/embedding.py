@@ -99,18 +99,18 @@ def make_embedder(settings: Settings, bulk: bool = False) -> Embedder:
     onnxruntime has CUDA, else torch; int8 ONNX stays on the CPU (its vectors are its own).
     """
     device = resolve(settings.device) if bulk and not settings.onnx_quantize else "cpu"
-    batch = max(settings.embed_batch_size, GPU_BATCH) if device == "cuda" else None
+    batch = settings.embed_batch_size
+    if device == "cuda":
+        batch = max(batch, GPU_BATCH)
     onnx = settings.embedding_backend == "onnx" and onnx_installed()
     if onnx and (device == "cpu" or onnx_has_cuda()):
         from rag.embedding_onnx import OnnxEmbedder
 
         return OnnxEmbedder(
             embedding_name(settings),
-            batch or settings.embed_batch_size,
+            batch,
             quantize=settings.onnx_quantize,
             cache_dir=settings.onnx_dir,
             providers=onnx_providers(device),
         )
-    return SentenceTransformerEmbedder(
-        settings.model_name, batch or settings.embed_batch_size, device
-    )
+    return SentenceTransformerEmbedder(settings.model_name, batch, device)

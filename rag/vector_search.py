@@ -51,8 +51,7 @@ class ChunkSearch:
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
         if not isinstance(index, faiss.IndexHNSWFlat) or (index.ntotal, index.d) != (rows, dim):
             raise ValueError(f"{path.name} is not an HNSW index of {rows} × {dim}")
-        index.hnsw.efSearch = 128
-        return cls(index)
+        return cls(index)  # efSearch is saved with the graph
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
@@ -138,7 +137,7 @@ def _view(index: faiss.IndexScalarQuantizer, dim: int) -> np.ndarray:
     rows = int(index.ntotal)
     if rows == 0:
         return np.zeros((0, dim), dtype=DTYPE)
-    raw = faiss.rev_swig_ptr(index.codes.data(), rows * dim * 2)
+    raw = faiss.rev_swig_ptr(index.codes.data(), rows * dim * np.dtype(DTYPE).itemsize)
     array = raw.view(DTYPE).reshape(rows, dim)
     array.flags.writeable = False
     return array
