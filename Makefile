@@ -5,10 +5,11 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-EXTRAS := ui,eval,onnx,dev
+EXTRAS := ui,eval,onnx,dev,milvus
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install index lint typecheck unit eval browser bench judge clean test-llm
+.PHONY: run test install index lint typecheck unit eval browser bench judge clean test-llm \
+	test-milvus-server
 
 run: index
 	$(BIN)/rag serve
@@ -81,10 +82,30 @@ test-llm: index $(LLM_MODEL)
 	$(BIN)/python -m bench.llm_server --server $(LLM_VENV)/bin/python --model $(LLM_MODEL) \
 		--stride $(LLM_STRIDE)
 
+# The Milvus store against a real Milvus server (not part of `make test`, which uses milvus-lite):
+# the standalone server binary of the PyPI package `milvus` 2.3.5, in a venv of its own, on
+# 127.0.0.1:$(MILVUS_PORT). The store's tests run against it, two `rag serve` processes share it,
+# and bench.milvus measures it against the FAISS store; the server is stopped by its PID at the end.
+MILVUS_VENV := .venv-milvus-server
+MILVUS_PORT ?= 19530
+MILVUS_SIZES ?= 10000 100000
+
+$(MILVUS_VENV)/.installed:
+	$(PYTHON) -m venv $(MILVUS_VENV)
+	$(MILVUS_VENV)/bin/pip install --quiet --disable-pip-version-check "milvus==2.3.5"
+	touch $@
+
+test-milvus-server: install $(MILVUS_VENV)/.installed
+	$(BIN)/python -m bench.milvus_server start --python $(MILVUS_VENV)/bin/python --port $(MILVUS_PORT)
+	MILVUS_TEST_URI=http://127.0.0.1:$(MILVUS_PORT) $(BIN)/pytest -q \
+		tests/test_store_milvus.py tests/test_milvus_serve.py \
+	&& $(BIN)/python -m bench.milvus --uri http://127.0.0.1:$(MILVUS_PORT) --sizes $(MILVUS_SIZES); \
+	status=$$?; $(BIN)/python -m bench.milvus_server stop; exit $$status
+
 # Retrain the answer judge from the allowlisted public data only (rag/models/judge/MODEL_CARD.md
 # has the recipe, counts and sha256); `make test` never retrains, it checks the card.
 judge: install
 	nice -n 15 $(BIN)/python -m rag.train_judge
 
 clean:
-	rm -rf $(VENV) $(LLM_VENV) index .index.* reports test-artifacts
+	rm -rf $(VENV) $(LLM_VENV) $(MILVUS_VENV) .milvus-server .milvus index .index.* reports test-artifacts

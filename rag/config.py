@@ -21,6 +21,9 @@ EmbeddingBackend = Literal["torch", "onnx"]
 ChunkVectors = Literal["encoded", "pooled"]
 LlmProvider = Literal["openai", "bedrock", "anthropic"]
 SentenceJudge = Literal["learned", "rules"]
+StoreName = Literal["faiss", "milvus"]
+MilvusIndexKind = Literal["auto", "flat", "hnsw"]
+MilvusBm25 = Literal["app", "milvus"]
 
 
 class Settings(BaseSettings):
@@ -30,6 +33,23 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
+
+    # Where the index lives: "faiss" = files in `index_dir` (one machine, the default);
+    # "milvus" = collections in Milvus (store_milvus.py), which several app processes can share.
+    store: StoreName = "faiss"
+    # A path (ending in .db) means milvus-lite, embedded; a URL (http://host:19530) a server.
+    milvus_uri: str = ".milvus/rag.db"
+    milvus_token: str = ""
+    milvus_db: str = ""  # a server's database; "" = its default
+    milvus_prefix: str = Field(default="rag_", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
+    # The chunks' vector index in Milvus: "auto" = FLAT (exact, as the FAISS store below
+    # `ann_threshold`) on milvus-lite, HNSW on a server.
+    milvus_index: MilvusIndexKind = "auto"
+    # Which BM25 ranks chunks: "app" = the app's own (lexical.py), so that both stores give the
+    # same answers; "milvus" = the server's (2.5 and later, and milvus-lite), whose other
+    # tokenizer and per-segment statistics moved 2 of 103 eval answers (README "Scaling out").
+    milvus_bm25: MilvusBm25 = "app"
+    milvus_timeout_s: float = Field(default=10.0, gt=0)
 
     # Embedding: the packaged all-MiniLM-L6-v2; nothing is fetched from a hub.
     model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
@@ -97,6 +117,12 @@ class Settings(BaseSettings):
     # Web UI.
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
+
+    def index_location(self) -> str:
+        """Where the index lives, as a person would name it."""
+        if self.store == "milvus":
+            return f"Milvus {self.milvus_uri} (collections {self.milvus_prefix}*)"
+        return f"{self.index_dir}/"
 
     @model_validator(mode="after")
     def _candidates_cover_k(self) -> Settings:

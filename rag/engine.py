@@ -10,13 +10,13 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag import index as index_store
 from rag.config import Settings
 from rag.device import resolve
 from rag.embedding import Embedder, make_embedder
 from rag.index import Index
 from rag.judge import MODEL_DIR, Judge
 from rag.retrieval import Retriever
+from rag.store import open_store
 
 if TYPE_CHECKING:  # LangChain lives in chain.py and the LLM plug-in, not here.
     from langchain_core.language_models import BaseChatModel
@@ -45,7 +45,7 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
 
 
 def build_engine(settings: Settings, embedder: Embedder) -> Engine:
-    index = index_store.load(settings.index_dir, settings, embedder.dim)
+    index = open_store(settings).load(embedder.dim)
     retriever = Retriever(index, embedder, settings)
     return Engine(settings, index, embedder, retriever, judge=make_judge(settings))
 

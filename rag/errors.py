@@ -7,7 +7,8 @@ RagError
 │   ├── IndexMissingError    nothing built yet: run `rag ingest`
 │   ├── StaleIndexError      built with another model, parameters or format
 │   ├── CorruptIndexError    a file is truncated, inconsistent or does not match its manifest
-│   └── IndexFolderError     the folder holds other files, or overlaps the corpus
+│   ├── IndexFolderError     the folder holds other files, or overlaps the corpus
+│   └── StoreError           the Milvus store cannot be reached, or refuses a request
 ├── QuestionError        the question is empty, too long or unusable
 ├── FilterError          a --source / --since / --until filter matches no article
 ├── DatasetError         an eval data set line is malformed
@@ -47,6 +48,10 @@ class CorruptIndexError(IndexError_):
 
 
 class IndexFolderError(IndexError_):
+    pass
+
+
+class StoreError(IndexError_):
     pass
 
 

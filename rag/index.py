@@ -15,7 +15,7 @@ import signal
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import ValidationError
@@ -49,6 +49,20 @@ SENTENCE_FILE = "sentences.faiss"
 CRASH_POINTS = ("files-written", "between-renames", "before-cleanup")
 
 
+class RemoteChunks(Protocol):
+    """Chunk search that runs in a server (store_milvus.py): hits as (doc_id, idx, score)."""
+
+    def dense(
+        self, query: Vectors, n: int, docs: frozenset[str] | None
+    ) -> list[tuple[str, int, float]]: ...
+
+    def lexical(
+        self, question: str, n: int, docs: frozenset[str] | None
+    ) -> list[tuple[str, int, float]] | None:
+        """None when the server has no BM25 (the app's own is used)."""
+        ...
+
+
 class Index:
     """A loaded (or freshly built) index; read-only once made, so safe to share across threads."""
 
@@ -62,9 +76,11 @@ class Index:
         ann_threshold: int,
         lexical: Lexical | None = None,
         chunk_search: ChunkSearch | None = None,
+        remote: RemoteChunks | None = None,
     ) -> None:
         """`lexical`, `chunk_search`: as loaded from disk; None builds them (tokenising every
         chunk and sentence; an HNSW graph above `ann_threshold` chunks).
+        `remote`: chunk search in a server instead (then no FAISS graph is built here).
         `sentence_vectors`: as loaded, or any float array (copied into half precision)."""
         self.articles = {a.doc_id: a for a in articles}
         self.sentences: Records[Sentence] = from_models(Sentence, sentences, self.articles)
@@ -79,6 +95,9 @@ class Index:
         self.sentence_vectors = sentence_vectors.array
         self._doc_sentences = self.sentences.doc_rows()
         self._doc_chunks = self.chunks.doc_rows()
+        self.remote = remote
+        if remote is not None:
+            chunk_search = ChunkSearch.build(chunk_vectors[:0], ann_threshold)
         self._chunk_search = chunk_search or ChunkSearch.build(chunk_vectors, ann_threshold)
         self.lexical = lexical or Lexical.build(
             [chunk_text(self.articles[c.doc_id].title, c.text) for c in chunks],
@@ -99,7 +118,7 @@ class Index:
 
     @property
     def search_kind(self) -> str:
-        return self._chunk_search.kind
+        return "remote" if self.remote is not None else self._chunk_search.kind
 
     def doc_sentence_rows(self, doc_id: str) -> list[int]:
         """Rows in `sentences` of one document's sentences, in order."""
@@ -132,15 +151,38 @@ class Index:
         return float(vectors[0] @ vectors[1])
 
     def search(
-        self, query: Vectors, n: int, rows: np.ndarray | None = None
+        self, query: Vectors, n: int, docs: frozenset[str] | None = None
     ) -> list[tuple[int, float]]:
-        """(chunk row, cosine) of the `n` nearest chunks, best first; only among `rows` if given
-        (exact products: a filter keeps few rows, and HNSW recall drops under filters)."""
+        """(chunk row, cosine) of the `n` nearest chunks, best first; only among the chunks of
+        `docs` if given (here exact products: a filter keeps few rows, and HNSW recall drops
+        under filters; a remote store filters in the server)."""
+        if self.remote is not None:
+            return self._rows(self.remote.dense(query, n, docs))
+        rows = None if docs is None else self.doc_rows(docs)
         if rows is not None:
             scores = self.chunk_vectors[rows] @ query
             top = np.argsort(-scores, kind="stable")[:n]
             return [(int(rows[t]), float(scores[t])) for t in top]
         return self._chunk_search.search(query, n)
+
+    def remote_lexical(
+        self, question: str, n: int, docs: frozenset[str] | None
+    ) -> list[tuple[int, float]] | None:
+        """BM25 (chunk row, score) from a remote store's own BM25; None = use the app's."""
+        if self.remote is None:
+            return None
+        found = self.remote.lexical(question, n, docs)
+        return None if found is None else self._rows(found)
+
+    def _rows(self, hits: list[tuple[str, int, float]]) -> list[tuple[int, float]]:
+        """Remote hits as rows; a hit this copy does not hold (written since it was loaded)
+        is left out."""
+        out = []
+        for doc_id, idx, score in hits:
+            rows = self.doc_chunk_rows(doc_id)
+            if 0 <= idx < len(rows):
+                out.append((rows[idx], score))
+        return out
 
     def manifest(self, settings: Settings) -> Manifest:
         docs = {

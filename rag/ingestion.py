@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag import index as index_store
 from rag.chunking import make_chunks, split_sentences
 from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.embedding import Embedder, Vectors
-from rag.errors import IndexError_, IndexMissingError
-from rag.index import Index, chunk_text
-from rag.index_folder import check_apart, check_replaceable, ingest_lock, resolved
+from rag.errors import IndexError_
+from rag.index import chunk_text
+from rag.index_folder import ingest_lock
 from rag.schema import Article, Chunk, Sentence, SkippedFile
+from rag.store import open_store
+from rag.store_protocol import Changes, DocPart, Previous, Store
 
 
 @dataclass
@@ -41,39 +42,28 @@ class IngestReport:
     seconds: float = 0.0
 
 
-@dataclass
-class _Part:
-    """One article's share of the index: its records and vectors."""
-
-    article: Article
-    sentences: list[Sentence]
-    chunks: list[Chunk]
-    chunk_vectors: Vectors | None = None
-    sentence_vectors: Vectors | None = None
-
-
 def ingest(
     settings: Settings,
     embedder: Embedder,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Bring the index up to date with the corpus; one ingest per index folder at a time.
+    """Bring the index up to date with the corpus; one ingest per index at a time.
 
-    `on_wait` is told when another ingest holds the folder and this one waits for it.
+    `on_wait` is told when another ingest holds the index and this one waits for it.
     """
-    check_apart(settings.corpus_dir, settings.index_dir)
-    check_replaceable(resolved(settings.index_dir))  # before any embedding work, not after
-    with ingest_lock(settings.index_dir, on_wait):
-        return _ingest(settings, embedder, progress)
+    store = open_store(settings)
+    store.check_writable()  # before any embedding work, not after
+    with ingest_lock(store.lock_path(), on_wait):
+        return _ingest(settings, store, embedder, progress)
 
 
-def _ingest(settings: Settings, embedder: Embedder, progress: bool) -> IngestReport:
+def _ingest(settings: Settings, store: Store, embedder: Embedder, progress: bool) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     corpus = load_corpus(settings.corpus_dir, settings.max_file_bytes)
     report.skipped = corpus.skipped
-    previous = _load_previous(settings, embedder.dim, report)
+    previous = _load_previous(store, embedder.dim, report)
     parts = [_reuse_or_split(a, previous, settings, report) for a in corpus.articles]
     parts += _keep_unreadable(corpus.skipped, previous, report)
     if previous is not None:
@@ -81,75 +71,63 @@ def _ingest(settings: Settings, embedder: Embedder, progress: bool) -> IngestRep
         report.removed = sorted(set(previous.articles) - current)
     _embed_missing(parts, embedder, settings, progress, report)
     parts.sort(key=lambda p: p.article.doc_id)
-    built = _assemble(parts, embedder.dim, settings)
-    _tally(built, report)
+    _tally(parts, report)
     if previous is None or report.updated or report.removed or report.relabelled:
-        index_store.save(built, settings, settings.index_dir)
+        changes = Changes(report.updated, report.removed, report.relabelled)
+        store.write(parts, changes, settings, embedder.dim)
         report.saved = True
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _load_previous(settings: Settings, dim: int, report: IngestReport) -> Index | None:
+def _load_previous(store: Store, dim: int, report: IngestReport) -> Previous | None:
     try:
-        previous = index_store.load(settings.index_dir, settings, dim)
-    except IndexMissingError:
-        return None
+        return store.previous(dim)
     except IndexError_ as exc:
         report.notes.append(f"Rebuilding everything: {exc}")
         return None
-    index_store.clear_leftovers(settings.index_dir)
-    return previous
 
 
 def _reuse_or_split(
-    article: Article, previous: Index | None, settings: Settings, report: IngestReport
-) -> _Part:
+    article: Article, previous: Previous | None, settings: Settings, report: IngestReport
+) -> DocPart:
     old = previous.articles.get(article.doc_id) if previous else None
     if previous and old and (old.sha256, old.title) == (article.sha256, article.title):
         report.reused.append(article.doc_id)
         if _metadata(old) != _metadata(article):
             report.relabelled.append(article.doc_id)
-        return _part_from(previous, article)
+        return previous.part(article)
     report.updated.append(article.doc_id)
     sentences = split_sentences(article)
     chunks = make_chunks(article, sentences, settings.chunk_size, settings.chunk_overlap)
-    return _Part(article, sentences, chunks)
+    return DocPart(article, sentences, chunks)
 
 
 def _metadata(article: Article) -> tuple[str | None, ...]:
     return (article.author, article.published, article.publisher)
 
 
-def _part_from(previous: Index, article: Article) -> _Part:
-    chunk_rows = previous.doc_chunk_rows(article.doc_id)
-    sent_rows = previous.doc_sentence_rows(article.doc_id)
-    return _Part(
-        article=article,
-        sentences=[previous.sentences[i] for i in sent_rows],
-        chunks=[previous.chunks[i] for i in chunk_rows],
-        chunk_vectors=previous.chunk_vectors[chunk_rows],
-        sentence_vectors=previous.sentence_vectors[sent_rows].astype(np.float32),
-    )
-
-
 def _keep_unreadable(
-    skipped: Iterable[SkippedFile], previous: Index | None, report: IngestReport
-) -> list[_Part]:
+    skipped: Iterable[SkippedFile], previous: Previous | None, report: IngestReport
+) -> list[DocPart]:
     kept = []
     for item in skipped:
         old = previous.articles.get(item.path.stem) if previous else None
         if previous and old:
-            kept.append(_part_from(previous, old))
+            kept.append(previous.part(old))
             report.kept_previous.append(old.doc_id)
     return kept
 
 
 def _embed_missing(
-    parts: list[_Part], embedder: Embedder, settings: Settings, progress: bool, report: IngestReport
+    parts: list[DocPart],
+    embedder: Embedder,
+    settings: Settings,
+    progress: bool,
+    report: IngestReport,
 ) -> None:
-    """Vectors for the parts that have none: sentences always, chunks encoded or pooled."""
-    todo = [p for p in parts if p.chunk_vectors is None]
+    """Vectors for the new parts: sentences always, chunks encoded or pooled."""
+    todo = [p for p in parts if not p.stored]
     encode_chunks = settings.chunk_vectors == "encoded"
     chunk_texts = (
         [chunk_text(p.article.title, c.text) for p in todo for c in p.chunks]
@@ -190,22 +168,7 @@ def pooled_chunk_vectors(
     return out
 
 
-def _assemble(parts: list[_Part], dim: int, settings: Settings) -> Index:
-    def stack(arrays: list[Vectors | None]) -> Vectors:
-        kept = [a for a in arrays if a is not None and len(a)]
-        return np.vstack(kept).astype(np.float32) if kept else np.zeros((0, dim), np.float32)
-
-    return Index(
-        articles=[p.article for p in parts],
-        sentences=[s for p in parts for s in p.sentences],
-        chunks=[c for p in parts for c in p.chunks],
-        chunk_vectors=stack([p.chunk_vectors for p in parts]),
-        sentence_vectors=stack([p.sentence_vectors for p in parts]),
-        ann_threshold=settings.ann_threshold,
-    )
-
-
-def _tally(built: Index, report: IngestReport) -> None:
-    report.documents = len(built.articles)
-    report.chunks = len(built.chunks)
-    report.sentences = len(built.sentences)
+def _tally(parts: list[DocPart], report: IngestReport) -> None:
+    report.documents = len(parts)
+    report.chunks = sum(p.chunk_count for p in parts)
+    report.sentences = sum(p.sentence_count for p in parts)

@@ -51,7 +51,7 @@ def print_ingest_report(report: IngestReport, settings: Settings) -> None:
         errors.print(f"[yellow]Note:[/] {safe(note)}")
     state = "updated" if report.saved else "already up to date"
     console.print(
-        f"Index {safe(settings.index_dir)}/ {state}: {report.documents} documents, "
+        f"Index {safe(settings.index_location())} {state}: {report.documents} documents, "
         f"{report.chunks} chunks, {report.sentences} sentences. "
         f"Embedded {report.embedded_chunks} chunks and {report.embedded_sentences} sentences "
         f"({len(report.updated)} new or changed, {len(report.reused)} unchanged, "

@@ -73,19 +73,22 @@ class Retriever:
         k = k or self.settings.k
         mode = mode or self.settings.retrieval_mode
         n = max(self.settings.candidates, k)
-        rows = None if docs is None else self.index.doc_rows(docs)
-        dense = self.dense(question, n, rows) if mode != "bm25" else []
-        lexical = self.lexical(question, n, rows) if mode != "dense" else []
+        dense = self.dense(question, n, docs) if mode != "bm25" else []
+        lexical = self.lexical(question, n, docs) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
 
     def dense(
-        self, question: str, n: int, rows: np.ndarray | None = None
+        self, question: str, n: int, docs: frozenset[str] | None = None
     ) -> list[tuple[int, float]]:
-        return self.index.search(self.query_vector(question), n, rows)
+        return self.index.search(self.query_vector(question), n, docs)
 
     def lexical(
-        self, question: str, n: int, rows: np.ndarray | None = None
+        self, question: str, n: int, docs: frozenset[str] | None = None
     ) -> list[tuple[int, float]]:
+        remote = self.index.remote_lexical(question, n, docs)
+        if remote is not None:
+            return remote
+        rows = None if docs is None else self.index.doc_rows(docs)
         lexical = self.index.lexical
         tokens = [t for t in tokenize([question])[0] if t in lexical.chunk_vocab]
         if not tokens:  # also an index without chunks: its BM25 has no vocabulary at all

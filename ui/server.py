@@ -29,11 +29,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(corpus: Path, index: Path, log: Path, timeout: float = 240.0) -> Iterator[str]:
-    """Start the app, wait until it answers, yield its URL, and stop it afterwards."""
+def serving(
+    corpus: Path,
+    index: Path,
+    log: Path,
+    timeout: float = 240.0,
+    settings_env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Start the app, wait until it answers, yield its URL, and stop it afterwards.
+
+    The caller's RAG_* variables are not passed on; `settings_env` (RAG_STORE=milvus, ...) is."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RAG_")}
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
+    env.update(settings_env or {})
     command = [
         sys.executable,
         "-c",
