@@ -63,7 +63,7 @@ def doc_parts(parts: list[Any], target: int) -> list[Any]:
     return sorted(out, key=lambda p: p.article.doc_id)
 
 
-def wait_indexed(settings: Any, timeout_s: float = 1800.0) -> float:
+def wait_indexed(settings: Any, rows: int, timeout_s: float = 300.0) -> float:
     """Seconds until the server has indexed every chunk (searches before that are brute force
     on sealed segments, an interim index on growing ones)."""
     from pymilvus import MilvusClient
@@ -73,9 +73,7 @@ def wait_indexed(settings: Any, timeout_s: float = 1800.0) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout_s:
         info = client.describe_index(name, "vector")
-        if info.get("pending_index_rows") == 0 and info.get("indexed_rows") == info.get(
-            "total_rows"
-        ):
+        if info.get("pending_index_rows") == 0 and info.get("indexed_rows") == rows:
             break
         time.sleep(1.0)
     return time.monotonic() - started
@@ -91,7 +89,8 @@ def measure_store(settings: Any, embedder: Any, parts: list[Any], asked: list[st
     rows = sum(len(p.chunks) + len(p.sentences) for p in parts)
     changes = Changes(updated=[p.article.doc_id for p in parts])
     write_s, _ = timed(lambda: store.write(parts, changes, settings, embedder.dim))
-    index_wait_s = wait_indexed(settings) if settings.store == "milvus" else 0.0
+    chunks = sum(len(p.chunks) for p in parts)
+    index_wait_s = wait_indexed(settings, chunks) if settings.store == "milvus" else 0.0
     before = rss_mb()
     load_s, index = timed(lambda: store.load(embedder.dim))
     loaded_mb = rss_mb() - before

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from rag.index_folder import running
+
 DATA = Path(".milvus-server")
 PORT = 19530
 # Run by the server venv's python: the package's own launcher, on our data folder and port.
@@ -35,7 +37,7 @@ def start(python: str, data: Path, port: int, timeout_s: float = 180.0) -> int:
     data = data.resolve()
     data.mkdir(parents=True, exist_ok=True)
     pid_file = data / "server.pid"
-    if pid_file.exists() and _alive(int(pid_file.read_text())):
+    if pid_file.exists() and running(int(pid_file.read_text())):
         raise SystemExit(f"A Milvus server started here is running (PID {pid_file.read_text()}).")
     log = (data / "launcher.log").open("w")
     proc = subprocess.Popen(
@@ -78,14 +80,6 @@ def stop(data: Path) -> None:
     print(f"Stopped the Milvus server (PID {pid}).")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -93,7 +87,7 @@ def _group_alive(pgid: int) -> bool:
         return False
     with contextlib.suppress(ChildProcessError):  # reap our child: a zombie counts as alive
         os.waitpid(pgid, os.WNOHANG)
-    return _alive(pgid) or _group_has_members(pgid)
+    return running(pgid) or _group_has_members(pgid)
 
 
 def _group_has_members(pgid: int) -> bool:

@@ -408,6 +408,28 @@ def eval_(
         raise typer.Exit(1)
 
 
+@app.command(name="eval-diff")
+def eval_diff(
+    before: Annotated[Path, typer.Argument(help="A report of `rag eval --json`.")],
+    after: Annotated[Path, typer.Argument(help="Another, of the same questions.")],
+    json_out: JsonOpt = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any answer or score differs.")
+    ] = False,
+) -> None:
+    """Two eval runs question by question: changed verdicts, answers, citations, passages."""
+    from rag.eval_diff import diff_runs, read_report
+    from rag.render import console, print_json, safe
+
+    diff = run(lambda: diff_runs(read_report(before), read_report(after)))
+    if json_out:
+        print_json(diff.model_dump(mode="json"))
+    else:
+        console.print(safe(diff.describe()), soft_wrap=True)
+    if strict and (diff.changed or diff.max_metric_gap > 0):
+        raise typer.Exit(1)
+
+
 @app.command()
 def add(
     files: Annotated[list[Path], typer.Argument(help=".txt/.md articles to add.")],

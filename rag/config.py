@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     milvus_token: str = ""
     milvus_db: str = ""  # a server's database; "" = its default
     milvus_prefix: str = Field(default="rag_", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
-    # The chunks' vector index in Milvus: "auto" = FLAT (exact, as the FAISS store below
-    # `ann_threshold`) on milvus-lite, HNSW on a server.
+    # The chunks' vector index in Milvus, chosen when ingest makes the collections: "auto" =
+    # FLAT (exact) up to `ann_threshold` chunks and HNSW above, as the FAISS store does.
     milvus_index: MilvusIndexKind = "auto"
     # Which BM25 ranks chunks: "app" = the app's own (lexical.py), so that both stores give the
     # same answers; "milvus" = the server's (2.5 and later, and milvus-lite), whose other

@@ -8,9 +8,12 @@ Does NOT run anything (evaluation.py does).
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pathlib import Path
 
-from rag.evaluation import QuestionResult, Scores, SystemRun
+from pydantic import BaseModel, ValidationError
+
+from rag.errors import DatasetError
+from rag.evaluation import EvalReport, QuestionResult, Scores, SystemRun
 
 _TIMINGS = {"latency_p50_ms", "latency_p95_ms"}
 
@@ -57,6 +60,19 @@ class RunDiff(BaseModel):
         lines.append(f"{len(moved)} aggregate(s) moved; largest {self.max_metric_gap:.3f}")
         lines += [f"- {g.group} {g.metric}: {g.before} → {g.after}" for g in moved]
         return "\n".join(lines)
+
+
+def read_report(path: Path) -> EvalReport:
+    """A report `rag eval --json` wrote; DatasetError (what to do) when it is not one."""
+    try:
+        report = EvalReport.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, ValidationError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else type(exc).__name__
+        raise DatasetError(
+            f"{path} is not a report of `rag eval --json` ({why}); write one with "
+            "`rag eval --json FILE`."
+        ) from exc
+    return report.model_copy(update={"name": path.name})
 
 
 def diff_runs(before: SystemRun, after: SystemRun) -> RunDiff:

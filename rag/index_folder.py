@@ -128,12 +128,13 @@ def dead_writers_temp_folders(folder: Path) -> list[Path]:
     found = []
     for path in folder.parent.glob(f".{folder.name}.tmp-*"):
         pid = path.name.removeprefix(f".{folder.name}.tmp-").split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)) and holds_only_index_files(path):
+        if pid.isdigit() and not running(int(pid)) and holds_only_index_files(path):
             found.append(path)
     return found
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process `pid` exists (one of another user counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -347,3 +347,45 @@ def test_a_broken_retriever_fails_the_gate_on_the_real_set(
     err = said(result.stderr)
     assert "Threshold missed: overall evidence_recall" in err
     assert "k=1" in said(result.stdout)
+
+
+# --- two runs compared question by question (rag eval-diff) ---------------------------------
+
+
+def test_eval_diff_names_each_changed_question_and_moved_score(
+    report: EvalReport, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from rag.cli import app
+    from rag.eval_diff import diff_runs
+
+    assert not diff_runs(report, report).changed and diff_runs(report, report).max_metric_gap == 0
+    first = report.questions[0]
+    flipped = first.model_copy(
+        update={"passed": not first.passed, "answer": first.answer.model_copy(update={"text": "X"})}
+    )
+    overall = report.aggregates["overall"]
+    moved = overall.model_copy(update={"answer_hit_rate": (overall.answer_hit_rate or 0) + 0.25})
+    other = report.model_copy(
+        update={
+            "questions": [flipped, *report.questions[1:]],
+            "aggregates": {**report.aggregates, "overall": moved},
+        }
+    )
+    diff = diff_runs(report, other)
+    assert [(c.id, c.what) for c in diff.changed] == [(first.id, ["verdict", "answer"])]
+    assert abs(diff.max_metric_gap - 0.25) < 1e-9
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(report.model_dump_json(), encoding="utf-8")
+    b.write_text(other.model_dump_json(), encoding="utf-8")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["eval-diff", str(a), str(b), "--strict"])
+    assert shown.exit_code == 1
+    said = " ".join(shown.output.split())
+    assert f"{first.id} (verdict, answer)" in said and "answer_hit_rate" in said
+    same = runner.invoke(app, ["eval-diff", str(a), str(a), "--strict"])
+    assert same.exit_code == 0 and "0 question(s) differ" in same.output
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    bad = runner.invoke(app, ["eval-diff", str(a), str(tmp_path / "bad.json")])
+    assert bad.exit_code == 1 and "rag eval --json" in " ".join(bad.output.split())

@@ -98,6 +98,26 @@ def test_search_in_milvus_finds_what_faiss_finds_and_keeps_to_the_filter(
     assert {h.chunk.doc_id for h in remote.search("chip", 8, mode="dense", docs=some)} <= some
 
 
+def test_auto_searches_exactly_up_to_the_ann_threshold_and_hnsw_above(
+    milvus: Settings, embedder: FakeEmbedder
+) -> None:
+    ingest(milvus, embedder)
+    meta = MilvusStore(milvus)._meta()
+    assert meta is not None and meta.chunk_index == "FLAT"
+    many = milvus.model_copy(
+        update={"ann_threshold": 2, "milvus_prefix": f"{milvus.milvus_prefix}big_"}
+    )
+    try:
+        ingest(many, embedder)
+        meta = MilvusStore(many)._meta()
+        assert meta is not None and meta.chunk_index == "HNSW"
+        hits = Retriever(milvus_index(many), embedder, many).search("chips", 3, mode="dense")
+        assert len(hits) == 3
+    finally:
+        if SERVER:
+            _drop(many)
+
+
 def test_bm25_in_milvus_when_asked_for_ranks_only_the_filtered_documents(
     milvus: Settings, embedder: FakeEmbedder
 ) -> None:
