@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -47,6 +48,9 @@ from rag.manifest import expected_params
 from rag.schema import Article, Chunk, Sentence
 from rag.store_protocol import Changes, DocPart
 
+# gRPC's own core logs (milvus-lite's in-process server telling the client it pings too often)
+# would print to the app's stderr; errors reach us as exceptions anyway. Read at gRPC's import.
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")
 try:
     from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 except ImportError:  # the `milvus` extra is not installed
@@ -178,8 +182,10 @@ class MilvusStore:
             for start in range(0, len(relabelled), _BATCH):  # same text: only the first row
                 batch = relabelled[start : start + _BATCH]
                 self._client.upsert(self._names["articles"], [_article_rows(p)[0] for p in batch])
-            for name in self._names.values():
-                self._client.flush(name)
+            # Sealed segments get their vector index built; the waits overlap (~0.5 s polls each).
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                kinds = ("chunks", "sentences", "articles")
+                list(pool.map(self._client.flush, [self._names[k] for k in kinds]))
             self._set_writing(meta, [])
 
     def _set_writing(self, meta: _Meta, doc_ids: list[str]) -> None:
@@ -187,8 +193,7 @@ class MilvusStore:
         if len(meta.model_dump_json()) > _TEXT_BYTES // 2:  # a VARCHAR holds 64 KB
             meta.writing = ["*"]
         row = {"key": "index", "value": meta.model_dump_json(), "placeholder": _PLACEHOLDER}
-        self._client.upsert(self._names["meta"], [row])
-        self._client.flush(self._names["meta"])
+        self._client.upsert(self._names["meta"], [row])  # Strong reads see it: no flush needed
 
     def load(self, dim: int | None = None) -> Index:
         meta = self._meta()

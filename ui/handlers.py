@@ -101,7 +101,12 @@ def status_view(res: Resources) -> str:
         index = res.engine().index
         return render.notice_box(
             f"{len(index.articles)} articles, {len(index.chunks)} passages indexed from "
-            f"{res.settings.corpus_dir}/ with {res.settings.model_name}."
+            f"{res.settings.corpus_dir}/ with {res.settings.model_name}"
+            + (
+                f", kept in {res.settings.index_location()}."
+                if res.settings.store != "faiss"
+                else "."
+            )
         )
 
     return guarded(run)
