@@ -210,6 +210,14 @@ class MilvusStore:
                 "by words instead.",
                 stacklevel=2,
             )
+        wanted = self.settings.milvus_index
+        if wanted != "auto" and wanted.upper() != meta.chunk_index:
+            warnings.warn(
+                f"RAG_MILVUS_INDEX={wanted}, but the chunks in {self.uri} were indexed with "
+                f"{meta.chunk_index} when they were first ingested; to change it, ingest into a "
+                "new RAG_MILVUS_PREFIX.",
+                stacklevel=2,
+            )
         with self._calls("read from"):
             return self._read_index(dim, bm25 and meta.bm25)
 

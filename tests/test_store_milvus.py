@@ -104,6 +104,8 @@ def test_auto_searches_exactly_up_to_the_ann_threshold_and_hnsw_above(
     ingest(milvus, embedder)
     meta = MilvusStore(milvus)._meta()
     assert meta is not None and meta.chunk_index == "FLAT"
+    with pytest.warns(UserWarning, match="indexed with FLAT"):
+        milvus_index(milvus.model_copy(update={"milvus_index": "hnsw"}))
     many = milvus.model_copy(
         update={"ann_threshold": 2, "milvus_prefix": f"{milvus.milvus_prefix}big_"}
     )
