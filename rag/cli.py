@@ -6,6 +6,7 @@ Imports stay inside the commands so `rag --help` and light commands start fast.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +42,14 @@ FormatOpt = Annotated[
     typer.Option("--format", help="Print md, json or csv instead of a table (--json = json)."),
 ]
 MAX_TURNS = 6  # earlier answers a chat keeps: follow-ups refer to the last one or two
+
+
+def _note(message: Warning | str, *_: object, **__: object) -> str:
+    """What the library warns of (a setting it cannot honour), as one line without a traceback."""
+    return f"Note: {message}\n"
+
+
+warnings.formatwarning = _note
 
 
 def settings_for(corpus: Path | None = None, index: Path | None = None, **extra: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -324,6 +325,13 @@ def test_the_cli_answers_from_milvus(
     assert "Milvus" in built.output
     asked = rag.invoke(cli_app, ["search", "chips"])
     assert asked.exit_code == 0, asked.output
+    monkeypatch.setenv("RAG_MILVUS_INDEX", "hnsw")  # not what the collections were made with
+    with pytest.warns(UserWarning) as caught:
+        noted = rag.invoke(cli_app, ["search", "chips"])
+    assert noted.exit_code == 0, noted.output
+    assert warnings.formatwarning(caught[0].message, UserWarning, "f.py", 1).startswith(
+        "Note: RAG_MILVUS_INDEX=hnsw"
+    )
 
 
 # --- the real model on the real corpus -------------------------------------------------------
