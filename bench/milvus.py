@@ -88,7 +88,7 @@ def measure_store(settings: Any, embedder: Any, parts: list[Any], asked: list[st
     store = open_store(settings)
     rows = sum(len(p.chunks) + len(p.sentences) for p in parts)
     changes = Changes(updated=[p.article.doc_id for p in parts])
-    write_s, _ = timed(lambda: store.write(parts, changes, settings, embedder.dim))
+    write_s, _ = timed(lambda: store.write(parts, changes, embedder.dim))
     chunks = sum(len(p.chunks) for p in parts)
     index_wait_s = wait_indexed(settings, chunks) if settings.store == "milvus" else 0.0
     before = rss_mb()

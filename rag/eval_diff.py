@@ -81,22 +81,12 @@ def diff_runs(before: SystemRun, after: SystemRun) -> RunDiff:
     changed = []
     for q in before.questions:
         other = theirs.get(q.id)
-        if other is None:
-            changed.append(
-                QuestionChange(
-                    id=q.id, question=q.question, what=["missing"], before=_summary(q), after=""
-                )
-            )
-            continue
-        what = _what_changed(q, other)
+        what = ["missing"] if other is None else _what_changed(q, other)
         if what:
+            after_text = "" if other is None else _summary(other)
             changed.append(
                 QuestionChange(
-                    id=q.id,
-                    question=q.question,
-                    what=what,
-                    before=_summary(q),
-                    after=_summary(other),
+                    id=q.id, question=q.question, what=what, before=_summary(q), after=after_text
                 )
             )
     return RunDiff(before=before.name, after=after.name, changed=changed, gaps=_gaps(before, after))

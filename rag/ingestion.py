@@ -74,7 +74,7 @@ def _ingest(settings: Settings, store: Store, embedder: Embedder, progress: bool
     _tally(parts, report)
     if previous is None or report.updated or report.removed or report.relabelled:
         changes = Changes(report.updated, report.removed, report.relabelled)
-        store.write(parts, changes, settings, embedder.dim)
+        store.write(parts, changes, embedder.dim)
         report.saved = True
     report.seconds = time.perf_counter() - started
     return report

@@ -55,8 +55,8 @@ class FaissStore:
         index_store.clear_leftovers(self.folder)
         return _FaissPrevious(index)
 
-    def write(self, parts: list[DocPart], changes: Changes, settings: Settings, dim: int) -> None:
-        index_store.save(assemble(parts, dim, settings), settings, self.folder)
+    def write(self, parts: list[DocPart], changes: Changes, dim: int) -> None:
+        index_store.save(assemble(parts, dim, self.settings), self.settings, self.folder)
 
     def load(self, dim: int | None = None) -> Index:
         return index_store.load(self.folder, self.settings, dim)

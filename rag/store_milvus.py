@@ -128,8 +128,7 @@ class MilvusStore:
         self.uri = settings.milvus_uri
         self._client: Any = None
         self._loaded = False
-        self._dim = 384  # the vectors' width, once known (sizes read pages)
-        self._chunk_index_kind = "FLAT"  # as the meta collection says, once loaded
+        self._chunk_index_kind = "FLAT"  # as the meta collection says, set by load
         self._names = {
             kind: f"{settings.milvus_prefix}{kind}"
             for kind in ("meta", "articles", "chunks", "sentences")
@@ -154,23 +153,22 @@ class MilvusStore:
         self._check_params(meta, dim)
         return _MilvusPrevious(self._articles())
 
-    def write(self, parts: list[DocPart], changes: Changes, settings: Settings, dim: int) -> None:
+    def write(self, parts: list[DocPart], changes: Changes, dim: int) -> None:
         """A few calls per batch of rows, not per document (each call is a round trip, and a
         server's delete takes ~0.2 s). Changed documents' article rows are deleted first and
         written last: until then a reader sees those documents as absent, never half there."""
         meta = self._meta()
-        fresh = meta is None or meta.format != FORMAT or meta.params != _params(settings, dim)
-        if fresh:
-            self._create(dim, sum(p.chunk_count for p in parts))
-        meta = self._meta_or_fail()
+        fresh = meta is None or meta.format != FORMAT or meta.params != _params(self.settings, dim)
+        if meta is None or fresh:
+            meta = self._create(dim, sum(p.chunk_count for p in parts))
         by_id = {p.article.doc_id: p for p in parts}
         written = sorted(by_id) if fresh else sorted(changes.updated)
-        relabelled = [by_id[d] for d in changes.relabelled if d not in set(written)]
+        relabelled = [by_id[d] for d in sorted(set(changes.relabelled) - set(written))]
         with self._calls("write to"):
-            killed = meta.writing  # what a killed write left half done
+            killed = meta.writing  # what a killed write left half done (none when fresh)
             self._set_writing(meta, [*written, *changes.removed])
-            if "*" in killed:
-                self._delete_leftovers(set(by_id) - set(written))
+            if "*" in killed:  # the documents written now are deleted below anyway
+                self._delete_leftovers(set(by_id))
             # a killed write's document still in the corpus is complete (kept) or rewritten now
             gone = sorted({*changes.removed, *(set(killed) - {"*"})} - set(by_id))
             if not fresh:
@@ -192,8 +190,12 @@ class MilvusStore:
         meta.writing = sorted(doc_ids)
         if len(meta.model_dump_json()) > _TEXT_BYTES // 2:  # a VARCHAR holds 64 KB
             meta.writing = ["*"]
+        self._save_meta(meta)
+
+    def _save_meta(self, meta: _Meta) -> None:
+        """The one row of the meta collection; Strong reads see it at once: no flush needed."""
         row = {"key": "index", "value": meta.model_dump_json(), "placeholder": _PLACEHOLDER}
-        self._client.upsert(self._names["meta"], [row])  # Strong reads see it: no flush needed
+        self._client.upsert(self._names["meta"], [row])
 
     def load(self, dim: int | None = None) -> Index:
         meta = self._meta()
@@ -218,23 +220,22 @@ class MilvusStore:
                 "new RAG_MILVUS_PREFIX.",
                 stacklevel=2,
             )
+        self._chunk_index_kind = meta.chunk_index
         with self._calls("read from"):
             return self._read_index(dim, bm25 and meta.bm25)
 
     # -- reading -------------------------------------------------------------------------------
 
     def _read_index(self, dim: int, bm25: bool) -> Index:
-        self._dim = dim
-        self._chunk_index_kind = self._meta_or_fail().chunk_index
         stored = self._articles()
         articles = [stored[d][0] for d in sorted(stored)]
         by_id = {a.doc_id: a for a in articles}
         # Both at once: while one waits for the server, the other decodes (~30 % less time).
         with ThreadPoolExecutor(max_workers=2) as pool:
             chunks_read = pool.submit(
-                self._rows, "chunks", ["first_sentence", "last_sentence"], by_id
+                self._rows, "chunks", ["first_sentence", "last_sentence"], by_id, dim
             )
-            sentences_read = pool.submit(self._rows, "sentences", ["heading"], by_id)
+            sentences_read = pool.submit(self._rows, "sentences", ["heading"], by_id, dim)
             chunk_rows, sentence_rows = chunks_read.result(), sentences_read.result()
         chunks: list[Chunk] = []
         sentences: list[Sentence] = []
@@ -261,11 +262,11 @@ class MilvusStore:
         )
 
     def _rows(
-        self, kind: str, extra: list[str], articles: Mapping[str, Article]
+        self, kind: str, extra: list[str], articles: Mapping[str, Article], dim: int
     ) -> dict[str, list[dict[str, Any]]]:
         fields = ["doc_id", "idx", "start", "end", "vector", *extra]
         out: dict[str, list[dict[str, Any]]] = {}
-        for row in self._all(kind, fields):
+        for row in self._all(kind, fields, dim):
             if row["doc_id"] in articles:  # else a leftover of a killed write
                 # float32 now: the client's list of Python floats takes ~10x the memory
                 row["vector"] = np.asarray(row["vector"], dtype=np.float32)
@@ -291,9 +292,10 @@ class MilvusStore:
             out[doc_id] = (article, meta)
         return out
 
-    def _all(self, kind: str, fields: list[str]) -> Iterator[dict[str, Any]]:
+    def _all(self, kind: str, fields: list[str], dim: int = 0) -> Iterator[dict[str, Any]]:
+        """Every row's `fields`; `dim`: the width of a vector among them (sizes the pages)."""
         # Pages under gRPC's 64 MB: a 10,000-row page of 384-float vectors came to 72 MB.
-        page = max(100, min(4_000, 6_000_000 // (4 * max(self._dim, 1))))
+        page = max(100, min(4_000, 6_000_000 // (4 * max(dim, 1))))
         iterator = self._client.query_iterator(
             self._names[kind], batch_size=page, filter="", output_fields=fields
         )
@@ -330,11 +332,6 @@ class MilvusStore:
                 self._client.load_collection(name)
         self._loaded = True
 
-    def _meta_or_fail(self) -> _Meta:
-        meta = self._meta()
-        assert meta is not None
-        return meta
-
     def _check_params(self, meta: _Meta, dim: int) -> None:
         if meta.format != FORMAT or meta.params != _params(self.settings, dim):
             raise StaleIndexError(
@@ -345,7 +342,7 @@ class MilvusStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def _create(self, dim: int, chunks: int) -> None:
+    def _create(self, dim: int, chunks: int) -> _Meta:
         """(Re)create the four collections; only ever drops collections this module made
         (its meta collection says so), never a user's own collection of the same name."""
         client = self._connected()
@@ -367,9 +364,8 @@ class MilvusStore:
                 bm25=bm25,
                 chunk_index=chunk_index,
             )
-            row = {"key": "index", "value": meta.model_dump_json(), "placeholder": _PLACEHOLDER}
-            client.insert(self._names["meta"], [row])
-            client.flush(self._names["meta"])
+            self._save_meta(meta)
+        return meta
 
     def _refuse_foreign(self) -> None:
         client = self._client

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from rag.config import Settings
 from rag.embedding import Vectors
 from rag.index import Index
 from rag.schema import Article, Chunk, Sentence
@@ -71,7 +70,7 @@ class Store(Protocol):
         (ingest then rebuilds everything)."""
         ...
 
-    def write(self, parts: list[DocPart], changes: Changes, settings: Settings, dim: int) -> None:
+    def write(self, parts: list[DocPart], changes: Changes, dim: int) -> None:
         """Make the store hold exactly `parts` (sorted by doc_id)."""
         ...
 

@@ -8,7 +8,9 @@ import hashlib
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +192,32 @@ def real_engine(
     real_ingest: IngestReport, real_settings: Settings, real_embedder: Embedder
 ) -> Engine:
     return build_engine(real_settings, real_embedder)
+
+
+# --- the Milvus store: milvus-lite, or the server `make test-milvus-server` starts -------------
+
+MILVUS_SERVER = os.environ.get("MILVUS_TEST_URI", "")  # not RAG_*: _no_rag_env clears those
+
+
+@contextmanager
+def milvus_store(base: Settings, folder: Path) -> Iterator[Settings]:
+    """`base` with the index in Milvus: a milvus-lite file in `folder`, or on the test server
+    under a prefix of its own, whose collections are dropped afterwards."""
+    uri = MILVUS_SERVER or str(folder / "rag.db")
+    prefix = f"t{uuid.uuid4().hex[:12]}_" if MILVUS_SERVER else "rag_"
+    made = base.model_copy(update={"store": "milvus", "milvus_uri": uri, "milvus_prefix": prefix})
+    try:
+        yield made
+    finally:
+        if MILVUS_SERVER:
+            drop_milvus(made)
+
+
+def drop_milvus(settings: Settings) -> None:
+    """Drop the collections under `settings.milvus_prefix` (tests' own prefixes only)."""
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(uri=settings.milvus_uri)
+    for name in client.list_collections():
+        if name.startswith(settings.milvus_prefix):
+            client.drop_collection(name)

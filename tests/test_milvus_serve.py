@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -16,10 +14,10 @@ from gradio_client import Client
 from rag.config import Settings
 from rag.embedding import Embedder
 from rag.ingestion import ingest
-from tests.conftest import REAL_CORPUS
+from tests.conftest import MILVUS_SERVER, REAL_CORPUS, milvus_store
 from ui.server import serving
 
-SERVER = os.environ.get("MILVUS_TEST_URI", "")
+SERVER = MILVUS_SERVER
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not SERVER, reason="needs a Milvus server: make test-milvus-server"),
@@ -31,24 +29,16 @@ def shared_store(
     real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     """The seed corpus ingested once into the server, under a prefix of its own."""
-    prefix = f"t{uuid.uuid4().hex[:12]}_"
-    env = {"RAG_STORE": "milvus", "RAG_MILVUS_URI": SERVER, "RAG_MILVUS_PREFIX": prefix}
-    index_dir = tmp_path_factory.mktemp("serve") / "index"
-    settings = Settings(
-        corpus_dir=REAL_CORPUS,
-        index_dir=index_dir,
-        store="milvus",
-        milvus_uri=SERVER,
-        milvus_prefix=prefix,
-    )
-    ingest(settings, real_embedder)
-    yield {**env, "RAG_INDEX_DIR": str(index_dir)}
-    from pymilvus import MilvusClient
-
-    client = MilvusClient(uri=SERVER)
-    for name in client.list_collections():
-        if name.startswith(prefix):
-            client.drop_collection(name)
+    folder = tmp_path_factory.mktemp("serve")
+    base = Settings(corpus_dir=REAL_CORPUS, index_dir=folder / "index")
+    with milvus_store(base, folder) as settings:
+        ingest(settings, real_embedder)
+        yield {
+            "RAG_STORE": "milvus",
+            "RAG_MILVUS_URI": settings.milvus_uri,
+            "RAG_MILVUS_PREFIX": settings.milvus_prefix,
+            "RAG_INDEX_DIR": str(settings.index_dir),
+        }
 
 
 def test_two_app_processes_share_one_store_and_both_answer(

@@ -7,8 +7,6 @@ of its own prefix, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,33 +28,17 @@ from rag.ingestion import ingest
 from rag.retrieval import Retriever
 from rag.store import open_store
 from rag.store_milvus import MilvusStore
-from tests.conftest import FakeEmbedder
+from tests.conftest import MILVUS_SERVER, FakeEmbedder, drop_milvus, milvus_store
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER = os.environ.get("MILVUS_TEST_URI", "")
-HALF = 2e-3  # sentence vectors are float16 in both stores; chunk vectors float32
+SERVER = MILVUS_SERVER
 
 
 @pytest.fixture
 def milvus(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
     """Settings for a Milvus store: a milvus-lite file, or a server with a fresh prefix."""
-    uri = SERVER or str(tmp_path / "milvus" / "rag.db")
-    prefix = f"t{uuid.uuid4().hex[:12]}_" if SERVER else "rag_"
-    made = settings.model_copy(
-        update={"store": "milvus", "milvus_uri": uri, "milvus_prefix": prefix}
-    )
-    yield made
-    if SERVER:
-        _drop(made)
-
-
-def _drop(settings: Settings) -> None:
-    from pymilvus import MilvusClient
-
-    client = MilvusClient(uri=settings.milvus_uri)
-    for name in client.list_collections():
-        if name.startswith(settings.milvus_prefix):
-            client.drop_collection(name)
+    with milvus_store(settings, tmp_path / "milvus") as made:
+        yield made
 
 
 def milvus_index(settings: Settings) -> Index:
@@ -118,7 +100,7 @@ def test_auto_searches_exactly_up_to_the_ann_threshold_and_hnsw_above(
         assert len(hits) == 3
     finally:
         if SERVER:
-            _drop(many)
+            drop_milvus(many)
 
 
 def test_bm25_in_milvus_when_asked_for_ranks_only_the_filtered_documents(
@@ -341,15 +323,9 @@ def test_the_cli_answers_from_milvus(
 def real_milvus(
     real_settings: Settings, real_embedder: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Settings]:
-    uri = SERVER or str(tmp_path_factory.mktemp("milvus") / "rag.db")
-    prefix = f"t{uuid.uuid4().hex[:12]}_" if SERVER else "rag_"
-    made = real_settings.model_copy(
-        update={"store": "milvus", "milvus_uri": uri, "milvus_prefix": prefix}
-    )
-    ingest(made, real_embedder)
-    yield made
-    if SERVER:
-        _drop(made)
+    with milvus_store(real_settings, tmp_path_factory.mktemp("milvus")) as made:
+        ingest(made, real_embedder)
+        yield made
 
 
 @pytest.mark.slow
