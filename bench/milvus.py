@@ -127,13 +127,19 @@ def measure_store(settings: Any, embedder: Any, parts: list[Any], asked: list[st
     }
 
 
+def bench_collections(uri: str) -> list[str]:
+    from pymilvus import MilvusClient
+
+    return [n for n in MilvusClient(uri=uri).list_collections() if n.startswith(PREFIX)]
+
+
 def drop_bench_collections(uri: str) -> None:
+    """The collections this run made (main refuses to start where any `bench_` one exists)."""
     from pymilvus import MilvusClient
 
     client = MilvusClient(uri=uri)
-    for name in client.list_collections():
-        if name.startswith(PREFIX):
-            client.drop_collection(name)
+    for name in bench_collections(uri):
+        client.drop_collection(name)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -145,6 +151,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--milvus-index", nargs="+", default=["flat", "hnsw"], choices=["flat", "hnsw"]
     )
     args = parser.parse_args(argv)
+    if found := bench_collections(args.uri):  # someone's: never dropped by this run
+        parser.error(f"{args.uri} already has {', '.join(found)}; drop them or use another server")
     from rag.embedding import make_embedder
 
     base = rag_settings(corpus_dir=CORPUS, **BACKENDS["onnx-fp32"])
