@@ -105,7 +105,7 @@ test-milvus-server: install $(MILVUS_VENV)/.installed
 # Retrain the answer judge from the allowlisted public data only (rag/models/judge/MODEL_CARD.md
 # has the recipe, counts and sha256); `make test` never retrains, it checks the card.
 judge: install
-	nice -n 15 $(BIN)/python -m rag.train_judge
+	nice -n 15 $(BIN)/python -m rag.judge.train
 
 clean:
 	rm -rf $(VENV) $(LLM_VENV) $(MILVUS_VENV) .milvus-server .milvus index .index.* reports test-artifacts

@@ -57,7 +57,7 @@ class Part(NamedTuple):
 
 @dataclass
 class Corpus:
-    """Records for one size, for `rag.index.Index`; `layout` = each article's seed part, in
+    """Records for one size, for `rag.index.core.Index`; `layout` = each article's seed part, in
     order (the first len(parts) articles are copy 0)."""
 
     articles: list[Any] = field(default_factory=list)
@@ -68,9 +68,9 @@ class Corpus:
 
 def seed_parts(settings: Any, embedder: Any) -> list[Part]:
     """Each seed article split, and embedded once with the real embedder the way ingest does."""
-    from rag.chunking import make_chunks, split_sentences
-    from rag.corpus import load_corpus
-    from rag.index import chunk_text
+    from rag.corpus.chunking import make_chunks, split_sentences
+    from rag.corpus.reader import load_corpus
+    from rag.index.core import chunk_text
 
     parts = []
     for article in load_corpus(settings.corpus_dir, settings.max_file_bytes).articles:
@@ -147,7 +147,7 @@ def rss_mb() -> float:
 def build(settings: Any, embedder: Any, parts: list[Part], target: int) -> tuple[Any, dict]:
     """The engine over `target` replicated chunks; seconds and RSS growth (MB) of each step."""
     from rag.engine import Engine
-    from rag.index import Index
+    from rag.index.core import Index
     from rag.retrieval import Retriever
 
     stats: dict[str, Any] = {}
@@ -231,7 +231,7 @@ def measure(engine: Any, asked: list[str], passes: int) -> dict[str, Any]:
 def compare_times(engine: Any, asked: list[str]) -> dict[str, Any]:
     """`compare` (every document's say, as `rag compare` and the Compare tab run it) on the
     first COMPARE_QUESTIONS questions: first sight (every sentence tokenised once), then warm."""
-    from rag.comparison import compare
+    from rag.answer.comparison import compare
 
     sample = asked[:COMPARE_QUESTIONS]
     first = [timed(partial(compare, q, engine.settings, engine=engine))[0] for q in sample]
@@ -246,7 +246,7 @@ def profile(engine: Any, asked: list[str], top: int) -> dict[str, Any]:
 
 def run_size(target: int, passes: int, top: int) -> dict[str, Any]:
     """Everything for one size, in a fresh process (see main)."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
 
     settings = rag_settings(corpus_dir=CORPUS, **BACKENDS["onnx-fp32"])
     embedder = make_embedder(settings)

@@ -26,7 +26,7 @@ from bench.judge_speed import pairs_of
 
 def vectors_agree(device: str, texts: list[str]) -> float:
     """Largest difference between a text's vector on `device` and through the CPU default."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
 
     here = make_embedder(rag_settings(device=device), bulk=True).embed(texts)
     cpu = make_embedder(rag_settings(device="cpu"), bulk=True).embed(texts)
@@ -35,7 +35,7 @@ def vectors_agree(device: str, texts: list[str]) -> float:
 
 def judge_latency(device: str, questions: int) -> dict[str, Any]:
     """Warm p50/p95 of scoring one question's ~15 candidate sentences, as an answer does."""
-    from rag.judge import Judge
+    from rag.judge.scorer import Judge
 
     judge = Judge(device=device)  # type: ignore[arg-type]
     pairs = pairs_of(15 * (questions + 1))
@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--copies", type=int, default=1000, help="copies of the seed corpus")
     parser.add_argument("--questions", type=int, default=40)
     args = parser.parse_args(argv)
-    from rag.device import resolve
-    from rag.embedding import make_embedder
+    from rag.embedding.device import resolve
+    from rag.embedding.model import make_embedder
 
     device = resolve(args.device)
     result: dict[str, Any] = {"device": device, "copies": args.copies}

@@ -38,7 +38,7 @@ BASELINE = "langchain"
 
 
 def loaded_embedders() -> dict[str, Any]:
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
 
     embedders = {name: make_embedder(rag_settings(**BACKENDS[name])) for name in BACKENDS}
     for embedder in embedders.values():
@@ -69,7 +69,7 @@ def langchain(device: str = "cpu") -> Pipeline:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from rag.embedding import packaged_model_path
+    from rag.embedding.model import packaged_model_path
 
     embeddings = HuggingFaceEmbeddings(
         model_name=packaged_model_path(), model_kwargs={"device": device}
@@ -98,7 +98,7 @@ def pipelines(embedders: dict[str, Any]) -> dict[str, Pipeline]:
 
 def count_tokens(texts: list[str]) -> int:
     """Model tokens after truncation at 256, what the encoder really processes."""
-    from rag.embedding_onnx import _tokenizer, packaged_model_dir
+    from rag.embedding.onnx_model import _tokenizer, packaged_model_dir
 
     return sum(len(e.ids) for e in _tokenizer(packaged_model_dir()).encode_batch(texts))
 
@@ -107,9 +107,9 @@ def texts_to_embed(corpus: Path) -> dict[str, list[str]]:
     """What each pipeline hands its encoder: our chunks and sentences, LangChain's chunks."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from rag.chunking import make_chunks, split_sentences
-    from rag.corpus import load_corpus
-    from rag.index import chunk_text
+    from rag.corpus.chunking import make_chunks, split_sentences
+    from rag.corpus.reader import load_corpus
+    from rag.index.core import chunk_text
 
     settings = rag_settings(corpus_dir=corpus)
     chunk_texts: list[str] = []
@@ -181,7 +181,7 @@ def _row(name: str, seconds: dict[str, list[float]], counts: dict[str, Counts]) 
 
 def reingest(backend: str, corpus: Path, repeat: int) -> dict[str, Any]:
     """Second `ingest` over an unchanged corpus: nothing may be embedded or saved."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as work:

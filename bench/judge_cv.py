@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from bench.common import ONNX_DIR, rag_settings, write_result
-from rag.judge import CONFIG, WEIGHTS, Candidate, make_tokenizer
-from rag.judge_data import BENCHMARKS, SOURCES, Item, load_items
-from rag.judge_eval import Judged, at_rate, judged, summary
-from rag.train_judge import FALSE_ABSTENTION, Recipe, net_scores
-from rag.train_judge import run as train_run
+from rag.judge.data import BENCHMARKS, SOURCES, Item, load_items
+from rag.judge.metrics import Judged, at_rate, judged, summary
+from rag.judge.scorer import CONFIG, WEIGHTS, Candidate, make_tokenizer
+from rag.judge.train import FALSE_ABSTENTION, Recipe, net_scores
+from rag.judge.train import run as train_run
 
 ARTICLES = [
     "Normans",
@@ -53,7 +53,7 @@ def write_corpus(folder: Path) -> None:
 
 def retrieved(items: list[Item], k: int, work: Path) -> list[list[Candidate]]:
     """Per question: the sentences (with the one before) of its top-k hybrid chunks."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.engine import build_engine
     from rag.ingestion import ingest
 
@@ -90,8 +90,8 @@ def judge_candidates(
     model: Path, items: list[Item], candidates: list[list[Candidate]]
 ) -> dict[str, list[Judged]]:
     """Every question's candidates scored by the fold's judge, then judged per head."""
-    from rag.embedding_onnx import packaged_model_dir
-    from rag.judge_model import load_net
+    from rag.embedding.onnx_model import packaged_model_dir
+    from rag.judge.network import load_net
 
     config = json.loads((model / CONFIG).read_text(encoding="utf-8"))
     net = load_net(packaged_model_dir(), model / WEIGHTS)
@@ -137,7 +137,7 @@ def evaluate(work: Path, k: int, sample: int, limit: int | None = None) -> dict[
 
 def overlap_baseline() -> dict[str, Any]:
     """No model: share of the question's stemmed content words in the sentence (gold paragraph)."""
-    from rag.lexical import terms
+    from rag.text.tokens import terms
 
     questions = []
     for test in FOLDS:

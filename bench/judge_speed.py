@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import write_result
-from rag.judge import Candidate, Judge
-from rag.judge_data import load_items
+from rag.judge.data import load_items
+from rag.judge.scorer import Candidate, Judge
 
 
 def pairs_of(n: int) -> list[tuple[str, Candidate]]:

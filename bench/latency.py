@@ -38,7 +38,7 @@ COLD_TARGET_S = 4.0
 
 def build_indexes(work: Path) -> dict[str, Any]:
     """One index per vector space: torch and ONNX fp32 share one (same vectors), int8 its own."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.ingestion import ingest
 
     folders = {"torch": "fp32", "onnx-fp32": "fp32", "onnx-int8": "int8"}
@@ -53,8 +53,8 @@ def build_indexes(work: Path) -> dict[str, Any]:
 
 def warm(settings: Any, passes: int) -> dict[str, Any]:
     """Every question once per pass, each pass on a fresh retriever (its query cache empty)."""
-    from rag import index as index_store
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
+    from rag.index import core as index_store
 
     embedder = make_embedder(settings)
     embedder.embed(["warm up"])

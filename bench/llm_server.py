@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import QA_FILE, latency_ms, write_result
+from rag.answer.citations import numbers_in
 from rag.chain import ask
-from rag.citations import numbers_in
 from rag.config import Settings
 from rag.engine import load_engine
-from rag.evaluation import load_dataset
-from rag.lexical import terms
+from rag.eval.harness import load_dataset
 from rag.schema import Answer
+from rag.text.tokens import terms
 
 # A verified sentence less than half of whose content words appear in its cited quotes is
 # listed for a person to read: the verifier also weighs meaning, so this is a flag, not a fail.

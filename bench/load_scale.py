@@ -2,7 +2,7 @@
 warm `ask`, and `compare`'s first and warm questions. Never touches index/.
 
 Each size is built once (ask_scale's replicated seed text and synthetic vectors), saved with
-`rag.index.save` into a temp folder, then opened by a fresh `python` process, timed from the
+`rag.index.core.save` into a temp folder, then opened by a fresh `python` process, timed from the
 parent (interpreter start and imports included) and from inside (each step).
 
     .venv/bin/python -m bench.load_scale [--sizes 10000 100000] [--keep DIR]
@@ -40,9 +40,9 @@ def settings_for(folder: Path) -> Any:
 
 def build_and_save(target: int, folder: Path) -> dict[str, Any]:
     """The index over `target` replicated chunks, saved to `folder`; seconds of each step."""
-    from rag import index as store
-    from rag.embedding import make_embedder
-    from rag.index import Index
+    from rag.embedding.model import make_embedder
+    from rag.index import core as store
+    from rag.index.core import Index
 
     settings = settings_for(folder)
     parts = seed_parts(settings, make_embedder(settings))
@@ -71,8 +71,8 @@ def build_and_save(target: int, folder: Path) -> dict[str, Any]:
 def open_and_ask(folder: Path) -> dict[str, Any]:
     """In a fresh process: load, answer one question, then compare a sample (see main)."""
     started = time.perf_counter()
+    from rag.answer.comparison import compare
     from rag.chain import ask
-    from rag.comparison import compare
     from rag.engine import load_engine
 
     imported = time.perf_counter() - started

@@ -23,7 +23,7 @@ START_TIMEOUT = 240.0
 
 
 def build_index(folder: Path) -> Path:
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.ingestion import ingest
 
     settings = rag_settings(corpus_dir=CORPUS, index_dir=folder / "index")

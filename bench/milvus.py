@@ -36,7 +36,7 @@ WARM_PASSES = 2
 
 def doc_parts(parts: list[Any], target: int) -> list[Any]:
     """Replicated records and synthetic vectors as the stores' DocParts, one per article."""
-    from rag.store_protocol import DocPart
+    from rag.store.protocol import DocPart
 
     corpus = replicate(parts, target)
     chunk_vectors, sentence_vectors = synthetic_vectors(parts, corpus)
@@ -82,8 +82,8 @@ def wait_indexed(settings: Any, rows: int, timeout_s: float = 300.0) -> float:
 def measure_store(settings: Any, embedder: Any, parts: list[Any], asked: list[str]) -> dict:
     from rag.engine import Engine
     from rag.retrieval import Retriever
-    from rag.store import open_store
-    from rag.store_protocol import Changes
+    from rag.store.faiss_folder import open_store
+    from rag.store.protocol import Changes
 
     store = open_store(settings)
     rows = sum(len(p.chunks) + len(p.sentences) for p in parts)
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     if found := bench_collections(args.uri):  # someone's: never dropped by this run
         parser.error(f"{args.uri} already has {', '.join(found)}; drop them or use another server")
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
 
     base = rag_settings(corpus_dir=CORPUS, **BACKENDS["onnx-fp32"])
     embedder = make_embedder(base)

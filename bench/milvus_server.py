@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from rag.index_folder import running
+from rag.index.folder import running
 
 DATA = Path(".milvus-server")
 PORT = 19530

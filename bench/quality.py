@@ -53,8 +53,8 @@ def worse_by_little(diff: dict[str, float]) -> bool:
 
 def int8_drift(fp32: Any, int8: Any) -> dict[str, Any]:
     """Cosine between each chunk's fp32 and int8 vector; top-10 dense overlap per question."""
-    from rag import index as index_store
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
+    from rag.index import core as index_store
 
     a, b = (index_store.load(s.index_dir, s) for s in (fp32, int8))
     cosines = (a.chunk_vectors * b.chunk_vectors).sum(axis=1)
@@ -74,7 +74,7 @@ def int8_drift(fp32: Any, int8: Any) -> dict[str, Any]:
 
 def build_pooled(work: Path) -> dict[str, Any]:
     """Indexes whose chunk vectors are pooled from sentence vectors (Settings.chunk_vectors)."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.ingestion import ingest
 
     settings = {}

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ONNX_DIR, latency_ms, rag_settings, write_result
-from rag.judge_data import BENCHMARKS
+from rag.answer.short_answers import normalize, same_answer
+from rag.judge.data import BENCHMARKS
 from rag.schema import Comparison
-from rag.short_answers import normalize, same_answer
 
 RAMDOCS = BENCHMARKS / "ramdocs" / "RAMDocs_test-public.jsonl"
 PAPER_EM = 32.6  # Llama-3.3-70B, MADAM-RAG paper (Wang et al., 2025), on all 500 questions
@@ -70,8 +70,8 @@ def exact_match(record: dict[str, Any], comparison: Comparison) -> bool:
 def one_question(
     record: dict[str, Any], work: Path, embedder: Any, ask_too: bool, judge: str = "rules"
 ) -> dict:
+    from rag.answer.comparison import compare
     from rag.chain import ask
-    from rag.comparison import compare
     from rag.engine import build_engine
     from rag.ingestion import ingest
 
@@ -96,7 +96,7 @@ def one_question(
         "attribution": attribution(record, doc_answers(comparison)),
         "flagged": bool(comparison.disagreements),
         # Answer groups that differ: the signal an answer-disagreement flag would use; not
-        # shown as a flag in the product yet (see rag/comparison.py).
+        # shown as a flag in the product yet (see rag/answer/comparison.py).
         "groups_differ": len(comparison.answer_groups) >= 2,
         "misinfo": any(d["type"] == "misinfo" for d in record["documents"]),
         "exact": exact_match(record, comparison),
@@ -144,7 +144,7 @@ def _rate(values: list[bool]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=int, default=None, help="the first N (default all)")

@@ -1,4 +1,4 @@
-"""Vector search at 10k and 100k chunks through `rag.index.Index`: exact (flat) against HNSW,
+"""Vector search at 10k and 100k chunks through `rag.index.core.Index`: exact (flat) against HNSW,
 p50 latency, HNSW recall@10 against exact, and memory per chunk. Never touches index/.
 
 The vectors are synthetic, stated in the results: (a) uniform random unit vectors, the worst case
@@ -80,7 +80,7 @@ def build(vectors: Matrix, chunks: list[Any], ann_threshold: int) -> tuple[Any, 
     """(index, build seconds, bytes FAISS holds: its serialised size, vectors included)."""
     import faiss
 
-    from rag.index import Index
+    from rag.index.core import Index
 
     empty = np.zeros((0, DIM), dtype=np.float32)
     took, index = timed(lambda: Index([], [], chunks, vectors, empty, ann_threshold))

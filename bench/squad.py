@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from bench.common import ONNX_DIR, latency_ms, rag_settings, timed, write_result
-from rag.judge_data import BENCHMARKS, allowlist
-from rag.judge_eval import holds as answer_hit  # SQuAD's normalisation, whole words
+from rag.judge.data import BENCHMARKS, allowlist
+from rag.judge.metrics import holds as answer_hit  # SQuAD's normalisation, whole words
 
 SQUAD = BENCHMARKS / "squad" / "dev-v1.1.json"
 MODES = ("dense", "bm25", "hybrid")
@@ -160,7 +160,7 @@ def run(
     chunk_vectors: str,
     sentence_judge: str = "rules",
 ) -> dict[str, Any]:
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.engine import build_engine
     from rag.ingestion import ingest
 

@@ -22,7 +22,7 @@ from typing import Any
 from bench.common import ONNX_DIR, rag_settings, write_result
 from bench.judge_cv import FOLDS, write_corpus
 from bench.squad import Question, answer_hit, baseline
-from rag.judge_data import BENCHMARKS
+from rag.judge.data import BENCHMARKS
 
 SQUAD2 = BENCHMARKS / "squad2" / "dev-v2.0-public.json"
 FALSE_ABSTENTION = 0.15  # the operating point issue 13 asks for
@@ -127,7 +127,7 @@ def judged(
 def shortlist_coverage(settings: Any, embedder: Any, answerable: list[Question]) -> dict:
     """Share of answerable questions whose gold answer is in one of the rules' first n sentences:
     how much the judge can see when it reads only the shortlist (answer_judged.SHORTLIST)."""
-    from rag.answer_extractive import score_sentences
+    from rag.answer.extractive import score_sentences
     from rag.engine import build_engine
 
     engine = build_engine(settings, embedder)
@@ -150,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     answerable, unanswerable = load_questions(SQUAD2, args.questions)
     questions = answerable + unanswerable
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as tmp:

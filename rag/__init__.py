@@ -16,7 +16,7 @@ _EXPORTS = {
     "RagError": "rag.errors",
     "Settings": "rag.config",
     "ask": "rag.chain",
-    "compare": "rag.comparison",
+    "compare": "rag.answer.comparison",
     "ingest": "rag.ingestion",
     "load_engine": "rag.engine",
 }

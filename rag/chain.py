@@ -16,14 +16,14 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict
 
-from rag.answer_extractive import extractive_answer
-from rag.answer_judged import judged_answer
-from rag.citations import verify_answer
-from rag.comparison import reconcile
+from rag.answer.citations import verify_answer
+from rag.answer.comparison import reconcile
+from rag.answer.extractive import extractive_answer
+from rag.answer.followup import rewrite
+from rag.answer.judged import judged_answer
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
-from rag.followup import rewrite
 from rag.retrieval import Retriever
 from rag.schema import Answer, Filters, Hit
 from rag.validation import clean_question
@@ -113,7 +113,7 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
 
 def answer_with(answerer: str, turn: Turn, engine: Engine) -> Answer:
     if answerer == "llm":
-        from rag.answer_llm import llm_answer
+        from rag.answer.llm import llm_answer
 
         return llm_answer(turn.question, turn.hits, engine)
     if engine.judge is not None:

@@ -62,7 +62,7 @@ def settings_for(corpus: Path | None = None, index: Path | None = None, **extra:
 def fail(message: str, code: int = 1) -> None:
     from rich.console import Console
 
-    from rag.render import safe
+    from rag.render.console import safe
 
     # A new console: it reads FORCE_COLOR / NO_COLOR as they are now.
     Console(stderr=True).print(f"[bold red]Error:[/] {safe(message)}")
@@ -74,7 +74,7 @@ def show(json_data: Any, human: Any) -> None:
     if json_data is None:
         human()
     else:
-        from rag.render import print_json
+        from rag.render.console import print_json
 
         print_json(json_data)
 
@@ -94,7 +94,7 @@ def filters_for(source: list[str] | None, since: str | None, until: str | None) 
 
 def pick_format(fmt: str | None, json: bool) -> str | None:
     """--format, or "json" for --json (its alias); None = the terminal view. Wrong: exit 2."""
-    from rag.export import FORMATS
+    from rag.render.export import FORMATS
 
     if fmt is not None and fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}.", code=2)
@@ -104,11 +104,11 @@ def pick_format(fmt: str | None, json: bool) -> str | None:
 
 
 def print_view(view: Any, fmt: str | None, human: Any) -> None:
-    """Print `view` as rag/export.py writes it in `fmt`, or call `human` when fmt is None."""
+    """Print `view` as rag/render/export.py writes it in `fmt`, or call `human` when fmt is None."""
     if fmt is None:
         human()
     else:
-        from rag.export import EXPORTERS
+        from rag.render.export import EXPORTERS
 
         sys.stdout.write(EXPORTERS[fmt](view))
 
@@ -129,9 +129,9 @@ def run(action: Any) -> Any:
 @app.command()
 def ingest(corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """Build or update the index from the corpus (only changed files are re-embedded)."""
-    from rag.embedding import make_embedder
+    from rag.embedding.model import make_embedder
     from rag.ingestion import ingest as do_ingest
-    from rag.render import errors, print_ingest_report, safe
+    from rag.render.console import errors, print_ingest_report, safe
 
     settings = settings_for(corpus, index)
     report = run(
@@ -158,7 +158,7 @@ def search(
     """Show the passages that best match a question (hybrid dense + BM25)."""
     from rag.engine import load_engine
     from rag.filters import select_documents
-    from rag.render import print_hits
+    from rag.render.console import print_hits
     from rag.validation import clean_question
 
     settings = settings_for(index=index)
@@ -184,7 +184,7 @@ def ask(
 ) -> None:
     """Answer a question from the articles, every sentence cited and checked against its source."""
     from rag.chain import ask as do_ask
-    from rag.render import print_answer
+    from rag.render.console import print_answer
 
     fmt = pick_format(fmt, json)
     check_answerer(answerer)
@@ -218,9 +218,9 @@ def chat(
     Reads typed or piped lines; `/new` starts a new conversation."""
     from rag.chain import ask as do_ask
     from rag.engine import load_engine
-    from rag.export import conversation_piece
     from rag.filters import select_documents
-    from rag.render import errors, print_answer, safe
+    from rag.render.console import errors, print_answer, safe
+    from rag.render.export import conversation_piece
 
     fmt = pick_format(fmt, json)
     check_answerer(answerer)
@@ -279,8 +279,8 @@ def compare(
     fmt: FormatOpt = None,
 ) -> None:
     """Show what each source says about a question, and flag where their figures disagree."""
-    from rag.comparison import compare as do_compare
-    from rag.render import print_comparison
+    from rag.answer.comparison import compare as do_compare
+    from rag.render.console import print_comparison
 
     filtered_view(
         do_compare, question, index, (source, since, until), (fmt, json), print_comparison
@@ -298,8 +298,8 @@ def timeline(
     fmt: FormatOpt = None,
 ) -> None:
     """Every dated statement on a topic across the sources, in date order, conflicts flagged."""
-    from rag.render import print_timeline
-    from rag.timeline import timeline as do_timeline
+    from rag.answer.timeline import timeline as do_timeline
+    from rag.render.console import print_timeline
 
     filtered_view(do_timeline, topic, index, (source, since, until), (fmt, json), print_timeline)
 
@@ -364,19 +364,19 @@ def eval_(
 ) -> None:
     """Score answers, citations and abstentions against a Q&A set; exit 1 below the thresholds."""
     from rag.engine import load_engine
-    from rag.eval_baseline import BASELINES
-    from rag.eval_conversations import is_conversations, load_conversations, run_conversations
-    from rag.eval_export import EVAL_EXPORTERS
-    from rag.eval_gate import check, load_thresholds, updated, write_thresholds
-    from rag.eval_report import (
+    from rag.eval.baseline import BASELINES
+    from rag.eval.conversations import is_conversations, load_conversations, run_conversations
+    from rag.eval.export import EVAL_EXPORTERS
+    from rag.eval.gate import check, load_thresholds, updated, write_thresholds
+    from rag.eval.harness import load_dataset, run_eval
+    from rag.eval.report import (
         print_gate_failures,
         print_report,
         write_html,
         write_json,
         write_markdown,
     )
-    from rag.evaluation import load_dataset, run_eval
-    from rag.render import console, errors
+    from rag.render.console import console, errors
 
     if baseline is not None and baseline not in BASELINES:
         fail(f"Unknown baseline {baseline!r}. Choose from: {', '.join(BASELINES)}.", code=2)
@@ -427,8 +427,8 @@ def eval_diff(
     ] = False,
 ) -> None:
     """Two eval runs question by question: changed verdicts, answers, citations, passages."""
-    from rag.eval_diff import diff_runs, read_report
-    from rag.render import console, print_json, safe
+    from rag.eval.diff import diff_runs, read_report
+    from rag.render.console import console, print_json, safe
 
     diff = run(lambda: diff_runs(read_report(before), read_report(after)))
     if json_out:
@@ -446,8 +446,8 @@ def add(
     index: IndexOpt = None,
 ) -> None:
     """Copy articles into the corpus folder (never over a file there), then update the index."""
-    from rag.corpus_edit import add_article
-    from rag.render import console, errors, safe
+    from rag.corpus.edit import add_article
+    from rag.render.console import console, errors, safe
 
     settings = settings_for(corpus, index)
     failed = 0
@@ -469,8 +469,8 @@ def add(
 @app.command()
 def remove(doc_id: str, corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """Move an article's file into <corpus>/.removed/ (nothing is deleted); update the index."""
-    from rag.corpus_edit import remove_article, restore_hint
-    from rag.render import console, safe
+    from rag.corpus.edit import remove_article, restore_hint
+    from rag.render.console import console, safe
 
     settings = settings_for(corpus, index)
     moved = run(lambda: remove_article(settings, doc_id))
@@ -489,8 +489,8 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("list")
 def feedback_list(json: JsonOpt = False, index: IndexOpt = None) -> None:
     """Show the feedback on this index's answers, oldest first."""
+    from rag.eval.feedback_view import print_feedback
     from rag.feedback import entries, store_path
-    from rag.render_feedback import print_feedback
 
     settings = settings_for(index=index)
     found = run(lambda: entries(settings))
@@ -510,9 +510,9 @@ def feedback_export(
     index: IndexOpt = None,
 ) -> None:
     """Draft eval items (evals/qa.jsonl format, marked "draft": true) from the feedback."""
+    from rag.eval.drafts import drafts, export
+    from rag.eval.feedback_view import print_exported, print_feedback
     from rag.feedback import entries, store_path
-    from rag.feedback_drafts import drafts, export
-    from rag.render_feedback import print_exported, print_feedback
 
     settings = settings_for(index=index)
     found = run(lambda: entries(settings))

@@ -12,11 +12,11 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rag.device import Device
-
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["convex", "rrf"]
 AnswererName = Literal["extractive", "llm"]
+# Where bulk model work runs (rag/embedding/device.py).
+Device = Literal["auto", "cpu", "cuda"]
 EmbeddingBackend = Literal["torch", "onnx"]
 ChunkVectors = Literal["encoded", "pooled"]
 LlmProvider = Literal["openai", "bedrock", "anthropic"]
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
 
     # Where the index lives: "faiss" = files in `index_dir` (one machine, the default);
-    # "milvus" = collections in Milvus (store_milvus.py), which several app processes can share.
+    # "milvus" = collections in Milvus (store/milvus.py), which several app processes can share.
     store: StoreName = "faiss"
     # A path (ending in .db) means milvus-lite, embedded; a URL (http://host:19530) a server.
     milvus_uri: str = ".milvus/rag.db"
@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     # The chunks' vector index in Milvus, chosen when ingest makes the collections: "auto" =
     # FLAT (exact) up to `ann_threshold` chunks and HNSW above, as the FAISS store does.
     milvus_index: MilvusIndexKind = "auto"
-    # Which BM25 ranks chunks: "app" = the app's own (lexical.py), so that both stores give the
-    # same answers; "milvus" = the server's (2.5 and later, and milvus-lite), whose other
+    # Which BM25 ranks chunks: "app" = the app's own (index/lexical.py), so that both stores give
+    # the same answers; "milvus" = the server's (2.5 and later, and milvus-lite), whose other
     # tokenizer and per-segment statistics moved 2 of 103 eval answers (README "Scaling out").
     milvus_bm25: MilvusBm25 = "app"
     milvus_timeout_s: float = Field(default=10.0, gt=0)
@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     # caches) and ~40 % faster than 64 with ONNX on 2 cores.
     embed_batch_size: int = Field(default=16, ge=1)
     # ONNX backend (performance issue): the exported model is cached in `onnx_dir`; int8 dynamic
-    # quantisation gives different vectors, so its index is named apart (see embedding_onnx.py).
+    # quantisation gives different vectors, so its index is named apart (see
+    # embedding/onnx_model.py).
     onnx_dir: Path = Path(".cache/onnx")
     onnx_quantize: bool = False
     # How a chunk gets its vector: "encoded" runs the model on the chunk's text; "pooled" averages
@@ -68,7 +69,7 @@ class Settings(BaseSettings):
     # chunk at all: about half the encoder work, for a small loss in retrieval (bench/README.md).
     chunk_vectors: ChunkVectors = "encoded"
     # Where ingest's embedding and the learned judge run: "auto" takes a CUDA GPU when there is
-    # one (device.py); a question's own vector always stays on the CPU.
+    # one (embedding/device.py); a question's own vector always stays on the CPU.
     device: Device = "auto"
 
     # Chunking: sentence-aligned chunks of at most `chunk_size` characters.
@@ -94,7 +95,7 @@ class Settings(BaseSettings):
     # Answering.
     answerer: AnswererName = "extractive"
     # What decides whether a sentence answers: the hand-written rules, or the learned judge
-    # (rag/judge.py, trained on the allowlisted SQuAD data only). The rules stay the default
+    # (rag/judge/scorer.py, trained on the allowlisted SQuAD data only). The rules stay the default
     # until the judge beats them on every set; today it does not (bench/README.md).
     sentence_judge: SentenceJudge = "rules"
     judge_dir: Path | None = Field(default=None, description="another judge artifact folder")

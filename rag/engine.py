@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.config import Settings
-from rag.device import resolve
-from rag.embedding import Embedder, make_embedder
-from rag.index import Index
-from rag.judge import MODEL_DIR, Judge
+from rag.embedding.device import resolve
+from rag.embedding.model import Embedder, make_embedder
+from rag.index.core import Index
+from rag.judge.scorer import MODEL_DIR, Judge
 from rag.retrieval import Retriever
-from rag.store import open_store
+from rag.store.faiss_folder import open_store
 
 if TYPE_CHECKING:  # LangChain lives in chain.py and the LLM plug-in, not here.
     from langchain_core.language_models import BaseChatModel

@@ -1,7 +1,7 @@
 """Feedback on answers (👍/👎, a reason, a note): an append-only SQLite store beside the index.
 
 `index/` → `index.feedback.sqlite3` next to it, never inside: ingest swaps the index folder
-whole, so a re-ingest keeps every row. Does NOT draft eval items (feedback_drafts.py does).
+whole, so a re-ingest keeps every row. Does NOT draft eval items (eval/drafts.py does).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from rag.config import Settings
 from rag.errors import FeedbackError
-from rag.index_folder import MANIFEST, resolved
+from rag.index.folder import MANIFEST, resolved
 from rag.schema import Answer
 
 SCHEMA_VERSION = 1

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.chunking import make_chunks, split_sentences
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.embedding import Embedder, Vectors
+from rag.corpus.chunking import make_chunks, split_sentences
+from rag.corpus.reader import load_corpus
+from rag.embedding.model import Embedder, Vectors
 from rag.errors import IndexError_
-from rag.index import chunk_text
-from rag.index_folder import ingest_lock
+from rag.index.core import chunk_text
+from rag.index.folder import ingest_lock
 from rag.schema import Article, Chunk, Sentence, SkippedFile
-from rag.store import open_store
-from rag.store_protocol import Changes, DocPart, Previous, Store
+from rag.store.faiss_folder import open_store
+from rag.store.protocol import Changes, DocPart, Previous, Store
 
 
 @dataclass

@@ -12,10 +12,10 @@ from collections import OrderedDict
 import numpy as np
 
 from rag.config import RetrievalMode, Settings
-from rag.embedding import Embedder, Vectors
-from rag.index import Index
-from rag.lexical import tokenize
+from rag.embedding.model import Embedder, Vectors
+from rag.index.core import Index
 from rag.schema import Hit
+from rag.text.tokens import tokenize
 
 
 class Retriever:

@@ -6,35 +6,13 @@ Offsets are always character offsets into the article's raw text, so that
 
 from __future__ import annotations
 
-import calendar
-import re
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def date_range(text: str) -> tuple[date, date]:
-    """The first and last day a partial ISO date covers: "2024-11" → (2024-11-01, 2024-11-30).
-
-    Raises ValueError for anything but YYYY, YYYY-MM or YYYY-MM-DD naming a real day.
-    """
-    found = _PARTIAL_DATE.fullmatch(text.strip())
-    if not found:
-        raise ValueError(f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in found.groups())
-    assert year is not None
-    try:
-        if month is None:
-            return date(year, 1, 1), date(year, 12, 31)
-        if day is None:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        return date(year, month, day), date(year, month, day)
-    except (ValueError, calendar.IllegalMonthError) as exc:
-        raise ValueError(f"{text!r} is not a real date ({exc})") from exc
+from rag.text.dates import DatePrecision, date_range
+from rag.text.figures import Figure
 
 
 class Span(BaseModel):
@@ -177,24 +155,11 @@ class Answer(BaseModel):
     timings: dict[str, float] = {}
 
 
-class Figure(BaseModel):
-    """A number stated in a sentence, normalised: "$10–$15 billion" → 10e9..15e9 USD."""
-
-    raw: str
-    kind: Literal["money", "percent", "count", "multiplier", "date"]
-    value: float
-    high: float | None = None
-    unit: str = ""
-    qualifiers: list[str] = []
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-
-
 class ShortAnswer(BaseModel):
     """The span of a statement that answers the question: "Mahesh Bhatt" in "… directed by
-    Mahesh Bhatt." Offsets into the article in a Statement (short_answers.py gives them inside
-    the sentence unless told the sentence's offset). Frozen: one is shared by every source that
-    repeats the sentence."""
+    Mahesh Bhatt." Offsets into the article in a Statement (answer/short_answers.py gives them
+    inside the sentence unless told the sentence's offset). Frozen: one is shared by every source
+    that repeats the sentence."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -240,9 +205,6 @@ class Comparison(BaseModel):
     answer_groups: list[AnswerGroup] = []
     filters: Filters | None = None
     timings: dict[str, float] = {}
-
-
-DatePrecision = Literal["day", "month", "quarter", "year", "fiscal_year", "range", "relative"]
 
 
 class DatedClaim(BaseModel):

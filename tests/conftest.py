@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from rag.config import Settings
-from rag.embedding import Embedder, Vectors, make_embedder
+from rag.embedding.model import Embedder, Vectors, make_embedder
 from rag.engine import Engine, build_engine, clear_engines
-from rag.index import Index
-from rag.index import load as load_index
+from rag.index.core import Index
+from rag.index.core import load as load_index
 from rag.ingestion import IngestReport, ingest
 from rag.retrieval import Retriever
 
@@ -152,7 +152,7 @@ def retriever(index: Index, embedder: FakeEmbedder, settings: Settings) -> Retri
 
 def use_embedder(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """The CLI builds its embedder in two places: `rag ingest` and the engine behind search."""
-    monkeypatch.setattr("rag.embedding.make_embedder", lambda settings, bulk=False: embedder)
+    monkeypatch.setattr("rag.embedding.model.make_embedder", lambda settings, bulk=False: embedder)
     monkeypatch.setattr("rag.engine.make_embedder", lambda settings: embedder)
 
 

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from rag import cli
-from rag.embedding import Vectors
+from rag.embedding.model import Vectors
 from tests.conftest import FakeEmbedder
 
 
@@ -24,10 +24,10 @@ class SlowFakeEmbedder(FakeEmbedder):
 
 def main() -> None:
     embedder = SlowFakeEmbedder()
-    import rag.embedding
+    import rag.embedding.model
     import rag.engine
 
-    rag.embedding.make_embedder = lambda settings, bulk=False: embedder  # type: ignore[assignment]
+    rag.embedding.model.make_embedder = lambda settings, bulk=False: embedder  # type: ignore[assignment]
     rag.engine.make_embedder = lambda settings: embedder  # type: ignore[assignment]
     cli.main()
 

@@ -1,11 +1,12 @@
-"""rag/anaphora.py: which sentences refer back, and the names they carry over."""
+"""rag/text/anaphora.py: which sentences refer back, and the names they carry over."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.anaphora import carried_names, refers_back
+from rag.index.core import carried_names
 from rag.schema import Sentence
+from rag.text.anaphora import refers_back
 
 PFIZER = "Pfizer adopted Claude for drug discovery."
 GIANT = "The pharmaceutical giant reported 30% faster literature review cycles."

@@ -1,4 +1,4 @@
-"""rag/answer_judged.py with a stand-in judge: the rules only shortlist; what the judge passes is
+"""rag/answer/judged.py with a stand-in judge: the rules only shortlist; what the judge passes is
 the answer (each source's best first), and nothing passing means an honest abstention.
 """
 
@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from rag.answer_judged import NOT_SUPPORTED, before, judged_answer
+from rag.answer.judged import NOT_SUPPORTED, before, judged_answer
 from rag.config import Settings
-from rag.judge import Candidate
+from rag.judge.scorer import Candidate
 from rag.retrieval import Retriever
 
 

@@ -1,4 +1,4 @@
-"""rag/answer_llm.py with FakeListChatModel replies: what the verifier keeps, flags and drops."""
+"""rag/answer/llm.py with FakeListChatModel replies: what the verifier keeps, flags and drops."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from rag.answer_llm import (
+from rag.answer.llm import (
     NO_ANSWER,
     UNVERIFIED,
     llm_answer,

@@ -1,5 +1,6 @@
-"""rag/charts.py, rag/eval_charts.py and rag/svg.py: the SVG parses, and every bar, point, bin
-and threshold line carries the label and value a reader sees (data-* attributes say so)."""
+"""rag/render/charts.py, rag/eval/charts.py and rag/render/svg.py: the SVG parses, and every bar,
+point, bin and threshold line carries the label and value a reader sees (data-* attributes say
+so)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from rag.charts import figure_bars, timeline_axis
-from rag.eval_charts import latency_histogram, metric_bars, threshold_bars
-from rag.eval_gate import check
-from rag.eval_metrics import QuestionMetrics
-from rag.evaluation import EvalReport, QuestionResult, SystemRun, aggregates
+from rag.eval.charts import latency_histogram, metric_bars, threshold_bars
+from rag.eval.gate import check
+from rag.eval.harness import EvalReport, QuestionResult, SystemRun, aggregates
+from rag.eval.metrics import QuestionMetrics
+from rag.render.charts import figure_bars, timeline_axis
+from rag.render.svg import clip, in_unit, nice_ticks
 from rag.schema import (
     Answer,
     Citation,
@@ -23,7 +25,6 @@ from rag.schema import (
     Statement,
     Timeline,
 )
-from rag.svg import clip, in_unit, nice_ticks
 
 # --- comparisons --------------------------------------------------------------------------
 

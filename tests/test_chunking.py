@@ -1,4 +1,5 @@
-"""rag/chunking.py: sentences and sentence-aligned chunks whose offsets point at the raw text."""
+"""rag/corpus/chunking.py: sentences and sentence-aligned chunks whose offsets point at the raw
+text."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rag import chunking
-from rag.chunking import make_chunks, split_sentences
-from rag.corpus import load_corpus, make_article
+from rag.corpus import chunking
+from rag.corpus.chunking import make_chunks, split_sentences
+from rag.corpus.reader import load_corpus, make_article
 from rag.schema import Article, Sentence
 
 

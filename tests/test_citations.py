@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rag.citations import numbers_in, support_score, verify_answer, verify_citation
-from rag.index import Index
+from rag.answer.citations import numbers_in, support_score, verify_answer, verify_citation
+from rag.index.core import Index
 from rag.schema import Answer, AnswerSentence, Citation
 from tests.conftest import FakeEmbedder
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from rag import render
 from rag.cli import app
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
+from rag.render import console as render
 from rag.schema import Citation, Comparison, Figure, SourceView, Statement
 from tests.conftest import use_embedder
 

@@ -1,6 +1,6 @@
 """`--format md|json|csv` on `rag ask`, `chat`, `compare` and `timeline` through typer's runner:
-what each prints is what rag/export.py makes of the model `--format json` prints, so a second run
-gives the same bytes; `--json` is `--format json`, and a wrong format exits 2."""
+what each prints is what rag/render/export.py makes of the model `--format json` prints, so a
+second run gives the same bytes; `--json` is `--format json`, and a wrong format exits 2."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from typer.testing import CliRunner
 
 from rag.cli import app
 from rag.config import Settings
-from rag.export import CITATION_COLUMNS, CLAIM_COLUMNS, STATEMENT_COLUMNS, to_csv, to_markdown
 from rag.ingestion import IngestReport, ingest
+from rag.render.export import (
+    CITATION_COLUMNS,
+    CLAIM_COLUMNS,
+    STATEMENT_COLUMNS,
+    to_csv,
+    to_markdown,
+)
 from rag.schema import Answer, Comparison, Timeline
 from tests.conftest import FakeEmbedder
 from tests.test_export import assert_footnotes_resolve, parsed_csv, rendered_text, table_rows

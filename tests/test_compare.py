@@ -1,4 +1,5 @@
-"""rag/comparison.py: which source says what on the real corpus, and `ask` citing each side."""
+"""rag/answer/comparison.py: which source says what on the real corpus, and `ask` citing each
+side."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import re
 
 import pytest
 
+from rag.answer.comparison import compare
 from rag.chain import ask
-from rag.comparison import compare
 from rag.engine import Engine
-from rag.judge import Candidate, Reading
+from rag.judge.scorer import Candidate, Reading
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 

@@ -1,4 +1,5 @@
-"""rag/corpus.py: a folder of files → Articles with raw text, titles, and reasons for skips."""
+"""rag/corpus/reader.py: a folder of files → Articles with raw text, titles, and reasons for
+skips."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.corpus import derive_title, load_corpus
+from rag.corpus.reader import derive_title, load_corpus
 from rag.errors import CorpusError
 
 

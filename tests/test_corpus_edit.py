@@ -1,4 +1,4 @@
-"""rag/corpus_edit.py: adding an article never overwrites, removing one never deletes.
+"""rag/corpus/edit.py: adding an article never overwrites, removing one never deletes.
 
 Also `rag add` / `rag remove` (thin commands over it), through the CLI runner.
 """
@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from rag.cli import app
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.corpus_edit import REMOVED_DIR, add_article, remove_article, safe_name
+from rag.corpus.edit import REMOVED_DIR, add_article, remove_article, safe_name
+from rag.corpus.reader import load_corpus
 from rag.errors import ArticleError, CorpusError
 
 NEW = b"Lighthouse Keepers Return\nBrindle Maritime restored 47 lighthouses in 2023.\n"
@@ -92,7 +92,7 @@ def test_a_file_that_appears_meanwhile_is_never_overwritten(
         target.write_bytes(theirs)
         real_link(src, dst)
 
-    monkeypatch.setattr("rag.corpus_edit.os.link", link_after_them)
+    monkeypatch.setattr("rag.corpus.edit.os.link", link_after_them)
 
     with pytest.raises(ArticleError, match=r"appeared .* meanwhile"):
         add_article(settings, "race.txt", NEW)

@@ -1,10 +1,10 @@
-"""rag/cues.py: what a question asks for, and which kinds of answer a sentence holds."""
+"""rag/text/cues.py: what a question asks for, and which kinds of answer a sentence holds."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.cues import asks_status, counted_things, counts, cue_match, kinds_in, wanted_kinds
+from rag.text.cues import asks_status, counted_things, counts, cue_match, kinds_in, wanted_kinds
 
 
 @pytest.mark.parametrize(

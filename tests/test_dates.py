@@ -1,11 +1,11 @@
-"""rag/dates.py: date expressions with their precision and span; relative ones placed by the
+"""rag/text/dates.py: date expressions with their precision and span; relative ones placed by the
 publication date only when it is known."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.dates import find_dates
+from rag.text.dates import find_dates
 
 
 def spans(text: str, published: str | None = None) -> list[tuple[str, str, str, str, bool]]:

@@ -1,5 +1,5 @@
-"""rag/device.py: RAG_DEVICE picks where ingest's embedding and the judge run; a missing GPU is
-a clear message, and nothing changes on a CPU-only machine (this one, and CI's)."""
+"""rag/embedding/device.py: RAG_DEVICE picks where ingest's embedding and the judge run; a missing
+GPU is a clear message, and nothing changes on a CPU-only machine (this one, and CI's)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag import device
 from rag.config import Settings
-from rag.embedding import SentenceTransformerEmbedder, make_embedder
-from rag.embedding_onnx import OnnxEmbedder
+from rag.embedding import device
+from rag.embedding.model import SentenceTransformerEmbedder, make_embedder
+from rag.embedding.onnx_model import OnnxEmbedder
 from rag.engine import make_judge
 from rag.errors import RagError
 from tests.test_cli import invoke, said
@@ -22,7 +22,7 @@ def gpu(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend a CUDA GPU is present (the models are never loaded in these tests)."""
     monkeypatch.setattr(device, "cuda_available", lambda: True)
     monkeypatch.setattr(device, "onnx_has_cuda", lambda: False)
-    monkeypatch.setattr("rag.embedding.onnx_has_cuda", lambda: False)
+    monkeypatch.setattr("rag.embedding.model.onnx_has_cuda", lambda: False)
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_rag_device_cuda_without_a_gpu_is_one_line_from_ingest(
     rag: CliRunner, monkeypatch: pytest.MonkeyPatch, no_gpu: None, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("RAG_DEVICE", "cuda")
-    monkeypatch.setattr("rag.embedding.make_embedder", make_embedder)  # the real one
+    monkeypatch.setattr("rag.embedding.model.make_embedder", make_embedder)  # the real one
 
     result = invoke(rag, "ingest")
 

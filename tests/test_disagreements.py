@@ -1,14 +1,14 @@
-"""rag/disagreements.py: flags for different figures, availability and denials, without false
+"""rag/answer/disagreements.py: flags for different figures, availability and denials, without false
 alarms for different subjects or sources that agree."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.cues import status_of
-from rag.disagreements import denied_subject, disagreements
-from rag.figures import extract_figures
+from rag.answer.disagreements import denied_subject, disagreements
 from rag.schema import Citation, SourceView, Statement
+from rag.text.cues import status_of
+from rag.text.figures import extract_figures
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 

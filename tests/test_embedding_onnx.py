@@ -1,5 +1,5 @@
-"""rag/embedding_onnx.py: the exported model gives torch's vectors, int8 gets its own index name,
-and a query through the ONNX backend never imports torch (the point of it: cold start).
+"""rag/embedding/onnx_model.py: the exported model gives torch's vectors, int8 gets its own index
+name, and a query through the ONNX backend never imports torch (the point of it: cold start).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.embedding import SentenceTransformerEmbedder, embedding_name, make_embedder
-from rag.embedding_onnx import OnnxEmbedder, ensure_exported
+from rag.embedding.model import SentenceTransformerEmbedder, embedding_name, make_embedder
+from rag.embedding.onnx_model import OnnxEmbedder, ensure_exported
 from rag.errors import RagError, StaleIndexError
-from rag.index import load as load_index
+from rag.index.core import load as load_index
 from rag.ingestion import ingest
 
 pytestmark = pytest.mark.slow
@@ -131,7 +131,7 @@ def test_rag_search_with_onnx_backend_never_imports_torch(tmp_path: Path, onnx_d
 def test_embedding_with_an_exported_model_never_imports_torch(onnx_dir: Path) -> None:
     code = (
         "import json, sys\nfrom pathlib import Path\n"
-        "from rag.embedding_onnx import OnnxEmbedder\n"
+        "from rag.embedding.onnx_model import OnnxEmbedder\n"
         f"v = OnnxEmbedder('m', cache_dir=Path({str(onnx_dir)!r})).embed(['Who leads Nvidia?'])\n"
         f"print(json.dumps([list(v.shape), [m for m in {HEAVY!r} if m in sys.modules]]))\n"
     )

@@ -1,4 +1,4 @@
-"""rag/eval_conversations.py: conversations load and validate like qa.jsonl, each turn is asked
+"""rag/eval/conversations.py: conversations load and validate like qa.jsonl, each turn is asked
 with the earlier answers, and a turn read wrongly (rewritten or not) is a failure."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from rag.engine import build_engine
 from rag.errors import DatasetError
-from rag.eval_conversations import (
+from rag.eval.conversations import (
     RewriteCheck,
     is_conversations,
     load_conversations,

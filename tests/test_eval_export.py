@@ -1,4 +1,4 @@
-"""rag/eval_export.py: an eval report as Markdown (scores overall and per type, then failures),
+"""rag/eval/export.py: an eval report as Markdown (scores overall and per type, then failures),
 CSV (a row per question and system) and JSON that validates back; and `rag eval --export`.
 """
 
@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from rag.cli import app
 from rag.config import Settings
 from rag.engine import Engine, build_engine
-from rag.eval_export import QUESTION_COLUMNS, eval_csv, eval_json, eval_markdown
-from rag.evaluation import EvalReport, load_dataset, run_eval
+from rag.eval.export import QUESTION_COLUMNS, eval_csv, eval_json, eval_markdown
+from rag.eval.harness import EvalReport, load_dataset, run_eval
 from rag.ingestion import IngestReport
 from tests.conftest import FAKE_MODEL, FakeEmbedder, use_embedder
 from tests.test_export import parsed_csv, rendered_text, table_rows

@@ -1,4 +1,4 @@
-"""rag/eval_gate.py: reading, checking and rewriting evals/thresholds.toml, and the real file
+"""rag/eval/gate.py: reading, checking and rewriting evals/thresholds.toml, and the real file
 being valid.
 """
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import DatasetError
-from rag.eval_gate import check, load_thresholds, updated, write_thresholds
-from rag.evaluation import Scores
+from rag.eval.gate import check, load_thresholds, updated, write_thresholds
+from rag.eval.harness import Scores
 from tests.conftest import ROOT
 
 

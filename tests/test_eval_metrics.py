@@ -1,4 +1,4 @@
-"""rag/eval_metrics.py: normalisation, answer matching and the per-question metrics, on
+"""rag/eval/metrics.py: normalisation, answer matching and the per-question metrics, on
 hand-made answers and passages (the citation check uses the tiny test index).
 """
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.eval_dataset import EvalItem
-from rag.eval_metrics import (
+from rag.eval.dataset import EvalItem
+from rag.eval.metrics import (
     QuestionMetrics,
     answer_hit,
     contains,
@@ -18,7 +18,7 @@ from rag.eval_metrics import (
     reciprocal_rank,
     source_recall,
 )
-from rag.index import Index
+from rag.index.core import Index
 from rag.schema import Answer, Citation, Span
 
 FACTOID = EvalItem(

@@ -1,4 +1,4 @@
-"""rag/evaluation.py end to end: the data set loader's errors, aggregation, the harness on the
+"""rag/eval/harness.py end to end: the data set loader's errors, aggregation, the harness on the
 tiny corpus with the fake embedder (with the langchain-naive baseline), the JSON and HTML
 reports, the gate through `rag eval`, and (slow) a broken retriever failing it on the real set.
 """
@@ -15,15 +15,15 @@ from typer.testing import CliRunner, Result
 from rag.chain import ask
 from rag.cli import app
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
 from rag.engine import Engine, build_engine
 from rag.errors import DatasetError
-from rag.eval_baseline import split_articles
-from rag.eval_gate import Check, check
-from rag.eval_metrics import QuestionMetrics
-from rag.eval_report import MARKERS, report_data, write_html, write_markdown
-from rag.evaluation import EvalReport, QuestionResult, aggregate, load_dataset, run_eval
-from rag.index import Index
+from rag.eval.baseline import split_articles
+from rag.eval.gate import Check, check
+from rag.eval.harness import EvalReport, QuestionResult, aggregate, load_dataset, run_eval
+from rag.eval.metrics import QuestionMetrics
+from rag.eval.report import MARKERS, report_data, write_html, write_markdown
+from rag.index.core import Index
 from rag.schema import Answer
 from tests.conftest import FAKE_MODEL, ROOT, FakeEmbedder
 
@@ -358,7 +358,7 @@ def test_eval_diff_names_each_changed_question_and_moved_score(
     from typer.testing import CliRunner
 
     from rag.cli import app
-    from rag.eval_diff import diff_runs
+    from rag.eval.diff import diff_runs
 
     assert not diff_runs(report, report).changed and diff_runs(report, report).max_metric_gap == 0
     first = report.questions[0]

@@ -1,5 +1,5 @@
-"""rag/export.py: answers, conversations, comparisons and timelines as Markdown (footnotes that
-resolve, source text that renders as itself), CSV that parses and JSON that validates back, the
+"""rag/render/export.py: answers, conversations, comparisons and timelines as Markdown (footnotes
+that resolve, source text that renders as itself), CSV that parses and JSON that validates back, the
 same bytes every time; and `--format` on the CLI through typer's runner.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pydantic import TypeAdapter
 
-from rag.export import (
+from rag.render.export import (
     CITATION_COLUMNS,
     CLAIM_COLUMNS,
     STATEMENT_COLUMNS,

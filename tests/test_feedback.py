@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 from rag.chain import ask
 from rag.cli import app
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
 from rag.engine import Engine
 from rag.errors import FeedbackError
 from rag.feedback import MAX_NOTE, entries, index_version, record, store_path
-from rag.index_folder import INDEX_FILES
+from rag.index.folder import INDEX_FILES
 from rag.ingestion import ingest
 from rag.schema import Answer
 

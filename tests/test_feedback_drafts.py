@@ -1,4 +1,4 @@
-"""rag/feedback_drafts.py: feedback → draft eval items, `rag feedback export`, and `rag eval`
+"""rag/eval/drafts.py: feedback → draft eval items, `rag feedback export`, and `rag eval`
 refusing unconfirmed drafts. Answers come from the tiny test corpus and the FakeEmbedder.
 """
 
@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 from rag.chain import ask
 from rag.cli import app
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
 from rag.engine import Engine
 from rag.errors import DatasetError, FeedbackError
-from rag.eval_dataset import load_dataset
+from rag.eval.dataset import load_dataset
+from rag.eval.drafts import draft, drafts, export
 from rag.feedback import FeedbackEntry, entries, record
-from rag.feedback_drafts import draft, drafts, export
 from rag.schema import Answer, Citation
 from tests.conftest import FAKE_MODEL
 

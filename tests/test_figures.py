@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.figures import extract_figures
+from rag.text.figures import extract_figures
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from rag.answer.comparison import compare
 from rag.chain import ask
 from rag.cli import app
-from rag.comparison import compare
 from rag.engine import build_engine
 from rag.errors import FilterError
 from rag.filters import select_documents

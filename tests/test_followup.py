@@ -1,13 +1,14 @@
-"""rag/followup.py and rag/followup_parse.py: follow-ups rewritten from the previous turn,
+"""rag/answer/followup.py and rag/text/followup.py: follow-ups rewritten from the previous turn,
 standalone questions left alone. Made-up names, so nothing here echoes the eval set."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.followup import rewrite
-from rag.followup_parse import previous_turn, swap_target
+from rag.answer.followup import rewrite
+from rag.answer.followup import turn as turn_of
 from rag.schema import Answer, Citation
+from rag.text.followup import previous_turn, swap_target
 
 
 def turn(question: str, quote: str = "", understood_as: str = "") -> Answer:
@@ -83,7 +84,7 @@ def test_that_month_is_the_previous_turns_month() -> None:
 
 def test_a_pronoun_after_a_name_asked_for_is_that_name() -> None:
     before = turn("Which lab designs the chips?", "The company designs the chips at Vega Labs.")
-    assert previous_turn(before).antecedent == "Vega Labs"
+    assert previous_turn(turn_of(before)).antecedent == "Vega Labs"
     assert rewrite("Where is it based?", [before]) == "Where is Vega Labs based?"
     assert rewrite("Which sources say so?", [before]) == (
         "Which lab designs the chips — Vega Labs?"

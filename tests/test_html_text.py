@@ -1,5 +1,5 @@
-"""rag/html_text.py and .html articles in the corpus: the page's text is what gets indexed and
-cited; markup, scripts and styles are not."""
+"""rag/corpus/html_text.py and .html articles in the corpus: the page's text is what gets indexed
+and cited; markup, scripts and styles are not."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rag.chain import ask
 from rag.config import Settings
-from rag.corpus import load_corpus
+from rag.corpus.html_text import html_to_text
+from rag.corpus.reader import load_corpus
 from rag.engine import build_engine
-from rag.html_text import html_to_text
 from rag.ingestion import ingest
 from tests.conftest import FakeEmbedder
 

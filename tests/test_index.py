@@ -1,4 +1,4 @@
-"""rag/index.py: the saved index is inspectable, pickle-free, and refuses to load when missing,
+"""rag/index/core.py: the saved index is inspectable, pickle-free, and refuses to load when missing,
 stale or corrupt; a crash while saving leaves the previous index loadable.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 from rag.config import Settings
 from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
-from rag.index import Index, load
+from rag.index.core import Index, load
 from rag.ingestion import IngestReport, ingest
 from tests.conftest import FakeEmbedder, fake_vector
 
@@ -125,7 +125,7 @@ def test_an_hnsw_graph_is_saved_with_the_index_and_loaded_not_rebuilt(
     def no_build(*args: object) -> None:
         raise AssertionError("the graph was rebuilt at load")
 
-    monkeypatch.setattr("rag.index.ChunkSearch.build", no_build)
+    monkeypatch.setattr("rag.index.core.ChunkSearch.build", no_build)
     loaded = load(big.index_dir, big)
 
     assert loaded.search_kind == "hnsw"
@@ -318,6 +318,6 @@ def test_vectors_line_up_with_their_records(index: Index) -> None:
 def test_index_from_another_chunking_version_is_stale(
     ingested: IngestReport, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rag.manifest.CHUNKING_VERSION", 999)
+    monkeypatch.setattr("rag.index.manifest.CHUNKING_VERSION", 999)
     with pytest.raises(StaleIndexError, match="rag ingest"):
         load(settings.index_dir, settings)

@@ -1,4 +1,4 @@
-"""rag/index_check.py, as a matrix: every index file × every kind of damage → one red line from
+"""rag/index/check.py, as a matrix: every index file × every kind of damage → one red line from
 `rag search` (never a traceback, never silent garbage), then `rag ingest` repairs it.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from rag.vector_search import SentenceVectors
+from rag.index.vectors import SentenceVectors
 from tests.test_cli import invoke, said
 
 VECTORS = ("chunks.npy", "sentences.faiss")

@@ -1,4 +1,4 @@
-"""rag/index.py under `kill -9`: a real `rag ingest` process is killed at each crash point of a
+"""rag/index/core.py under `kill -9`: a real `rag ingest` process is killed at each crash point of a
 save (files written, between the two renames, before the cleanup) and at random moments;
 afterwards an index still answers, and the next ingest completes and leaves nothing behind.
 """
@@ -12,7 +12,7 @@ import time
 import pytest
 
 from rag.config import Settings
-from rag.index import CRASH_POINTS, load
+from rag.index.core import CRASH_POINTS, load
 from rag.ingestion import IngestReport
 from tests.test_index import beside_index
 from tests.test_index_folder import fake_env, run_fake_rag

@@ -1,4 +1,4 @@
-"""rag/index_folder.py: no ingest replaces or deletes a folder it did not create, an index never
+"""rag/index/folder.py: no ingest replaces or deletes a folder it did not create, an index never
 overlaps the corpus, and ingests of one folder wait for each other (in-process and real processes).
 """
 
@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from rag.config import Settings
 from rag.errors import IndexFolderError
-from rag.index import Index, load, save
-from rag.index_folder import dead_writers_temp_folders, ingest_lock
+from rag.index.core import Index, load, save
+from rag.index.folder import dead_writers_temp_folders, ingest_lock
 from rag.ingestion import IngestReport, ingest
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_cli import invoke, said

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
 from rag.errors import CorpusError
-from rag.index import Index, chunk_text, load
+from rag.index.core import Index, chunk_text, load
 from rag.ingestion import IngestReport, ingest
 from tests.conftest import REAL_CORPUS, FakeEmbedder, fake_vector
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from rag.errors import RagError
-from rag.judge import CONFIG, MODEL_DIR, WEIGHTS, Candidate, Judge
-from rag.judge_card import FILES, card_hashes, sha256
-from rag.judge_data import BENCHMARKS, load_items
+from rag.judge.card import FILES, card_hashes, sha256
+from rag.judge.data import BENCHMARKS, load_items
+from rag.judge.scorer import CONFIG, MODEL_DIR, WEIGHTS, Candidate, Judge
 
 pytestmark = pytest.mark.slow
 needs_data = pytest.mark.skipif(
@@ -71,7 +71,7 @@ def test_both_heads_agree_between_onnx_and_torch(tmp_path: Path) -> None:
 
 
 def test_missing_artifact_says_how_to_build_it(tmp_path: Path) -> None:
-    with pytest.raises(RagError, match=r"rag\.train_judge"):
+    with pytest.raises(RagError, match=r"rag\.judge\.train"):
         Judge(model_dir=tmp_path)
 
 
@@ -83,7 +83,7 @@ def test_training_reads_only_allowlisted_articles() -> None:
 
 @needs_data
 def test_tiny_training_writes_an_artifact_that_matches_its_card(tmp_path: Path) -> None:
-    from rag.train_judge import main
+    from rag.judge.train import main
 
     report = main(["--tiny", "--out", str(tmp_path)])
 

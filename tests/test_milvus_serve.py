@@ -12,7 +12,7 @@ import pytest
 from gradio_client import Client
 
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
 from rag.ingestion import ingest
 from tests.conftest import MILVUS_SERVER, REAL_CORPUS, milvus_store
 from ui.server import serving

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rag.answer.comparison import compare
 from rag.chain import ask
-from rag.comparison import compare
 from rag.config import Settings
 from rag.engine import Engine, build_engine
 from rag.errors import QuestionError

@@ -1,5 +1,6 @@
-"""rag/render.py shows data as data: rich markup and terminal escapes in articles, file names and
-questions are printed literally (or dropped, for control codes), never parsed, never a crash.
+"""rag/render/console.py shows data as data: rich markup and terminal escapes in articles, file
+names and questions are printed literally (or dropped, for control codes), never parsed, never a
+crash.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag import answer_extractive
-from rag.answer_extractive import score_rows
+from rag.answer import extractive as answer_extractive
+from rag.answer.extractive import score_rows
 from rag.engine import Engine
 from rag.retrieval import Retriever, convex, reciprocal_rank, tokenize
 from rag.schema import Hit

@@ -1,4 +1,4 @@
-"""rag/short_answers.py: the span a sentence gives as its answer, the key that groups equal
+"""rag/answer/short_answers.py: the span a sentence gives as its answer, the key that groups equal
 answers, and `compare`'s answer groups and "answer" flag."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.comparison import compare
-from rag.disagreements import answer_flag, source_answers
+from rag.answer.comparison import compare
+from rag.answer.disagreements import answer_flag, source_answers
+from rag.answer.short_answers import normalize, short_answer, worth_showing
 from rag.engine import build_engine
 from rag.ingestion import ingest
 from rag.schema import AnswerGroup, Citation, SourceView, Statement
-from rag.short_answers import normalize, short_answer, worth_showing
 from tests.conftest import FakeEmbedder, make_settings
 
 
@@ -132,7 +132,7 @@ def test_compare_groups_each_sources_answer(tmp_path: Path) -> None:
     comparison = compare("Who directed the film Zarnow?", settings, engine=engine)
     groups = {g.key: sorted(g.doc_ids) for g in comparison.answer_groups}
     assert groups == {"mahesh bhatt": ["one", "three"], "raj kapoor": ["two"]}
-    # Shown as groups, not yet flagged: the flag's precision is too low (rag/comparison.py).
+    # Shown as groups, not yet flagged: the flag's precision is too low (rag/answer/comparison.py).
     assert not [d for d in comparison.disagreements if d.kind == "answer"]
     named = {
         s.short_answer.text for v in comparison.sources for s in v.statements if s.short_answer

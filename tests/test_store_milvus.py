@@ -1,4 +1,4 @@
-"""rag/store_milvus.py: the index in Milvus gives what the index folder gives.
+"""rag/store/milvus.py: the index in Milvus gives what the index folder gives.
 
 Against milvus-lite (embedded) in `make test`; `make test-milvus-server` runs the same tests
 against a real Milvus server (MILVUS_TEST_URI=http://127.0.0.1:PORT), each test in collections
@@ -20,14 +20,14 @@ from rag.cli import app as cli_app
 from rag.config import Settings
 from rag.engine import build_engine
 from rag.errors import IndexMissingError, StaleIndexError, StoreError
-from rag.eval_dataset import load_dataset
-from rag.eval_diff import diff_runs
-from rag.evaluation import run_eval
-from rag.index import Index, load
+from rag.eval.dataset import load_dataset
+from rag.eval.diff import diff_runs
+from rag.eval.harness import run_eval
+from rag.index.core import Index, load
 from rag.ingestion import ingest
 from rag.retrieval import Retriever
-from rag.store import open_store
-from rag.store_milvus import MilvusStore
+from rag.store.faiss_folder import open_store
+from rag.store.milvus import MilvusStore
 from tests.conftest import MILVUS_SERVER, FakeEmbedder, drop_milvus, milvus_store
 
 ROOT = Path(__file__).resolve().parents[1]

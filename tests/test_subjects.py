@@ -1,9 +1,9 @@
-"""rag/subjects.py: whom a figure is about (its actor, owner or target, names carried from the
+"""rag/text/subjects.py: whom a figure is about (its actor, owner or target, names carried from the
 sentence before) and what a question measures."""
 
 from __future__ import annotations
 
-from rag.subjects import about_subject, measure_terms, measure_words
+from rag.text.subjects import about_subject, measure_terms, measure_words
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 

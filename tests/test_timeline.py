@@ -1,4 +1,4 @@
-"""rag/timeline.py (and `rag timeline`): dated statements on a topic in date order, relative
+"""rag/answer/timeline.py (and `rag timeline`): dated statements on a topic in date order, relative
 dates last unless a publication date places them, conflicting dates and amounts flagged."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from rag.answer.timeline import timeline
 from rag.cli import app
 from rag.config import Settings
 from rag.engine import Engine, build_engine
 from rag.ingestion import ingest
 from rag.schema import Filters
-from rag.timeline import timeline
 from tests.conftest import FakeEmbedder
 
 TOPIC = "Orion's investment in Lumen"

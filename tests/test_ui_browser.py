@@ -22,10 +22,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from rag.config import Settings
 from rag.engine import Engine
-from rag.eval_dataset import TYPES
-from rag.eval_gate import check, load_thresholds
-from rag.eval_report import write_html
-from rag.evaluation import load_dataset, run_eval
+from rag.eval.dataset import TYPES
+from rag.eval.gate import check, load_thresholds
+from rag.eval.harness import load_dataset, run_eval
+from rag.eval.report import write_html
 from rag.ingestion import IngestReport
 from ui.server import ServerError, serving
 

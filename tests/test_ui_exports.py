@@ -1,6 +1,6 @@
 """ui/exports.py: the Ask and Compare tabs' download buttons, through create_app()'s events.
 
-A button appears once there is a view and offers exactly what rag/export.py makes of it; the
+A button appears once there is a view and offers exactly what rag/render/export.py makes of it; the
 browser test (tests/test_ui_browser.py) clicks them.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from rag.export import to_csv, to_json, to_markdown
+from rag.render.export import to_csv, to_json, to_markdown
 from rag.schema import Comparison
 from ui import conversation, exports, handlers
 from ui.handlers import Resources

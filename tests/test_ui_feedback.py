@@ -11,7 +11,7 @@ import gradio as gr
 import pytest
 
 from rag.config import Settings
-from rag.embedding import Embedder
+from rag.embedding.model import Embedder
 from rag.engine import Engine, build_engine
 from rag.feedback import entries, store_path
 from rag.ingestion import IngestReport

@@ -1,4 +1,4 @@
-"""rag/vector_search.py: the fp16 FAISS sentence file, its numpy view and its products."""
+"""rag/index/vectors.py: the fp16 FAISS sentence file, its numpy view and its products."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.index_check import scan_tail
-from rag.vector_search import SentenceVectors
+from rag.index.check import scan_tail
+from rag.index.vectors import SentenceVectors
 
 
 def unit_rows(n: int, dim: int, seed: int = 0) -> np.ndarray:

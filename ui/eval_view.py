@@ -1,6 +1,6 @@
-"""The Evaluate tab's work without Gradio: check the data set, run rag.evaluation, shape results.
+"""The Evaluate tab's work without Gradio: check the data set, run rag.eval.harness, shape results.
 
-Scoring, the gate and the report files all come from rag.evaluation / eval_gate / eval_report;
+Scoring, the gate and the report files all come from rag.eval.harness / eval_gate / eval_report;
 this module only validates uploads and turns an EvalReport into rows, charts data and HTML.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import DatasetError, QuestionError
-from rag.eval_charts import latency_histogram, threshold_bars
-from rag.eval_gate import Check, check, load_thresholds
-from rag.eval_report import LABELS, write_html, write_json
-from rag.evaluation import EvalItem, EvalReport, load_dataset, run_eval
+from rag.eval.charts import latency_histogram, threshold_bars
+from rag.eval.gate import Check, check, load_thresholds
+from rag.eval.harness import EvalItem, EvalReport, load_dataset, run_eval
+from rag.eval.report import LABELS, write_html, write_json
 from rag.validation import clean_question
 from ui.handlers import Resources
 from ui.render import esc

@@ -1,9 +1,9 @@
 """Download buttons: the view on screen (the conversation, the comparison) as Markdown, JSON or
-CSV files written by rag/export.py into a fresh folder under the temp dir, served by Gradio.
+CSV files written by rag/render/export.py into a fresh folder under the temp dir, served by Gradio.
 
 ui/app.py calls `download_row` once per tab with the gr.State that holds the view; the buttons
 appear once there is something to download and follow the view as it changes. Does NOT lay out
-anything else, nor decide what a file holds (rag/export.py does).
+anything else, nor decide what a file holds (rag/render/export.py does).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.export import EXPORTERS, View
+from rag.render.export import EXPORTERS, View
 
 EXPORTS = Path(tempfile.gettempdir()) / "rag-ui-exports"
 KEEP_SECONDS = 86_400  # as the app's delete_cache keeps Gradio's copies: a day

@@ -12,14 +12,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from rag.comparison import compare
+from rag.answer.comparison import compare
+from rag.answer.timeline import timeline
 from rag.config import Settings
-from rag.embedding import Embedder, make_embedder
+from rag.embedding.model import Embedder, make_embedder
 from rag.engine import Engine, clear_engines, load_engine
 from rag.errors import RagError
 from rag.ingestion import IngestReport, ingest
 from rag.schema import Comparison, Timeline
-from rag.timeline import timeline
 from rag.validation import clean_question
 from ui import render
 from ui.filtering import FormError, filters_from

@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from rag.render import describe_filters
+from rag.render.console import describe_filters
 from rag.schema import Answer, AnswerSentence, Article, Citation, Filters
 
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -1,14 +1,14 @@
 """Comparison → HTML: the which-source-says-what table with disagreements flagged. No Gradio.
 
 Figures in quotes are wrapped in <span class="fig">; all source text is escaped. Above the
-table, the comparable figures as a bar chart (rag/charts.py) when two or more are given.
+table, the comparable figures as a bar chart (rag/render/charts.py) when two or more are given.
 """
 
 from __future__ import annotations
 
-from rag.charts import figure_bars
+from rag.answer.short_answers import answer_summary, worth_showing
+from rag.render.charts import figure_bars
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
-from rag.short_answers import answer_summary, worth_showing
 from ui.render import context_line, esc, published, searched_line
 
 NO_DISAGREEMENT = "No disagreement found between the sources."

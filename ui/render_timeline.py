@@ -4,7 +4,7 @@ quote. No Gradio; all source text is escaped.
 
 from __future__ import annotations
 
-from rag.charts import timeline_axis
+from rag.render.charts import timeline_axis
 from rag.schema import DatedClaim, Timeline
 from ui.render import context_line, esc, published, searched_line
 from ui.render_compare import disagreement_box

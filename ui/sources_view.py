@@ -1,6 +1,6 @@
 """What the Sources tab's add and remove buttons do: change the corpus folder, re-index, report.
 
-No Gradio (ui/sources.py lays the tab out). Files go through rag.corpus_edit, which never
+No Gradio (ui/sources.py lays the tab out). Files go through rag.corpus.edit, which never
 overwrites or deletes; the index is swapped whole by the ingest, so it is never half-updated.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.corpus_edit import add_article, check_new_article, remove_article, restore_hint
+from rag.corpus.edit import add_article, check_new_article, remove_article, restore_hint
 from rag.errors import ArticleError, RagError
 from rag.ingestion import IngestReport
 from ui import handlers, render

@@ -1,0 +1,337 @@
+"""Which source says what: each article's best statements on a question with their figures,
+the disagreements among them (found by answer/disagreements.py), and `ask`'s check of its answer
+against the nearby sources ("Sources differ: … [1] … [2]").
+
+Does NOT merge or pick a winner: every claim is shown with its own verified quote.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import takewhile
+
+from rag.answer.citations import checked
+from rag.answer.disagreements import (
+    affirmed_names,
+    denial,
+    denied_names,
+    denied_subject,
+    disagreements,
+    figure_kinds,
+    source_answers,
+)
+from rag.answer.extractive import Scored, citation_for, score_rows
+from rag.answer.judged import judged_statements
+from rag.answer.short_answers import short_answer
+from rag.config import Settings
+from rag.engine import Engine, load_engine
+from rag.filters import select_documents
+from rag.schema import (
+    Answer,
+    AnswerSentence,
+    Comparison,
+    Disagreement,
+    Filters,
+    Hit,
+    ShortAnswer,
+    SourceView,
+    Statement,
+)
+from rag.text.cues import counted_things, counts, cue_match, wanted_kinds
+from rag.text.figures import extract_figures
+from rag.text.names import question_entities
+from rag.text.subjects import about_subject
+from rag.validation import clean_question
+
+MAX_STATEMENTS = 3
+OTHER_SOURCE_MARGIN = 0.05
+STATEMENT_MARGIN = 0.08
+# A sentence that denies the answer may score lower than a statement (it words things its own
+# way: "lacks a first-party frontier model" against "has its own AI models"), but not much.
+DENIAL_FLOOR = 0.35
+# A sentence that names everything the question names (directly or through "the company …")
+# and holds the kind of figure asked for addresses it, though it words the rest its own way:
+# "The pharmaceutical giant reported 30% faster literature review cycles" for "How much time
+# has Claude saved Pfizer's scientists?".
+NAMED_FLOOR = 0.35
+FIGURE_MARGIN = 0.15
+NAMED_LEXICAL = 0.4  # and shares most of the question's words, weighted by rarity
+
+
+def compare(
+    question: str,
+    settings: Settings,
+    engine: Engine | None = None,
+    filters: Filters | None = None,
+) -> Comparison:
+    """Every source's say on `question`, side by side, with disagreements flagged; only the
+    sources `filters` admits when given."""
+    started = time.perf_counter()
+    text = clean_question(question, settings.max_question_chars)
+    engine = engine or load_engine(settings)
+    docs = select_documents(engine.index.articles, filters)
+    scored = scored_by_doc(text, sorted(docs or engine.index.articles), engine)
+    answers = None
+    if engine.judge is None:
+        kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
+    else:  # the learned judge picks each source's statements, its span head their short answers
+        kept, answers = judged_statements(
+            text, scored, engine.retriever, engine.judge, MAX_STATEMENTS
+        )
+    views = [
+        _view(text, doc_id, items, engine, figures=True, answers=answers)
+        for doc_id, items in kept.items()
+    ]
+    anchors = [v.statements[0] for v in views if v.statements]
+    found = disagreements(text, views) or _denials(text, anchors, scored, engine)
+    # Each source's short answer, grouped, is shown; two groups are NOT flagged as a
+    # disagreement yet: on RAMDocs such a flag was right half the time (precision 0.51), and on
+    # the seed articles it fired on 20 questions where the sources agree (bench/README.md).
+    groups = source_answers(views)
+    views = [_with_claims(view, found) for view in views]
+    ms = round((time.perf_counter() - started) * 1000, 2)
+    return Comparison(
+        question=question,
+        sources=views,
+        disagreements=found,
+        answer_groups=groups,
+        timings={"total_ms": ms},
+        filters=None if filters is None or filters.is_empty() else filters,
+    )
+
+
+def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
+    """A flagged claim that is not among its source's best statements (a denial may rank lower)
+    is added, so the table shows every side of a flag in its source's row."""
+    shown = {(s.citation.start, s.citation.end) for s in view.statements}
+    extra = [
+        st
+        for flag in found
+        for st in flag.claims
+        if st.citation.doc_id == view.doc_id and (st.citation.start, st.citation.end) not in shown
+    ]
+    if not extra:
+        return view
+    return view.model_copy(update={"statements": view.statements + extra, "addresses": True})
+
+
+def scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str, list[Scored]]:
+    """Every non-heading sentence of the sources that can score high enough to be a statement
+    or a denial, best first per source, scored in one pass (one matrix product, the question's
+    terms worked out once)."""
+    index = engine.index
+    rows = {row: 1 for doc_id in doc_ids for row in index.doc_sentence_rows(doc_id)}
+    by_doc: dict[str, list[Scored]] = {doc_id: [] for doc_id in doc_ids}
+    floor = min(NAMED_FLOOR, DENIAL_FLOOR, engine.settings.abstain_threshold)
+    for item in score_rows(question, rows, engine.retriever, floor=floor):
+        if not item.sentence.heading:
+            by_doc[item.sentence.doc_id].append(item)
+    return by_doc
+
+
+def _denials(
+    question: str, anchors: list[Statement], scored: dict[str, list[Scored]], engine: Engine
+) -> list[Disagreement]:
+    """A flag when another source's sentence on the question denies what an anchor statement
+    affirms of the same name ("Amazon has its own AI models" / "Amazon lacks a … model").
+    Only sentences that affirm or deny something of a name take part: few do, so comparing
+    every source's anchor with them stays cheap on thousands of documents."""
+    named: dict[str, list[Scored]] = {}  # by text: sources repeating a sentence compare once
+    for items in scored.values():
+        for item in takewhile(lambda i: i.score >= DENIAL_FLOOR, items):
+            if _names_a_stance(item.sentence.text):
+                named.setdefault(item.sentence.text, []).append(item)
+    quotes: dict[str, list[Statement]] = {}
+    for anchor in anchors:
+        if _names_a_stance(anchor.citation.quote):
+            quotes.setdefault(anchor.citation.quote, []).append(anchor)
+    for quote, said in quotes.items():
+        for text, items in named.items():
+            subject = denied_subject(quote, text)
+            if not subject:
+                continue
+            pair = next(
+                ((a, i) for a in said for i in items if i.sentence.doc_id != a.citation.doc_id),
+                None,
+            )
+            if pair:
+                other = statement(question, pair[1], engine, figures=False)
+                return [denial(subject, [pair[0], other])]
+    return []
+
+
+def _names_a_stance(text: str) -> bool:
+    return bool(affirmed_names(text) or denied_names(text))
+
+
+def _view(
+    question: str,
+    doc_id: str,
+    kept: list[Scored],
+    engine: Engine,
+    figures: bool,
+    answers: dict[int, ShortAnswer | None] | None = None,
+) -> SourceView:
+    """A source's row: its kept statements (see _statements), quoted and verified."""
+    statements = [statement(question, item, engine, figures, answers) for item in kept]
+    return SourceView(
+        doc_id=doc_id,
+        title=engine.index.articles[doc_id].title,
+        addresses=bool(statements),
+        statements=statements,
+    )
+
+
+def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Scored]:
+    """A source's best statements on the question. For a question asking for a figure, its best
+    ones that give one, unless those fall far (FIGURE_MARGIN) below what the source says most
+    to the point: then that, figure-less ("no figure"), rather than a passing number. For
+    "who", only statements naming everything the question names, as `ask` requires."""
+    kinds = wanted_kinds(question)
+    names = question_entities(question)
+    threshold = engine.settings.abstain_threshold
+    usable = [
+        s
+        for s in scored
+        if s.score >= threshold or (kinds and s.cue and _names_all(s, names, engine))
+    ]
+    if kinds[:1] == ("person",):  # "Who is the CEO of Nvidia?": only what names Nvidia's
+        usable = [s for s in usable if _names(s, names, engine)]
+    if not usable:
+        return []
+    best = usable[0].score
+    if kinds:
+        with_figure = [s for s in usable if s.cue and s.score >= best - FIGURE_MARGIN]
+        usable = with_figure or usable
+    top = usable[0].score
+    return [s for s in usable if s.score >= top - STATEMENT_MARGIN][:MAX_STATEMENTS]
+
+
+def _names_all(item: Scored, names: frozenset[str], engine: Engine) -> bool:
+    """Names every name asked about, and scores and shares words enough (NAMED_FLOOR)."""
+    if not names or item.score < NAMED_FLOOR or item.lexical < NAMED_LEXICAL:
+        return False
+    return _names(item, names, engine)
+
+
+def _names(item: Scored, names: frozenset[str], engine: Engine) -> bool:
+    """Does the sentence name all of `names`, itself or through the sentence it refers to?"""
+    return names <= engine.retriever.sentence_terms([item.row])[0]
+
+
+def statement(
+    question: str,
+    item: Scored,
+    engine: Engine,
+    figures: bool,
+    answers: dict[int, ShortAnswer | None] | None = None,
+) -> Statement:
+    """`answers`: short answers by sentence row (the learned judge's); else the rules'."""
+    citation = checked(citation_for(1, item, engine.retriever), engine.index)
+    sentence = item.sentence
+    if answers is not None and item.row in answers:
+        said = answers[item.row]
+    else:
+        said = short_answer(question, sentence.text, sentence.start)
+    if not figures:
+        return Statement(citation=citation, figures=[], short_answer=said)
+    carried = engine.retriever.carried_names(item.row)
+    found = [
+        f
+        for f in extract_figures(sentence.text, sentence.start)
+        if about_subject(question, sentence.text, f.start - sentence.start, carried)
+    ]
+    return Statement(citation=citation, figures=found, short_answer=said)
+
+
+def _side(statements: list[Statement]) -> Statement:
+    """The statement that words its claim most fully: "a potential $25 billion" over a passing
+    "$25 billion investment becomes a legacy asset"; the stronger one on a tie."""
+    return max(statements, key=lambda st: max((len(f.qualifiers) for f in st.figures), default=0))
+
+
+def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
+    """Check the answer against every source among the `nearby` hits: if they conflict, answer
+    with each side, cited; otherwise add a source's statement nearly as strong as the answer.
+
+    "How much has Amazon invested?" → "Sources differ: … $5 billion … [1] … $8 billion … [2] …"
+    """
+    if answer.abstained:
+        return answer
+    question = answer.question
+    scored = scored_by_doc(question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
+    figures = bool(figure_kinds(question))
+    kept = {doc_id: _statements(question, items, engine) for doc_id, items in scored.items()}
+    views = [_view(question, doc_id, items, engine, figures) for doc_id, items in kept.items()]
+    anchor = Statement(citation=answer.citations[0], figures=[])
+    found = disagreements(question, views) or _denials(question, [anchor], scored, engine)
+    if found:
+        return _differing_answer(answer, found[0])
+    # The sources whose best statement shares most of the question's words.
+    wordy = {doc for doc, items in kept.items() if items and items[0].lexical >= NAMED_LEXICAL}
+    return _with_other_sources(answer, views, wordy, engine.settings)
+
+
+def _with_other_sources(
+    answer: Answer, views: list[SourceView], wordy: set[str], settings: Settings
+) -> Answer:
+    """Add each uncited source whose best statement scores within OTHER_SOURCE_MARGIN of the
+    answer's best, so "which drugmaker…" cites every article that names it; or that gives its
+    own figure on what was asked in most of the question's words (a `wordy` source): "30% faster
+    literature review cycles" beside "16,000 annual search hours", so no source's number is
+    left out."""
+    best = max((c.score for c in answer.citations), default=0.0)
+    cited = {c.doc_id for c in answer.citations}
+    kinds = wanted_kinds(answer.question)
+    extra = [
+        v.statements[0].citation
+        for v in views
+        if v.statements
+        and v.doc_id not in cited
+        and (not kinds or cue_match(kinds, v.statements[0].citation.quote))
+        and (
+            v.statements[0].citation.score >= best - OTHER_SOURCE_MARGIN
+            or (v.doc_id in wordy and _gives_asked_figure(answer.question, v.statements[0]))
+        )
+    ]
+    extra = sorted(extra, key=lambda c: -c.score)[: settings.max_answer_sentences]
+    if not extra:
+        return answer
+    citations = list(answer.citations)
+    sentences = list(answer.sentences)
+    text = answer.text
+    for citation in extra:
+        citation = citation.model_copy(update={"n": len(citations) + 1})
+        citations.append(citation)
+        sentences.append(AnswerSentence(text=citation.quote, citations=[citation.n]))
+        text += f" {citation.quote} [{citation.n}]"
+    return answer.model_copy(update={"text": text, "citations": citations, "sentences": sentences})
+
+
+def _gives_asked_figure(question: str, statement: Statement) -> bool:
+    """Does the statement give a figure of the kind asked, about the question's subject (and,
+    for "how many customers", a count of customers)?"""
+    asked = figure_kinds(question)
+    if not any(f.kind in asked for f in statement.figures):
+        return False
+    things = counted_things(question)
+    return not things or counts(statement.citation.quote, things)
+
+
+def _differing_answer(answer: Answer, flag: Disagreement) -> Answer:
+    sides: dict[str, list[Statement]] = {}
+    for st in flag.claims:
+        sides.setdefault(st.citation.doc_id, []).append(st)
+    quoted = [_side(statements) for statements in sides.values()]
+    citations = [st.citation.model_copy(update={"n": n}) for n, st in enumerate(quoted, start=1)]
+    sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
+    text = "Sources differ: " + " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return answer.model_copy(
+        update={
+            "text": text,
+            "citations": citations,
+            "sentences": sentences,
+            "sources_differ": True,
+            "reason": flag.summary,
+        }
+    )

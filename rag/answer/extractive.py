@@ -1,0 +1,201 @@
+"""Hits → Answer built from verbatim source sentences (the default answerer; no LLM).
+
+Scores each sentence of the retrieved chunks against the question (sentence embedding,
+IDF-weighted word overlap, answer-type cues), quotes the best 1–3 verbatim with citations,
+and abstains when even the best one does not support the question well enough.
+Does NOT verify citations (answer/citations.py does) or detect disagreements (answer/comparison.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rag.config import Settings
+from rag.index.core import Index
+from rag.retrieval import Retriever
+from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
+from rag.text.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
+from rag.text.names import question_entities
+from rag.text.questions import topic_terms
+from rag.text.tokens import terms
+
+WEIGHTS = {"dense": 0.5, "lexical": 0.4, "cue": 0.1}
+_SUM_ORDER_SLACK = 1e-3  # 100x the largest difference seen between the two products (tests)
+MANY_ROWS = 20_000  # from this many rows on, word overlaps come from Retriever.term_weights
+SAME_SOURCE_MARGIN = 0.04
+OTHER_SOURCE_MARGIN = 0.08
+DUPLICATE_COSINE = 0.9
+
+
+@dataclass
+class Scored:
+    row: int
+    sentence: Sentence
+    score: float
+    dense: float
+    lexical: float
+    cue: float
+    hit_rank: int
+
+
+def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> list[Scored]:
+    """Every sentence of the hits' chunks, best first (a sentence in two chunks counts once)."""
+    rows: dict[int, int] = {}
+    for hit in hits:
+        for row in retriever.index.chunk_sentences(hit.chunk):
+            rows.setdefault(row, hit.rank)
+    return score_rows(question, rows, retriever)
+
+
+def score_rows(
+    question: str, rows: dict[int, int], retriever: Retriever, floor: float = 0.0
+) -> list[Scored]:
+    """Score the given sentence rows (row → rank of the hit that brought it), best first.
+    Rows that cannot reach `floor` even with a full cue are left out unscored: compare scores
+    every sentence of the corpus, and most are far from the question."""
+    if not rows:
+        return []
+    index = retriever.index
+    order = np.fromiter(rows, dtype=np.int64, count=len(rows))
+    query = retriever.query_vector(question)
+    terms = _question_terms(question, retriever)
+    many = len(order) >= MANY_ROWS
+    if many:  # every row's product in FAISS's fp16 kernel, word overlaps from an inverted index
+        dense = index.sentence_scores(query)[order]
+        lexical = retriever.term_weights(terms)[order] / max(sum(terms.values()), 1e-12)
+    else:
+        dense = index.sentence_scores(query, order)
+        lexical = np.asarray(_overlaps(terms, retriever.sentence_terms(order.tolist())))
+    best_case = _combined(dense, lexical, 1.0)
+    if many:  # the kernel sums in another order (~1e-5): the rows near or above the floor get
+        # the row-wise products, so a sentence scores the same to the bit whichever path ran
+        near = np.flatnonzero(best_case >= floor - _SUM_ORDER_SLACK)
+        dense[near] = index.sentence_scores(query, order[near])
+        best_case[near] = _combined(dense[near], lexical[near], 1.0)
+    kinds = wanted_kinds(question)
+    things = counted_things(question)
+    scored = []
+    for n in np.flatnonzero(best_case >= floor):
+        row = int(order[n])
+        sentence = index.sentences[row]
+        d, lex = float(dense[n]), float(lexical[n])
+        scored.append(_score(sentence, row, d, lex, kinds, things, rows[row]))
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def _combined(dense: Any, lexical: Any, cue: float) -> Any:
+    """A sentence's score from its parts (floats, or arrays of them: cue 1.0 is the best case)."""
+    return WEIGHTS["dense"] * dense + WEIGHTS["lexical"] * lexical + WEIGHTS["cue"] * cue
+
+
+def _score(
+    sentence: Sentence,
+    row: int,
+    dense: float,
+    lexical: float,
+    kinds: tuple[str, ...],
+    things: tuple[str, ...],
+    hit_rank: int,
+) -> Scored:
+    cue = cue_match(kinds, sentence.text, things) if kinds else 0.5
+    score = _combined(dense, lexical, cue)
+    if sentence.heading:
+        score *= 0.6
+    if looks_like_instruction(sentence.text):
+        score = 0.0
+    return Scored(row, sentence, score, dense, lexical, cue, hit_rank)
+
+
+def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
+    """Content words of the question with their IDF over the corpus's chunks."""
+    terms = topic_terms(question)
+    n = max(len(retriever.index.chunks), 1)
+    return {t: math.log(1 + n / (1 + retriever.doc_freq(t))) for t in terms}
+
+
+def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]:
+    total = sum(terms.values())
+    if total == 0:
+        return [0.0] * len(sentences)
+    return [sum(w for t, w in terms.items() if t in tokens) / total for tokens in sentences]
+
+
+def extractive_answer(
+    question: str, hits: list[Hit], retriever: Retriever, settings: Settings
+) -> Answer:
+    scored = score_sentences(question, hits, retriever)
+    best = scored[0] if scored else None
+    if best is None or not supports(best, question, settings):
+        return abstain(question, scored, retriever)
+    picked = pick_sentences(scored, retriever.index, settings)
+    return compose(question, picked, retriever)
+
+
+def supports(best: Scored, question: str, settings: Settings) -> bool:
+    """Enough support to answer: a high score, and the kind of answer asked for (a date for
+    "when", a figure for "how many") present in the best sentence."""
+    kinds = wanted_kinds(question)
+    if kinds and best.cue == 0:
+        return False
+    if kinds[:1] == ("person",) and not question_entities(question) <= terms(best.sentence.text):
+        return False  # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO
+    if kinds[:1] == ("count",) and counted_things(question) and best.cue < 1.0:
+        return False  # "How many monthly active users…?" is not answered by "80% of usage"
+    return best.score >= settings.abstain_threshold
+
+
+def pick_sentences(scored: list[Scored], index: Index, settings: Settings) -> list[Scored]:
+    """The best sentence, plus close runners-up that add a source or new information."""
+    picked = [scored[0]]
+    for cand in scored[1:]:
+        if len(picked) >= settings.max_answer_sentences:
+            break
+        new_source = all(p.sentence.doc_id != cand.sentence.doc_id for p in picked)
+        margin = OTHER_SOURCE_MARGIN if new_source else SAME_SOURCE_MARGIN
+        if cand.score < scored[0].score - margin or cand.sentence.heading:
+            continue
+        if max(index.sentence_cosine(cand.row, p.row) for p in picked) < DUPLICATE_COSINE:
+            picked.append(cand)
+    return picked
+
+
+def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
+    s = item.sentence
+    return Citation(
+        n=n,
+        doc_id=s.doc_id,
+        title=retriever.index.articles[s.doc_id].title,
+        quote=s.text,
+        start=s.start,
+        end=s.end,
+        score=round(item.score, 4),
+        context=retriever.antecedent(item.row),
+    )
+
+
+def compose(question: str, picked: list[Scored], retriever: Retriever) -> Answer:
+    citations = [citation_for(n, item, retriever) for n, item in enumerate(picked, start=1)]
+    sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
+    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return Answer(
+        question=question, text=text, abstained=False, citations=citations, sentences=sentences
+    )
+
+
+def abstain(
+    question: str,
+    scored: list[Scored],
+    retriever: Retriever,
+    reason: str = "No passage in the sources supports an answer to this question.",
+) -> Answer:
+    related = [citation_for(n, item, retriever) for n, item in enumerate(scored[:3], start=1)]
+    text = "The sources don't say. " + (
+        "The closest passages are listed below as related, not as an answer."
+        if related
+        else "Nothing in the index is related to the question."
+    )
+    return Answer(question=question, text=text, abstained=True, reason=reason, related=related)

@@ -1,0 +1,157 @@
+"""Article → sentences and sentence-aligned chunks, each with exact character offsets.
+
+Does NOT change the text: a span only narrows (bullets, markdown marks and white space at its
+edges fall outside it), so `article.text[s.start:s.end] == s.text` always holds.
+"A $5.5 billion deal. U.S. firms agree." → sentences [(0, 20), (21, 38)]
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import pysbd
+
+from rag.corpus.reader import fused_headline
+from rag.schema import Article, Chunk, Sentence
+
+# Bump when segmentation or chunking changes what spans come out: indexes record it and an
+# index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
+CHUNKING_VERSION = 2
+_LINE = re.compile(r"[^\n]+")
+# Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
+_INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
+_EDGE_JUNK = " \t\r\f\v•*#-–—>|_"
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]\s+")
+_BARE_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")  # pysbd cuts "  1. Item." into "1." and "Item."
+_TERMINAL = '.!?:;"”’)'
+# A piece with no sentence-ending mark before its closing ones is one sentence: skipping pysbd
+# for it (most headings and bullets) saves ~20 % of segmentation time.
+_CLOSING = " \t.!?…'\"”’)]"
+_ENDS = frozenset(".!?…")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(article: Article) -> list[Sentence]:
+    """Every sentence of the article, in order, with headings flagged."""
+    spans = [span for piece in _pieces(article) for span in _segment(article.text, *piece)]
+    sentences: list[Sentence] = []
+    for start, end in spans:
+        start, end = _trim(article.text, start, end)
+        if end - start >= 2 and not _BARE_LIST_NUMBER.fullmatch(article.text, start, end):
+            text = article.text[start:end]
+            heading = _is_heading(article.text, start, end)
+            sentences.append(
+                Sentence(
+                    doc_id=article.doc_id,
+                    idx=len(sentences),
+                    start=start,
+                    end=end,
+                    text=text,
+                    heading=heading,
+                )
+            )
+    return sentences
+
+
+def make_chunks(
+    article: Article, sentences: list[Sentence], size: int, overlap: int
+) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most `size` characters (one long sentence may exceed
+    it); neighbouring chunks share `overlap` sentences."""
+    chunks: list[Chunk] = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        while (
+            last + 1 < len(sentences) and sentences[last + 1].end - sentences[first].start <= size
+        ):
+            last += 1
+        start, end = sentences[first].start, sentences[last].end
+        chunks.append(
+            Chunk(
+                doc_id=article.doc_id,
+                idx=len(chunks),
+                start=start,
+                end=end,
+                text=article.text[start:end],
+                first_sentence=first,
+                last_sentence=last,
+            )
+        )
+        if last + 1 >= len(sentences):
+            break
+        first = max(first + 1, last + 1 - overlap)
+    return chunks
+
+
+def _pieces(article: Article) -> Iterator[tuple[int, int]]:
+    """Lines, further cut at inline bullets and after a headline fused into the line's start."""
+    for line in _LINE.finditer(article.text):
+        bounds = [line.start(), *_inline_cuts(line), line.end()]
+        headline = fused_headline(article.text, line.start(), need_colon=line.start() > 0)
+        if headline and headline[2] < line.end():
+            bounds.append(headline[2])
+        bounds.sort()
+        yield from ((a, b) for a, b in itertools.pairwise(bounds) if b > a)
+
+
+def _inline_cuts(line: re.Match[str]) -> list[int]:
+    return [line.start() + m.start() for m in _INLINE_BULLET.finditer(line.group())]
+
+
+def _segment(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """pysbd's sentences located back in the raw text (pysbd may alter white space)."""
+    piece = text[start:end]
+    if not piece.strip():
+        return
+    if _one_sentence(piece):
+        yield start, end
+        return
+    cursor = 0
+    for sent in _segmenter().segment(piece):
+        core = sent.strip()
+        found = piece.find(core, cursor) if core else -1
+        if found < 0:
+            continue
+        yield start + found, start + found + len(core)
+        cursor = found + len(core)
+    if piece[cursor:].strip():
+        yield start + cursor, end
+
+
+def _one_sentence(piece: str) -> bool:
+    return _ENDS.isdisjoint(piece.rstrip(_CLOSING))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_JUNK:
+        start += 1
+    number = _LIST_NUMBER.match(text, start, end)
+    if number and end - number.end() > 3:
+        start = number.end()
+    while end > start and text[end - 1] in " \t\r\f\v*#|_":
+        end -= 1
+    return start, end
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """A short line of its own with no closing punctuation, or a question standing as a title."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    at_line_start = not text[line_start:start].strip(" \t•*#-0123456789.")
+    body = text[start:end]
+    if not at_line_start:
+        return False
+    # A markdown "## " marks a heading, not a bullet.
+    bulleted = text[line_start:start].strip(" \t#") != ""
+    return body.endswith("?") or (
+        not bulleted and body[-1] not in _TERMINAL and len(body.split()) <= 14
+    )

@@ -1,0 +1,220 @@
+"""Folder of .txt/.md/.html files → Articles (raw text kept exactly, plus a derived title).
+
+Does NOT split or clean text: offsets downstream point into `Article.text` as read (for an
+.html page, the text corpus/html_text.py extracts from it).
+Bad files are skipped with a reason; only an unusable folder stops the load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
+from rag.errors import CorpusError
+from rag.schema import Article, CorpusLoad, SkippedFile, date_range
+
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
+METADATA_FILE = "metadata.toml"
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the"}
+_SMALL_WORDS |= {"to", "vs", "vs.", "with", "is", "&", "—", "-", "–"}
+_WORD = re.compile(r"\S+")
+_OPENERS = {"A", "An", "As", "At", "By", "For", "In", "On", "The", "To", "With", "We", "It", "This"}
+
+
+def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
+    """Read every article in `folder`; raise CorpusError only when nothing is usable."""
+    files, skipped = list_corpus_files(folder)
+    overrides = _read_metadata(folder)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for path in files:
+        text, problem = read_text(path, max_file_bytes)
+        if path.stem in seen:
+            problem = f"has the same id {path.stem!r} as another file; rename one of them"
+        seen.add(path.stem)
+        override = overrides.get(path.stem, {})
+        if not problem and path.suffix.lower() in HTML_SUFFIXES:
+            text, problem, override = _from_html(text, override)
+        if problem:
+            skipped.append(SkippedFile(path=path, reason=problem))
+            continue
+        articles.append(make_article(path, text, override))
+    if not articles:
+        reasons = "; ".join(f"{s.path.name} {s.reason}" for s in skipped)
+        raise CorpusError(f"No usable article in {folder}: {reasons}. Fix the files, then re-run.")
+    return CorpusLoad(articles=articles, skipped=skipped)
+
+
+def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """The article files of `folder`, and each .txt/.md/.html entry that is not one, with why."""
+    if not folder.is_dir():
+        raise CorpusError(
+            f"Corpus folder {folder} does not exist. "
+            "Point --corpus at a folder of .txt/.md/.html files."
+        )
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    except OSError as exc:
+        raise CorpusError(f"Cannot list {folder} ({exc.strerror}). Check its permissions.") from exc
+    files, skipped = [], []
+    for path in entries:
+        problem = _not_an_article(path, folder)
+        if problem:
+            skipped.append(SkippedFile(path=path, reason=problem))
+        else:
+            files.append(path)
+    if not entries:
+        raise CorpusError(
+            f"No .txt, .md or .html files in {folder}. Add articles there, then re-run."
+        )
+    return files, skipped
+
+
+def _not_an_article(path: Path, folder: Path) -> str:
+    """Why a .txt/.md/.html entry is not read as an article ("" when it is one)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        return "is a broken or looping link"
+    if path.is_symlink() and folder.resolve() not in target.parents:
+        return f"is a link to {target}, outside the corpus folder; copy the file in instead"
+    if target.is_dir():
+        return "is a folder, not a file"
+    if not target.is_file():
+        return "is not a regular file (a pipe, socket or device)"
+    return ""
+
+
+def _from_html(markup: str, override: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """An HTML article's text (what it is cited from) and its <title> as a default title."""
+    text, title = html_to_text(markup)
+    if not text:
+        return "", "has no text outside its markup", override
+    return text, "", ({"title": title} if title else {}) | override
+
+
+def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
+    """(text, "") for a usable file, ("", why-not) otherwise."""
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            return "", too_big(size, max_file_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        return "", f"cannot be read ({exc.strerror or exc}); check its permissions"
+    return decode_text(data, max_file_bytes)
+
+
+def too_big(size: int, max_file_bytes: int) -> str:
+    return (
+        f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
+        "(split it, or raise RAG_MAX_FILE_BYTES)"
+    )
+
+
+def decode_text(data: bytes, max_file_bytes: int) -> tuple[str, str]:
+    """The checks `read_text` makes, on bytes already read (an upload).
+
+    >>> decode_text(b"\\xef\\xbb\\xbfHi", 100), decode_text(b" ", 100)
+    (('Hi', ''), ('', 'is empty'))
+    """
+    if len(data) > max_file_bytes:
+        return "", too_big(len(data), max_file_bytes)
+    if b"\x00" in data:
+        return "", "looks binary (contains NUL bytes); only text articles are indexed"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return "", f"is not UTF-8 (byte {exc.start}); re-save it as UTF-8"
+    if not text.strip():
+        return "", "is empty"
+    return text, ""
+
+
+def make_article(path: Path, text: str, override: dict[str, str]) -> Article:
+    title, body_start = derive_title(text)
+    return Article(
+        doc_id=path.stem,
+        title=override.get("title", title),
+        author=override.get("author"),
+        published=override.get("published"),
+        publisher=override.get("publisher"),
+        path=path,
+        text=text,
+        sha256=text_sha256(text),
+        body_start=body_start,
+    )
+
+
+def text_sha256(text: str) -> str:
+    """An article's content hash, as the manifest and the duplicate check compare it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def derive_title(text: str) -> tuple[str, int]:
+    """Title and the offset where the body starts after a headline fused into the first line.
+
+    "Big News: Amazon Bets Big We have seen this before." → ("Big News: Amazon Bets Big", 25)
+    A short first line without a final full stop is a headline on its own line (body_start 0).
+    """
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if len(first.split()) <= 25 and not first.endswith("."):
+        return first.lstrip("#* ").strip(), 0
+    run = fused_headline(text, 0)
+    if run is not None:
+        return text[run[0] : run[1]].strip(), run[2]
+    words = first.split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else ""), 0
+
+
+def fused_headline(text: str, start: int, need_colon: bool = False) -> tuple[int, int, int] | None:
+    """(start, end, body_start) of a Title Case headline run into the sentence after it.
+
+    "Model Commoditization: The Narrowing Moat For Amazon's strategy, the…" → the headline ends
+    before "For": a capitalised small word not after a colon opens the body; otherwise the body
+    opens with the word before the first lower-case one.
+    """
+    words = list(_WORD.finditer(text, start, min(len(text), start + 400)))
+    for n, word in enumerate(words):
+        token = word.group()
+        if "\n" in text[words[0].start() : word.end()]:
+            return None
+        after_colon = n > 0 and words[n - 1].group().endswith(":")
+        if n > 0 and token in _OPENERS and not after_colon:
+            body = n
+        elif _is_title_word(token):
+            continue
+        else:
+            body = n - 1
+        head = text[words[0].start() : words[max(body - 1, 0)].end()]
+        if body < 4 or (need_colon and ":" not in head):
+            return None
+        return words[0].start(), words[body - 1].end(), words[body].start()
+    return None
+
+
+def _is_title_word(word: str) -> bool:
+    bare = word.strip("\"'“”‘’()")
+    return bool(bare) and (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _SMALL_WORDS)
+
+
+def _read_metadata(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / METADATA_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
+    if not all(isinstance(v, dict) for v in data.values()):
+        raise CorpusError(f'{path}: put each article\'s fields under its ["doc_id"] table.')
+    overrides = {str(k): {str(f): str(v) for f, v in dict(v).items()} for k, v in data.items()}
+    for doc_id, fields in overrides.items():
+        try:  # a TOML date (published = 2024-11-22) arrives as a date and reads back the same
+            date_range(fields.get("published", "2000"))
+        except ValueError as exc:
+            raise CorpusError(f"{path}: [{doc_id!r}] published: {exc}.") from exc
+    return overrides

@@ -1,0 +1,375 @@
+"""Chunks + vectors ⇄ disk, and search over them: vectors (index/vectors.py), JSON-lines records
+and a manifest.
+
+Does NOT chunk or embed (see ingestion.py). Saves are atomic (temp folder, then rename); loads
+check the manifest and every file's hash, and refuse a stale or corrupt index loudly.
+No pickle: chunk vectors are .npy (allow_pickle=False), sentence vectors a FAISS fp16 index
+(index/vectors.py), records are JSON lines.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from pydantic import ValidationError
+
+from rag.text import anaphora
+from rag.config import Settings
+from rag.embedding.model import Vectors
+from rag.errors import CorruptIndexError, IndexFolderError, IndexMissingError, StaleIndexError
+from rag.index.check import check_files, check_records, check_vectors, sha256_file
+from rag.index.folder import (
+    HNSW_FILE,
+    MANIFEST,
+    WRITTEN_FILES,
+    check_replaceable,
+    dead_writers_temp_folders,
+    holds_only_index_files,
+    resolved,
+    swap_lock,
+    temp_prefix,
+)
+from rag.index.lexical import Lexical
+from rag.index.manifest import DocEntry, Manifest, expected_params, new_manifest, read_manifest
+from rag.index.records import Records, from_lines, from_models
+from rag.schema import Article, Chunk, Sentence
+from rag.index.vectors import DTYPE as SENTENCE_DTYPE
+from rag.index.vectors import ChunkSearch, SentenceVectors
+
+_FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
+SENTENCE_FILE = "sentences.faiss"
+# The reliability suite kills a real `rag ingest` at these points (RAG_CRASH_AT=<point>).
+CRASH_POINTS = ("files-written", "between-renames", "before-cleanup")
+
+
+class RemoteChunks(Protocol):
+    """Chunk search that runs in a server (store/milvus.py): hits as (doc_id, idx, score)."""
+
+    def dense(
+        self, query: Vectors, n: int, docs: frozenset[str] | None
+    ) -> list[tuple[str, int, float]]: ...
+
+    def lexical(
+        self, question: str, n: int, docs: frozenset[str] | None
+    ) -> list[tuple[str, int, float]] | None:
+        """None when the server has no BM25 (the app's own is used)."""
+        ...
+
+
+class Index:
+    """A loaded (or freshly built) index; read-only once made, so safe to share across threads."""
+
+    def __init__(
+        self,
+        articles: list[Article],
+        sentences: Sequence[Sentence],
+        chunks: Sequence[Chunk],
+        chunk_vectors: Vectors,
+        sentence_vectors: Vectors | SentenceVectors,
+        ann_threshold: int,
+        lexical: Lexical | None = None,
+        chunk_search: ChunkSearch | None = None,
+        remote: RemoteChunks | None = None,
+    ) -> None:
+        """`lexical`, `chunk_search`: as loaded from disk; None builds them (tokenising every
+        chunk and sentence; an HNSW graph above `ann_threshold` chunks).
+        `remote`: chunk search in a server instead (then no FAISS graph is built here).
+        `sentence_vectors`: as loaded, or any float array (copied into half precision)."""
+        self.articles = {a.doc_id: a for a in articles}
+        self.sentences: Records[Sentence] = from_models(Sentence, sentences, self.articles)
+        self.chunks: Records[Chunk] = from_models(Chunk, chunks, self.articles)
+        self.chunk_vectors = chunk_vectors
+        self.dim = int(chunk_vectors.shape[1]) if chunk_vectors.ndim == 2 else 0
+        # Half precision: sentence vectors are 5x the chunks' (~0.4 GB instead of 0.8 at 100k
+        # chunks); products are taken in float32, cosines agree to ~1e-3.
+        if not isinstance(sentence_vectors, SentenceVectors):
+            sentence_vectors = SentenceVectors.build(sentence_vectors, self.dim)
+        self._sentence_store = sentence_vectors
+        self.sentence_vectors = sentence_vectors.array
+        self._doc_sentences = self.sentences.doc_rows()
+        self._doc_chunks = self.chunks.doc_rows()
+        self.remote = remote
+        if remote is not None:
+            chunk_search = ChunkSearch.build(chunk_vectors[:0], ann_threshold)
+        self._chunk_search = chunk_search or ChunkSearch.build(chunk_vectors, ann_threshold)
+        self.lexical = lexical or Lexical.build(
+            [chunk_text(self.articles[c.doc_id].title, c.text) for c in chunks],
+            [self.in_context(row) for row in range(len(sentences))],
+        )
+
+    def carried_names(self, row: int) -> str:
+        """The names sentence `row` refers back to ("The pharmaceutical giant" → "Pfizer …")."""
+        sentence = self.sentences[row]
+        previous = self.sentences[row - 1] if row > 0 else None
+        return carried_names(sentence, previous, self.articles[sentence.doc_id].text)
+
+    def in_context(self, row: int) -> str:
+        """The sentence with the names it refers back to: what its terms are read from."""
+        carried = self.carried_names(row)
+        text = self.sentences[row].text
+        return f"{text} {carried}" if carried else text
+
+    @property
+    def search_kind(self) -> str:
+        return "remote" if self.remote is not None else self._chunk_search.kind
+
+    def doc_sentence_rows(self, doc_id: str) -> list[int]:
+        """Rows in `sentences` of one document's sentences, in order."""
+        return self._doc_sentences.get(doc_id, [])
+
+    def doc_chunk_rows(self, doc_id: str) -> list[int]:
+        """Rows in `chunks` of one document's chunks, in order."""
+        return self._doc_chunks.get(doc_id, [])
+
+    def sentence_row(self, doc_id: str, idx: int) -> int:
+        """The row of sentence `idx` of a document (its sentences are contiguous, in order)."""
+        return self._doc_sentences[doc_id][idx]
+
+    def chunk_sentences(self, chunk: Chunk) -> list[int]:
+        """Rows in `sentences` of the sentences a chunk holds."""
+        first = self.sentence_row(chunk.doc_id, chunk.first_sentence)
+        return list(range(first, first + chunk.last_sentence - chunk.first_sentence + 1))
+
+    def doc_rows(self, doc_ids: frozenset[str]) -> np.ndarray:
+        """Rows in `chunks` of these documents' chunks, ascending."""
+        rows = [r for d in doc_ids for r in self.doc_chunk_rows(d)]
+        return np.asarray(sorted(rows), dtype=np.int64)
+
+    def sentence_scores(self, query: Vectors, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of `query` with the sentences `rows` (all when None), float32."""
+        return self._sentence_store.scores(query, rows)
+
+    def sentence_cosine(self, a: int, b: int) -> float:
+        vectors = self.sentence_vectors[[a, b]].astype(np.float32)
+        return float(vectors[0] @ vectors[1])
+
+    def search(
+        self, query: Vectors, n: int, docs: frozenset[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """(chunk row, cosine) of the `n` nearest chunks, best first; only among the chunks of
+        `docs` if given (here exact products: a filter keeps few rows, and HNSW recall drops
+        under filters; a remote store filters in the server)."""
+        if self.remote is not None:
+            return self._rows(self.remote.dense(query, n, docs))
+        rows = None if docs is None else self.doc_rows(docs)
+        if rows is not None:
+            scores = self.chunk_vectors[rows] @ query
+            top = np.argsort(-scores, kind="stable")[:n]
+            return [(int(rows[t]), float(scores[t])) for t in top]
+        return self._chunk_search.search(query, n)
+
+    def remote_lexical(
+        self, question: str, n: int, docs: frozenset[str] | None
+    ) -> list[tuple[int, float]] | None:
+        """BM25 (chunk row, score) from a remote store's own BM25; None = use the app's."""
+        if self.remote is None:
+            return None
+        found = self.remote.lexical(question, n, docs)
+        return None if found is None else self._rows(found)
+
+    def _rows(self, hits: list[tuple[str, int, float]]) -> list[tuple[int, float]]:
+        """Remote hits as rows; a hit this copy does not hold (written since it was loaded)
+        is left out."""
+        out = []
+        for doc_id, idx, score in hits:
+            rows = self.doc_chunk_rows(doc_id)
+            if 0 <= idx < len(rows):
+                out.append((rows[idx], score))
+        return out
+
+    def manifest(self, settings: Settings) -> Manifest:
+        docs = {
+            a.doc_id: DocEntry(
+                sha256=a.sha256,
+                title=a.title,
+                chunks=len(self.doc_chunk_rows(a.doc_id)),
+                sentences=len(self.doc_sentence_rows(a.doc_id)),
+            )
+            for a in self.articles.values()
+        }
+        return new_manifest(settings, self.dim, self.search_kind, docs)
+
+
+def chunk_text(title: str, text: str) -> str:
+    """What a chunk is embedded and BM25-indexed as: the title gives it the context its own
+    sentences may lack."""
+    return f"{title}\n{text}"
+
+
+def carried_names(sentence: Sentence, previous: Sentence | None, article_text: str) -> str:
+    """The names `sentence` carries over from the sentence before it in the same paragraph of
+    the same article ("The pharmaceutical giant …" after "Pfizer adopted …"); a heading is no
+    antecedent."""
+    if previous is None or previous.heading or previous.doc_id != sentence.doc_id:
+        return ""
+    between = article_text[previous.end : sentence.start]
+    return anaphora.carried_names(sentence.text, previous.text, between)
+
+
+def save(index: Index, settings: Settings, folder: Path) -> Manifest:
+    """Write to a temp folder beside `folder`, then swap it in; a crash leaves the old one.
+
+    Refuses (IndexFolderError) to replace a folder that holds anything but index files.
+    """
+    folder = resolved(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _remove_dead_writers_temp_folders(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(folder), dir=folder.parent))
+    try:
+        _write_jsonl(tmp / "articles.jsonl", index.articles.values())
+        _write_lines(tmp / "sentences.jsonl", index.sentences.lines())
+        _write_lines(tmp / "chunks.jsonl", index.chunks.lines())
+        np.save(tmp / "chunks.npy", index.chunk_vectors, allow_pickle=False)
+        index._sentence_store.save(tmp / SENTENCE_FILE)
+        index.lexical.save(tmp)
+        manifest = index.manifest(settings)
+        files = _FILES
+        if index.search_kind == "hnsw":
+            index._chunk_search.save(tmp / HNSW_FILE)
+            files += (HNSW_FILE,)
+        manifest.files = {name: sha256_file(tmp / name) for name in files}
+        (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+        _crash_point("files-written")
+        with swap_lock(folder, exclusive=True):
+            _swap(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return manifest
+
+
+def _swap(tmp: Path, folder: Path) -> None:
+    """Under the swap lock, so that the folder checks see no other writer's half-done swap."""
+    check_replaceable(folder)
+    previous = _previous(folder)
+    if not holds_only_index_files(previous):
+        raise IndexFolderError(
+            f"{previous} holds files that are not an index; move it away, then re-run."
+        )
+    # Without `folder` (an earlier crash between the renames), `previous` is the only good copy.
+    if folder.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+        os.rename(folder, previous)
+    _crash_point("between-renames")
+    os.rename(tmp, folder)
+    _crash_point("before-cleanup")
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """After `load(folder)` succeeded: drop what killed saves left beside it.
+
+    The previous copy goes only when `folder` itself holds the index (so it loaded, not the copy).
+    """
+    folder = resolved(folder)
+    previous = _previous(folder)
+    if (folder / MANIFEST).is_file() and previous.exists() and holds_only_index_files(previous):
+        shutil.rmtree(previous, ignore_errors=True)
+    _remove_dead_writers_temp_folders(folder)
+
+
+def _remove_dead_writers_temp_folders(folder: Path) -> None:
+    for stale in dead_writers_temp_folders(folder):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _crash_point(name: str) -> None:
+    """Fault injection for the reliability suite: die here as `kill -9` would."""
+    if os.environ.get("RAG_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _previous(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.previous")
+
+
+def load(folder: Path, settings: Settings, dim: int | None = None) -> Index:
+    """Load and check an index; raise IndexMissing/Stale/CorruptIndexError with what to do.
+
+    `dim` is the embedder's dimension, when known: an index of another width is stale.
+    """
+    folder = resolved(folder)
+    with swap_lock(folder, exclusive=False):  # never see a half-swapped index
+        return _load(folder, settings, dim)
+
+
+def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
+    folder = _usable_folder(folder)
+    manifest = read_manifest(folder)
+    if manifest.params() != expected_params(settings, dim or manifest.dim):
+        raise StaleIndexError(
+            f"The index in {folder} was built with other settings (model {manifest.model_name}, "
+            f"dimension {manifest.dim}, chunks {manifest.chunk_size}/{manifest.chunk_overlap} "
+            f"v{manifest.chunking_version}, format {manifest.format_version}). "
+            "Rebuild it with `rag ingest`."
+        )
+    rows = sum(entry.sentences for entry in manifest.documents.values())
+    tails = {SENTENCE_FILE: (rows * manifest.dim, SENTENCE_DTYPE)}
+    names = _FILES + ((HNSW_FILE,) if manifest.search == "hnsw" else ())
+    problem = check_files(folder, manifest.files, names, tails)
+    if problem:
+        raise CorruptIndexError(f"{problem}. Rebuild it with `rag ingest`.")
+    try:
+        return _read_index(folder, manifest, settings)
+    except (ValueError, ValidationError, OSError) as exc:
+        raise CorruptIndexError(
+            f"{folder} cannot be read ({exc}). Rebuild it with `rag ingest`."
+        ) from exc
+
+
+def _usable_folder(folder: Path) -> Path:
+    if (folder / MANIFEST).exists():
+        return folder
+    if (_previous(folder) / MANIFEST).exists():  # a crash between the two renames of _swap
+        return _previous(folder)
+    raise IndexMissingError(f"No index in {folder}/. Run `rag ingest` to build it.")
+
+
+def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
+    articles = [Article.model_validate_json(x) for x in _read_lines(folder / "articles.jsonl")]
+    by_id = {a.doc_id: a for a in articles}
+    sentences = from_lines(Sentence, _read_lines(folder / "sentences.jsonl"), by_id)
+    chunks = from_lines(Chunk, _read_lines(folder / "chunks.jsonl"), by_id)
+    # Memory-mapped: ask reads a few rows; compare's one product over all reads them from the
+    # page cache, which the OS can reclaim and processes share, not a private copy each.
+    chunk_vectors = np.load(folder / "chunks.npy", mmap_mode="r", allow_pickle=False)
+    sentence_vectors = SentenceVectors.load(folder / SENTENCE_FILE, len(sentences), manifest.dim)
+    check_vectors("chunks.npy", chunk_vectors, len(chunks), manifest.dim, np.float32)
+    counts = {doc: entry.sentences for doc, entry in manifest.documents.items()}
+    check_records(articles, sentences, chunks, counts)
+    lexical = Lexical.load(folder, len(chunks), len(sentences))
+    # The saved graph, unless the settings now ask for exact search (a lower threshold builds)
+    saved_graph = manifest.search == "hnsw" and len(chunks) > settings.ann_threshold
+    graph = ChunkSearch.load(folder / HNSW_FILE, len(chunks), manifest.dim) if saved_graph else None
+    return Index(
+        articles,
+        sentences,
+        chunks,
+        chunk_vectors,
+        sentence_vectors,
+        settings.ann_threshold,
+        lexical,
+        graph,
+    )
+
+
+def _write_lines(path: Path, lines: Iterable[str]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for line in lines:
+            f.write(line + "\n")
+
+
+def _write_jsonl(path: Path, records: Any) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for record in records:
+            f.write(record.model_dump_json() + "\n")
+
+
+def _read_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]

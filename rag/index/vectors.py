@@ -1,0 +1,143 @@
+"""Vector search with FAISS (the one module that imports it): the chunks' nearest neighbours, and
+every sentence's vector in half precision.
+
+Sentences are one FAISS scalar-quantizer (fp16) index: its file is memory-mapped, `array` is a
+numpy view of the same bytes, and a product with every sentence runs in FAISS's SIMD fp16 kernel
+(numpy converts float16 ~10x slower than it multiplies). The file is FAISS's own `write_index`
+format; its last rows × dim × 2 bytes are the vectors (index_check scans them).
+
+Does NOT decide which rows to score or read files other than the sentences' (index/core.py does).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag.embedding.model import Vectors
+
+DTYPE = np.float16
+_BLOCK = 1 << 15  # rows handed to FAISS at a time when building (48 MB of float32 at dim 384)
+_BUILD_THREADS = faiss.omp_get_max_threads()
+
+
+class ChunkSearch:
+    """Nearest chunks by cosine: exact up to `ann_threshold` chunks, HNSW above. An HNSW graph
+    takes ~2 min per million chunks to build on 2 cores, so index/core.py saves it with the index."""
+
+    def __init__(self, index: faiss.Index) -> None:
+        self._index = index
+
+    @classmethod
+    def build(cls, vectors: Vectors, ann_threshold: int) -> ChunkSearch:
+        dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 1
+        index: faiss.Index
+        if len(vectors) > ann_threshold:
+            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 128
+        else:
+            index = faiss.IndexFlatIP(dim)
+        if len(vectors):
+            faiss.omp_set_num_threads(_BUILD_THREADS)  # building HNSW does use every core
+            index.add(vectors)
+        return cls(index)
+
+    @classmethod
+    def load(cls, path: Path, rows: int, dim: int) -> ChunkSearch:
+        """A saved HNSW graph, its vectors memory-mapped; ValueError when it does not fit."""
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+        if not isinstance(index, faiss.IndexHNSWFlat) or (index.ntotal, index.d) != (rows, dim):
+            raise ValueError(f"{path.name} is not an HNSW index of {rows} × {dim}")
+        return cls(index)  # efSearch is saved with the graph
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    @property
+    def kind(self) -> str:
+        return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
+
+    def search(self, query: Vectors, n: int) -> list[tuple[int, float]]:
+        """(row, cosine) of the `n` nearest, best first."""
+        if not self._index.ntotal:
+            return []
+        # One query gains nothing from OpenMP threads, and on a busy machine waiting for them
+        # costs 20-90 ms (flat, 10k-100k chunks) against <1-25 ms single-threaded.
+        faiss.omp_set_num_threads(1)
+        scores, rows = self._index.search(query.reshape(1, -1), min(n, self._index.ntotal))
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+class SentenceVectors:
+    """Read-only once made; `array[rows]` reads rows, `scores` multiplies with every row."""
+
+    def __init__(self, index: faiss.IndexScalarQuantizer, dim: int) -> None:
+        self._index = index  # owns (or maps) the bytes `array` views: keep it alive with it
+        self.dim = dim
+        self.array = _view(index, dim)
+
+    @classmethod
+    def build(cls, vectors: Vectors, dim: int) -> SentenceVectors:
+        index = _empty(dim)
+        for start in range(0, len(vectors), _BLOCK):
+            index.add(np.ascontiguousarray(vectors[start : start + _BLOCK], dtype=np.float32))
+        return cls(index, dim)
+
+    @classmethod
+    def load(cls, path: Path, rows: int, dim: int) -> SentenceVectors:
+        """Map `path`; ValueError when it is not an fp16 inner-product index of rows × dim."""
+        if rows == 0:
+            return cls(_empty(dim), dim)
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+        kind = getattr(getattr(index, "sq", None), "qtype", None)
+        if not isinstance(index, faiss.IndexScalarQuantizer) or kind != _FP16:
+            raise ValueError(f"{path.name} is not a float16 scalar-quantizer index")
+        if index.metric_type != faiss.METRIC_INNER_PRODUCT or (index.ntotal, index.d) != (
+            rows,
+            dim,
+        ):
+            raise ValueError(
+                f"{path.name} holds {index.ntotal} × {index.d}, expected {rows} × {dim}"
+            )
+        return cls(index, dim)
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def scores(self, query: Vectors, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of `query` with the sentences `rows` (every sentence when None), float32."""
+        if rows is not None:
+            # Row by row (not one matrix product, whose kernel and so last bits depend on how
+            # many rows it gets): a sentence scores the same in any selection of rows.
+            return np.einsum("ij,j->i", self.array[rows].astype(np.float32), query)
+        n = len(self)
+        out = np.empty(n, dtype=np.float32)
+        if n:
+            faiss.omp_set_num_threads(1)  # one query: threads only wait on each other
+            found, ids = self._index.search(query.reshape(1, -1).astype(np.float32), n)
+            out[ids[0]] = found[0]
+        return out
+
+
+_FP16 = faiss.ScalarQuantizer.QT_fp16
+
+
+def _empty(dim: int) -> faiss.IndexScalarQuantizer:
+    return faiss.IndexScalarQuantizer(max(dim, 1), _FP16, faiss.METRIC_INNER_PRODUCT)
+
+
+def _view(index: faiss.IndexScalarQuantizer, dim: int) -> np.ndarray:
+    """The index's codes as a read-only (rows, dim) float16 array, without a copy."""
+    rows = int(index.ntotal)
+    if rows == 0:
+        return np.zeros((0, dim), dtype=DTYPE)
+    raw = faiss.rev_swig_ptr(index.codes.data(), rows * dim * np.dtype(DTYPE).itemsize)
+    array = raw.view(DTYPE).reshape(rows, dim)
+    array.flags.writeable = False
+    return array

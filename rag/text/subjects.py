@@ -1,0 +1,127 @@
+"""Whom and what a figure in a sentence is about: the name acting on it, owning it or receiving
+it, the names a sentence refers back to, and the words a question uses for what it measures.
+
+Does NOT compare sources (answer/disagreements.py does) or find figures (text/figures.py does).
+"Google maintains Gemini while investing $2 billion in Anthropic" → Google's, not Amazon's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rag.text.cues import MONTHS
+from rag.text.names import question_entities
+from rag.text.tokens import terms
+
+WINDOW_WORDS = 8
+
+
+_QUESTION_WORDS = frozenset({"much", "mani", "how", "what"})
+# Words that ask for an amount without saying of what.
+_AMOUNT_WORDS = frozenset(
+    "money big larg new recent latest total overal current far sum figur amount dollar year "
+    "today now has have had most than from use did doe is are wa were".split()
+)
+# Ways of putting money into something (stemmed), one measure however a source words it.
+_MONEY_IN = "invest"
+_MONEY_IN_WORDS = frozenset("invest commit pledg fund put spend spent inject stake back".split())
+
+
+# A name acting on a figure: "Google maintains …", "Microsoft has invested …".
+_ACTOR = re.compile(
+    r"\b([A-Z][\w-]+)(?:’s|'s)?\s+(?:has|have|had|is|was|maintains|invested|invests|investing|"
+    r"committed|commits|pledged|put|spent|spends|raised|paid)\b"
+)
+
+
+_NAMED = re.compile(r"\b[A-Z][\w’'-]*")
+# A name owning what follows: "Amazon’s $25 billion investment", "Microsoft’s OpenAI partnership".
+_OWNER = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s")
+
+
+def about_subject(question: str, sentence: str, at: int, carried: str = "") -> bool:
+    """Is the figure at `at` about what the question asks?
+    - Its nearby words, or the names the sentence refers back to (`carried`, when no other
+      name comes first), must share a term with the question.
+    - A name the question asks about must not stand only far past it ("the $25 billion …
+      against the gravity of Google DeepMind" is no Google figure).
+    - The nearest name acting on it or owning it must be one the question asks about:
+      "Google maintains … $2 billion" and "Amazon’s $25 billion" are not Anthropic's revenue.
+    """
+    before, after = sentence[:at].split(), sentence[at:].split()
+    window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
+    if carried and _NAMED.search(sentence[:at].split(" ", 1)[-1]):
+        carried = ""  # a name between the anaphor and the figure is the figure's subject
+    if not subject_terms(question) & (terms(window) | terms(carried)):
+        return False
+    asked = question_entities(question)
+    near = terms(" ".join(before + after[:WINDOW_WORDS]))
+    beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
+    if any(_same_name(a, q) for a in beyond for q in asked):
+        return False
+    if _other_target(question, sentence[at:]):
+        return False
+    owner = _owner(sentence, at)
+    return owner is None or any(_same_name(a, q) for a in terms(owner) for q in asked)
+
+
+# What a figure goes into: "$5 billion in Anthropic", "$8 billion investment in Anthropic".
+# ("… commitment in November 2024" is a date, not a target)
+_FIGURE_TARGET = re.compile(
+    r"^\S+(?:\s+(?:billion|million|trillion))?(?:\s+\w+)?\s+(?:in|into)\s+"
+    rf"(?!(?:{MONTHS})\b)([A-Z][\w-]+)"
+)
+_QUESTION_TARGET = re.compile(r"\b(?:in|into|to)\s+\w", re.I)
+
+
+def _other_target(question: str, from_figure: str) -> bool:
+    """The question asks what went into or to something ("invested in nuclear energy",
+    "committing to AWS infrastructure") and the figure went into a name the question doesn't
+    mention ("$5 billion in Anthropic")."""
+    target = _FIGURE_TARGET.match(from_figure)
+    if not target or not _QUESTION_TARGET.search(question):
+        return False
+    return not terms(target.group(1)) & terms(question)
+
+
+def _owner(sentence: str, at: int) -> str | None:
+    """The last "Name verb" before the figure, or a closer "Name’s" among the WINDOW_WORDS
+    words before it."""
+    head = sentence[:at]
+    actors = [(m.start(), m.group(1)) for m in _ACTOR.finditer(head)]
+    near = len(head) - len(" ".join(head.split()[-WINDOW_WORDS:])) - 1
+    owners = [(m.start(), m.group(1)) for m in _OWNER.finditer(head) if m.start() >= near]
+    found = sorted(actors + owners)
+    return found[-1][1] if found else None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Stems of one name: "trainium2" and "trainium", "gpu" and "gpus"; not "train" and
+    "trainium"."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(long) - len(short) <= 2
+
+
+@lru_cache(maxsize=256)
+def subject_terms(question: str) -> frozenset[str]:
+    """The question's stemmed words, less those that only ask ("how", "much")."""
+    return terms(question) - _QUESTION_WORDS
+
+
+def measure_words(text: str) -> frozenset[str]:
+    """Stemmed words, the ways of putting money in read as one: "committing" = "investment"."""
+    return frozenset(_MONEY_IN if t in _MONEY_IN_WORDS else t for t in terms(text))
+
+
+@lru_cache(maxsize=256)
+def measure_terms(question: str) -> frozenset[str]:
+    """The question's words for what it measures, beyond names and amount words:
+    "How much of Amazon's new Anthropic money is contingent on commercial milestones?" →
+    {"conting", "commerci", "mileston"}."""
+    names = question_entities(question)
+    return frozenset(
+        t
+        for t in measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS
+        if not any(_same_name(t, n) for n in names)
+    )
