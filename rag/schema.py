@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from rag.text.dates import DatePrecision, date_range
 from rag.text.figures import Figure
+from rag.text.short_answers import ShortAnswer
 
 
 class Span(BaseModel):
@@ -153,19 +154,6 @@ class Answer(BaseModel):
         default=None, description="the filters the question was asked with"
     )
     timings: dict[str, float] = {}
-
-
-class ShortAnswer(BaseModel):
-    """The span of a statement that answers the question: "Mahesh Bhatt" in "… directed by
-    Mahesh Bhatt." Offsets into the article in a Statement (answer/short_answers.py gives them
-    inside the sentence unless told the sentence's offset). Frozen: one is shared by every source
-    that repeats the sentence."""
-
-    model_config = ConfigDict(frozen=True)
-
-    text: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
 
 
 class Statement(BaseModel):

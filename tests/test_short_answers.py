@@ -9,10 +9,11 @@ import pytest
 
 from rag.answer.comparison import compare
 from rag.answer.disagreements import answer_flag, source_answers
-from rag.answer.short_answers import normalize, short_answer, worth_showing
+from rag.answer.short_answers import worth_showing
 from rag.engine import build_engine
 from rag.ingestion import ingest
 from rag.schema import AnswerGroup, Citation, SourceView, Statement
+from rag.text.short_answers import normalize, short_answer
 from tests.conftest import FakeEmbedder, make_settings
 
 

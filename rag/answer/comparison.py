@@ -12,9 +12,7 @@ from itertools import takewhile
 
 from rag.answer.citations import checked
 from rag.answer.disagreements import (
-    affirmed_names,
     denial,
-    denied_names,
     denied_subject,
     disagreements,
     figure_kinds,
@@ -22,7 +20,6 @@ from rag.answer.disagreements import (
 )
 from rag.answer.extractive import Scored, citation_for, score_rows
 from rag.answer.judged import judged_statements
-from rag.answer.short_answers import short_answer
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
@@ -39,7 +36,10 @@ from rag.schema import (
 )
 from rag.text.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.text.figures import extract_figures
+from rag.text.kinds import Kind
 from rag.text.names import question_entities
+from rag.text.short_answers import short_answer
+from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject
 from rag.validation import clean_question
 
@@ -195,7 +195,7 @@ def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Sco
         for s in scored
         if s.score >= threshold or (kinds and s.cue and _names_all(s, names, engine))
     ]
-    if kinds[:1] == ("person",):  # "Who is the CEO of Nvidia?": only what names Nvidia's
+    if kinds[:1] == (Kind.PERSON,):  # "Who is the CEO of Nvidia?": only what names Nvidia's
         usable = [s for s in usable if _names(s, names, engine)]
     if not usable:
         return []

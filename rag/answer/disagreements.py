@@ -8,40 +8,24 @@ Does NOT find or score statements (answer/comparison.py does) or decide whom a f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import AnswerGroup, Disagreement, Figure, SourceView, Statement
 from rag.text.cues import asks_status, status_of, wanted_kinds
+from rag.text.kinds import COMPARABLE, NOUNS
+from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject, measure_terms, measure_words, subject_terms
 from rag.text.tokens import terms
 
 STATUS_TERMS = 3  # question words a statement must share to count as being about the same thing
 DENIAL_TERMS = 3  # words two statements must share for one to deny the other
-_FIGURE_KINDS = ("money", "percent", "count", "multiplier")
-_KIND_NAMES = {
-    "money": "amount",
-    "percent": "percentage",
-    "count": "count",
-    "multiplier": "multiple",
-    "date": "date",
-}
-# "Amazon has …" against "Amazon lacks …": a name, then a verb that affirms or denies having,
-# offering or competing.
-_NAME = r"\b([A-Z][\w-]+)(?:’s|'s)?\s+(?:\w+ly\s+)?"
-_AFFIRMS = re.compile(_NAME + r"(?:has|have|owns?|competes?|offers?|includes?|supports?)\b")
-_DENIES = re.compile(
-    _NAME + r"(?:lacks?|has no|have no|(?:does not|doesn[’']t) (?:have|own|compete|offer|include|"
-    r"support)|no longer \w+)\b"
-)
 
 
 def figure_kinds(question: str) -> list[str]:
     """The kinds of figure the question asks for that can be compared, most specific first."""
-    return [k for k in wanted_kinds(question) if k in _FIGURE_KINDS]
+    return [k for k in wanted_kinds(question) if k in COMPARABLE]
 
 
 def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
@@ -163,7 +147,7 @@ def _close(a: float, b: float) -> bool:
 def _flag(question: str, kind: str, claims: dict[str, list[Statement]]) -> Disagreement:
     flat = [st for sts in claims.values() for st in sts]
     parts = [f"{sts[0].citation.title} says {_said(sts)}" for sts in claims.values()]
-    summary = f"Sources differ on the {_KIND_NAMES[kind]}: " + "; ".join(parts) + "."
+    summary = f"Sources differ on the {NOUNS[kind]}: " + "; ".join(parts) + "."
     return Disagreement(kind=kind, subject=question, claims=flat, summary=summary)
 
 
@@ -190,18 +174,6 @@ def denied_subject(first: str, second: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)
-def affirmed_names(text: str) -> frozenset[str]:
-    """ "Amazon has its own AI models" → {"Amazon"}."""
-    return frozenset(m.group(1) for m in _AFFIRMS.finditer(text))
-
-
-@lru_cache(maxsize=1 << 16)
-def denied_names(text: str) -> frozenset[str]:
-    """ "Amazon lacks a first-party frontier model" → {"Amazon"}."""
-    return frozenset(m.group(1) for m in _DENIES.finditer(text))
-
-
 def denial(subject: str, claims: list[Statement]) -> Disagreement:
     said = "; ".join(f"{st.citation.title} says “{st.citation.quote}”" for st in claims)
     summary = f"Sources contradict each other on {subject}: {said}"
@@ -219,7 +191,7 @@ def answer_flag(
 ) -> Disagreement | None:
     """A flag when sources give two or more different answers, unless a figure flag already
     reports the difference: "3 sources say Mahesh Bhatt; 2 say Raj Kapoor"."""
-    if len(groups) < 2 or any(flag.kind in _KIND_NAMES for flag in found):
+    if len(groups) < 2 or any(flag.kind in NOUNS for flag in found):
         return None
     cited = {(c.doc_id, c.start) for g in groups for c in g.citations}
     claims = [

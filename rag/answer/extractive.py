@@ -19,6 +19,7 @@ from rag.index.core import Index
 from rag.retrieval import Retriever
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
 from rag.text.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
+from rag.text.kinds import Kind
 from rag.text.names import question_entities
 from rag.text.questions import topic_terms
 from rag.text.tokens import terms
@@ -141,9 +142,9 @@ def supports(best: Scored, question: str, settings: Settings) -> bool:
     kinds = wanted_kinds(question)
     if kinds and best.cue == 0:
         return False
-    if kinds[:1] == ("person",) and not question_entities(question) <= terms(best.sentence.text):
+    if kinds[:1] == (Kind.PERSON,) and not question_entities(question) <= terms(best.sentence.text):
         return False  # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO
-    if kinds[:1] == ("count",) and counted_things(question) and best.cue < 1.0:
+    if kinds[:1] == (Kind.COUNT,) and counted_things(question) and best.cue < 1.0:
         return False  # "How many monthly active users…?" is not answered by "80% of usage"
     return best.score >= settings.abstain_threshold
 

@@ -24,6 +24,7 @@ from rag.engine import Engine
 from rag.errors import LlmError
 from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
 from rag.text.cues import looks_like_instruction
+from rag.text.reply import MARKER, split_sentences
 
 NO_ANSWER = "The passages don't say."
 UNVERIFIED = "(unverified)"
@@ -38,14 +39,6 @@ _MODEL_EXAMPLES = {
     "bedrock": "RAG_LLM_MODEL=anthropic.claude-3-5-haiku-20241022-v1:0",
     "anthropic": "RAG_LLM_MODEL=claude-3-5-haiku-latest",
 }
-_MARKS = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
-_MARKER = re.compile(_MARKS)
-# A sentence ends at . ! or ? (plus closing quotes and any citation markers) before white space.
-_END = re.compile(rf"[.!?]+[\"”’)]*(?:\s*{_MARKS})*(?=\s|$)")
-_ABBREVIATION = re.compile(
-    r"(?<![\w.])(?:[A-Z]|[A-Z]\.[A-Z]|Mr|Mrs|Ms|Dr|St|vs|Inc|Corp|e\.g|i\.e)$"
-)
-_BULLET = re.compile(r"^(?:[-*•]|\d{1,2}[.)])\s+")
 # A source sentence that talks to the model is an injection attempt, never evidence.
 
 
@@ -184,32 +177,13 @@ def parse_reply(reply: str, passages: int) -> list[Claim]:
     nothing, [9] dropped."""
     claims = []
     for piece in split_sentences(reply):
-        numbers = [int(n) for m in _MARKER.findall(piece) for n in re.findall(r"\d+", m)]
-        text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(_MARKER.sub(" ", piece).split()))
+        numbers = [int(n) for m in MARKER.findall(piece) for n in re.findall(r"\d+", m)]
+        text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(MARKER.sub(" ", piece).split()))
         if any(c.isalnum() for c in text):
             cited = list(dict.fromkeys(n for n in numbers if 1 <= n <= passages))
             dropped = sorted({n for n in numbers if not 1 <= n <= passages})
             claims.append(Claim(text, cited, dropped))
     return claims
-
-
-def split_sentences(reply: str) -> list[str]:
-    """Reply → sentences, markers kept with the sentence they close:
-    "Costs fell 87% [1]. U.S. users agree. [2]" → ["Costs fell 87% [1].", "U.S. users agree. [2]"]
-    """
-    pieces = []
-    for raw in reply.splitlines():
-        line = _BULLET.sub("", raw.strip())
-        start = 0
-        for end in _END.finditer(line):
-            rest = line[end.end() :].lstrip()
-            if _ABBREVIATION.search(line, start, end.start()) or rest[:1].islower():
-                continue
-            pieces.append(line[start : end.end()].strip())
-            start = end.end()
-        if line[start:].strip():
-            pieces.append(line[start:].strip())
-    return pieces
 
 
 def says_no_answer(reply: str) -> bool:

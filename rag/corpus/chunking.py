@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import pysbd
 
-from rag.corpus.reader import fused_headline
 from rag.schema import Article, Chunk, Sentence
+from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.

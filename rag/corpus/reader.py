@@ -8,20 +8,16 @@ Bad files are skipped with a reason; only an unusable folder stops the load.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from pathlib import Path
 
 from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
 from rag.errors import CorpusError
 from rag.schema import Article, CorpusLoad, SkippedFile, date_range
+from rag.text.headlines import fused_headline
 
 SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 METADATA_FILE = "metadata.toml"
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the"}
-_SMALL_WORDS |= {"to", "vs", "vs.", "with", "is", "&", "—", "-", "–"}
-_WORD = re.compile(r"\S+")
-_OPENERS = {"A", "An", "As", "At", "By", "For", "In", "On", "The", "To", "With", "We", "It", "This"}
 
 
 def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
@@ -168,37 +164,6 @@ def derive_title(text: str) -> tuple[str, int]:
         return text[run[0] : run[1]].strip(), run[2]
     words = first.split()
     return " ".join(words[:12]) + ("…" if len(words) > 12 else ""), 0
-
-
-def fused_headline(text: str, start: int, need_colon: bool = False) -> tuple[int, int, int] | None:
-    """(start, end, body_start) of a Title Case headline run into the sentence after it.
-
-    "Model Commoditization: The Narrowing Moat For Amazon's strategy, the…" → the headline ends
-    before "For": a capitalised small word not after a colon opens the body; otherwise the body
-    opens with the word before the first lower-case one.
-    """
-    words = list(_WORD.finditer(text, start, min(len(text), start + 400)))
-    for n, word in enumerate(words):
-        token = word.group()
-        if "\n" in text[words[0].start() : word.end()]:
-            return None
-        after_colon = n > 0 and words[n - 1].group().endswith(":")
-        if n > 0 and token in _OPENERS and not after_colon:
-            body = n
-        elif _is_title_word(token):
-            continue
-        else:
-            body = n - 1
-        head = text[words[0].start() : words[max(body - 1, 0)].end()]
-        if body < 4 or (need_colon and ":" not in head):
-            return None
-        return words[0].start(), words[body - 1].end(), words[body].start()
-    return None
-
-
-def _is_title_word(word: str) -> bool:
-    bare = word.strip("\"'“”‘’()")
-    return bool(bare) and (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _SMALL_WORDS)
 
 
 def _read_metadata(folder: Path) -> dict[str, dict[str, str]]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.corpus.chunking import split_sentences
 from rag.schema import Article
+from rag.text.near_miss import mentions, near_miss
 from rag.text.tokens import terms
 
 # The public data sets handed to the project sit in shared/ beside the checkout (CI lays a copy
@@ -26,30 +26,6 @@ BENCHMARKS = Path(
     or Path(__file__).resolve().parents[3] / "shared" / "benchmarks"
 )
 SOURCES = {"squad": "squad/dev-v1.1.json", "squad2": "squad2/dev-v2.0-public.json"}
-_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of|the|de|du|von|van|and)?\s*[A-Z][\w'’-]*)*")
-_NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
-_YEAR = re.compile(r"1\d{3}|20\d{2}")
-_ANTONYMS = dict(
-    pair
-    for a, b in [
-        ("first", "last"),
-        ("largest", "smallest"),
-        ("most", "least"),
-        ("highest", "lowest"),
-        ("before", "after"),
-        ("earliest", "latest"),
-        ("increase", "decrease"),
-        ("north", "south"),
-        ("east", "west"),
-        ("older", "younger"),
-        ("more", "fewer"),
-        ("win", "lose"),
-        ("won", "lost"),
-        ("maximum", "minimum"),
-    ]
-    for pair in ((a, b), (b, a))
-)
-_AUX = re.compile(r"\b(is|was|are|were|did|does|do|can|could|has|have|had|will|would)\s+(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -159,7 +135,7 @@ def pairs_for(item: Item, rng: random.Random, pool: dict[str, list[str]], spare:
     if item.answerable and gold and rng.random() < spare:
         out += _article_negative(item, pool["sentences"])
     if gold:
-        near = near_miss(item.question, gold[0], pool["names"], rng)
+        near = near_miss(item.question, f"{gold[0].text} {gold[0].before}", pool["names"], rng)
         out += [Pair(near, replace(gold[0], answer=None), 0, "swap")] if near else []
     return out
 
@@ -171,37 +147,6 @@ def _article_negative(item: Item, sentences: list[str]) -> list[Pair]:
     return [Pair(item.question, Window(best, ""), 0, "article")] if best else []
 
 
-def near_miss(question: str, window: Window, names: list[str], rng: random.Random) -> str | None:
-    """The question with one name, number or word changed so the window no longer answers it."""
-    seen = window.text + " " + window.before
-    swaps = [m for m in _mentions(question) if m.start() > 0]
-    rng.shuffle(swaps)
-    for mention in swaps:
-        kind = _kind(mention.group())
-        fits = [n for n in names if _kind(n) == kind and n not in seen and n != mention.group()]
-        if fits:
-            new = rng.choice(fits)
-            return question[: mention.start()] + new + question[mention.end() :]
-    words = [m for m in re.finditer(r"\w+", question) if m.group().lower() in _ANTONYMS]
-    if words:
-        w = rng.choice(words)
-        return question[: w.start()] + _ANTONYMS[w.group().lower()] + question[w.end() :]
-    aux = _AUX.search(question)
-    if aux and rng.random() < 0.5:
-        return question[: aux.end()] + "not " + question[aux.end() :]
-    return None
-
-
-def _mentions(text: str) -> list[re.Match[str]]:
-    return [*_NAME.finditer(text), *_NUMBER.finditer(text)]
-
-
-def _kind(mention: str) -> str:
-    if _YEAR.fullmatch(mention):
-        return "year"
-    return "number" if mention[0].isdigit() else "name"
-
-
 def article_pools(items: list[Item]) -> dict[tuple[str, int], dict[str, list[str]]]:
     """Per (article, paragraph): the article's sentences from OTHER paragraphs, and its names."""
     by_article: dict[str, dict[int, list[str]]] = {}
@@ -211,7 +156,7 @@ def article_pools(items: list[Item]) -> dict[tuple[str, int], dict[str, list[str
     for article, paragraphs in by_article.items():
         everything = [s for sents in paragraphs.values() for s in sents]
         names = sorted(
-            {m.group().rstrip(".") for s in everything for m in _mentions(s) if m.start()}
+            {m.group().rstrip(".") for s in everything for m in mentions(s) if m.start()}
         )
         for n, sents in paragraphs.items():
             rest = [s for s in everything if s not in sents]

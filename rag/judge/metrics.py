@@ -6,12 +6,12 @@ Does NOT train or load a model: it takes one score per candidate from whoever sc
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from rag.text.squad import normalize
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,6 @@ class Judged:
     answerable: bool
     best: float
     top_hit: bool
-
-
-def normalize(text: str) -> str:
-    """SQuAD's answer normalisation: "The Broncos!" → "broncos"."""
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
-    return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
 
 
 def holds(text: str, answers: Sequence[str]) -> bool:

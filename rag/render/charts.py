@@ -30,13 +30,18 @@ from rag.render.svg import (
 from rag.render.svg import text as svg_text
 from rag.render.svg import title as tooltip
 from rag.schema import Comparison, DatedClaim, Figure, Timeline
+from rag.text.kinds import Kind
 
 Scale = Callable[[float], float]  # a value (or a day ordinal) → its x on the chart
 
-COMPARABLE = ("money", "percent", "count")  # kinds drawn, in this order
+CHARTED = (Kind.MONEY, Kind.PERCENT, Kind.COUNT)  # kinds drawn, in this order
 # One colour per source (in the comparison's order), dark enough for white text around it.
 PALETTE = ("#2563eb", "#0f766e", "#7c3aed", "#be185d", "#4d7c0f", "#475569")
-KIND_NAMES = {"money": "Money", "percent": "Percentages", "count": "Counts"}
+KIND_NAMES: dict[str, str] = {
+    Kind.MONEY: "Money",
+    Kind.PERCENT: "Percentages",
+    Kind.COUNT: "Counts",
+}
 TITLE_CHARS = 40  # a source's title in a label; the whole title is in the bar's tooltip
 WIDTH = 760.0
 PAD = 16.0
@@ -93,7 +98,7 @@ def _panels(comparison: Comparison) -> list[list[_Bar]]:
         for figure in figures:
             bar = _Bar(source.doc_id, source.title, figure, source.doc_id in flagged, colour)
             by_key.setdefault((figure.kind, figure.unit), []).append(bar)
-    order = sorted(by_key, key=lambda key: (COMPARABLE.index(key[0]), key[1]))
+    order = sorted(by_key, key=lambda key: (CHARTED.index(key[0]), key[1]))
     return [by_key[key] for key in order]
 
 
@@ -101,7 +106,7 @@ def _fullest(figures: Iterable[Figure]) -> list[Figure]:
     """One figure per value, the most qualified wording of it, in order of first mention."""
     kept: dict[tuple[str, str, float, float | None], Figure] = {}
     for f in figures:
-        if f.kind not in COMPARABLE:
+        if f.kind not in CHARTED:
             continue
         key = (f.kind, f.unit, f.value, f.high)
         if key not in kept or len(f.qualifiers) > len(kept[key].qualifiers):

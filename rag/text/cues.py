@@ -9,48 +9,52 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rag.text.kinds import Kind
+
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 KINDS: dict[str, re.Pattern[str]] = {
-    "money": re.compile(
+    Kind.MONEY: re.compile(
         r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:billion|million|trillion|bn)\b|\bdollars?\b", re.I
     ),
-    "percent": re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I),
-    "count": re.compile(
+    Kind.PERCENT: re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I),
+    Kind.COUNT: re.compile(
         r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s?(?:million|billion|thousand|hundred)\b"
         r"|\b(?:half a million|dozens|hundreds|thousands)\b|\b\d{2,}\b",
         re.I,
     ),
-    "multiplier": re.compile(r"\d\s?[×x]\b|\b(?:two|three|four|five|ten)(?:fold| times)\b", re.I),
-    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTHS})\b|\bQ[1-4]\b", re.I),
-    "person": re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
-    "number": re.compile(
+    Kind.MULTIPLIER: re.compile(
+        r"\d\s?[×x]\b|\b(?:two|three|four|five|ten)(?:fold| times)\b", re.I
+    ),
+    Kind.DATE: re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTHS})\b|\bQ[1-4]\b", re.I),
+    Kind.PERSON: re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
+    Kind.NUMBER: re.compile(
         r"(?<![A-Za-z])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b", re.I
     ),
 }
-_QUESTION_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+_QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
     (
         re.compile(r"\b(what|which) (percentage|percent|share|proportion)\b|\bby how much\b", re.I),
-        ("percent", "number"),
+        (Kind.PERCENT, Kind.NUMBER),
     ),
     (
         re.compile(r"\bhow (much|big|large)\b|\b(cost|price|worth|valued)\b", re.I),
-        ("money", "percent", "number"),
+        (Kind.MONEY, Kind.PERCENT, Kind.NUMBER),
     ),
-    (re.compile(r"\bhow many\b|\bpopulation\b", re.I), ("count", "number")),
+    (re.compile(r"\bhow many\b|\bpopulation\b", re.I), (Kind.COUNT, Kind.NUMBER)),
     (
         re.compile(r"\bhow (fast|much faster|many times)\b|\btimes (more|better|faster)\b", re.I),
-        ("multiplier", "percent", "number"),
+        (Kind.MULTIPLIER, Kind.PERCENT, Kind.NUMBER),
     ),
     (
         re.compile(r"\bwhen\b|\b(what|which) (year|month|date|quarter)\b|\bbirth ?date\b", re.I),
-        ("date",),
+        (Kind.DATE,),
     ),
-    (re.compile(r"^\s*who\b|\bwhich (person|executive)\b|\bwhose\b", re.I), ("person",)),
+    (re.compile(r"^\s*who\b|\bwhich (person|executive)\b|\bwhose\b", re.I), (Kind.PERSON,)),
 ]
 
 
 @lru_cache(maxsize=256)
-def wanted_kinds(question: str) -> tuple[str, ...]:
+def wanted_kinds(question: str) -> tuple[Kind, ...]:
     """The answer kinds a question asks for, most specific first; () when it doesn't say."""
     for pattern, kinds in _QUESTION_CUES:
         if pattern.search(question):
@@ -58,18 +62,20 @@ def wanted_kinds(question: str) -> tuple[str, ...]:
     return ()
 
 
-# Capitalised words that start "First Last" look-alikes but are not names.
+# Capitalised words that start "First Last" look-alikes but are not names: English function
+# words and the generic nouns of titles and headings ("Chief Executive", "Strategic Partnership").
+# No brand or place of any corpus: "Acme Cloud" still reads as a name (the judge, not a list,
+# is meant to tell them apart).
 _NOT_NAMES = set(
     "The This That These Our Your Their Its Why How What When Where Which While With For From "
-    "Amazon Google Microsoft Anthropic Claude Nvidia Intel Meta Apple Azure Bedrock Project "
-    "Cloud Custom Silicon Model Enterprise Strategic Global Massive Financial Chief Senior "
-    "United States Big Tech Open Wall Street European Commission Competition Markets Vertex".split()
+    "Project Cloud Custom Model Enterprise Strategic Global Massive Financial Chief Senior "
+    "Big Open".split()
 )
 
 
 def has_kind(text: str, kind: str) -> bool:
-    if kind == "person":
-        return any(_is_name(m.group()) for m in KINDS["person"].finditer(text))
+    if kind == Kind.PERSON:
+        return any(_is_name(m.group()) for m in KINDS[Kind.PERSON].finditer(text))
     return bool(KINDS[kind].search(text))
 
 
@@ -96,7 +102,7 @@ def cue_match(question_kinds: tuple[str, ...], text: str, things: tuple[str, ...
     For "How many customers…" (`things`), 1.0 needs a number counting customers: "100,000
     customers" does, "20,000 documents" doesn't."""
     held = kinds_in(text)
-    if things and question_kinds[:1] == ("count",):
+    if things and question_kinds[:1] == (Kind.COUNT,):
         if counts(text, things):
             return 1.0  # "up to 5 gigawatts" for "How many gigawatts…?"
         return 0.6 if held & set(question_kinds) else 0.0
@@ -133,7 +139,7 @@ def counts(text: str, things: tuple[str, ...]) -> bool:
     if not any(_stem_of(t) in lower for t in things):
         return False  # the thing isn't named at all: most sentences, decided cheaply
     text = _REFERENCE.sub("", text)
-    numbers = [*KINDS["count"].finditer(text), *_NUMBER.finditer(text)]
+    numbers = [*KINDS[Kind.COUNT].finditer(text), *_NUMBER.finditer(text)]
     for match in numbers:
         if _SHARE.match(text, match.end()):
             continue  # "80% of customers" is a share, not a count

@@ -8,14 +8,12 @@ Does NOT decide what a figure is about (answer/comparison.py does, from the word
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from rag.text.dates import MONTHS
+from rag.text.kinds import FigureKind
 from rag.text.spans import read_spans
-
-FigureKind = Literal["money", "percent", "count", "multiplier", "date"]
 
 
 class Figure(BaseModel):

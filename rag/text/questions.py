@@ -5,40 +5,13 @@ Does NOT say what kind of answer it wants (cues.py).
 
 from __future__ import annotations
 
-from rag.text.tokens import tokenize
+from rag.text.tokens import stems, tokenize
 
-# Words that say what kind of answer is wanted, not what it is about (already stemmed).
-_ASKING = {
-    "how",
-    "much",
-    "mani",
-    "what",
-    "which",
-    "who",
-    "when",
-    "where",
-    "whi",
-    "doe",
-    "did",
-    "is",
-    "are",
-    "wa",
-    "were",
-    "can",
-    "roughli",
-    "about",
-    "accord",
-    "articl",
-    "sourc",
-    "year",
-    "dollar",
-    "percentag",
-    "percent",
-    "number",
-    "amount",
-    "date",
-    "month",
-}
+# Words that say what kind of answer is wanted, not what it is about.
+_ASKING = stems(
+    "how much many what which who when where why does did were can roughly about according article "
+    "source year dollar percentage percent number amount date month"
+)
 
 
 def topic_terms(question: str) -> list[str]:

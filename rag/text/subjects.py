@@ -12,20 +12,20 @@ from functools import lru_cache
 
 from rag.text.cues import MONTHS
 from rag.text.names import question_entities
-from rag.text.tokens import terms
+from rag.text.tokens import stems, terms
 
 WINDOW_WORDS = 8
 
 
-_QUESTION_WORDS = frozenset({"much", "mani", "how", "what"})
+_QUESTION_WORDS = stems("much many how what")
 # Words that ask for an amount without saying of what.
-_AMOUNT_WORDS = frozenset(
-    "money big larg new recent latest total overal current far sum figur amount dollar year "
-    "today now has have had most than from use did doe is are wa were".split()
+_AMOUNT_WORDS = stems(
+    "money big large new recent latest total overall current far sum figure amount dollar year "
+    "today now has have had most than from use did does were"
 )
-# Ways of putting money into something (stemmed), one measure however a source words it.
+# Ways of putting money into something, one measure however a source words it.
 _MONEY_IN = "invest"
-_MONEY_IN_WORDS = frozenset("invest commit pledg fund put spend spent inject stake back".split())
+_MONEY_IN_WORDS = stems("invest commit pledge fund put spend spent inject stake back")
 
 
 # A name acting on a figure: "Google maintains …", "Microsoft has invested …".

@@ -1,0 +1,46 @@
+"""A Title Case headline fused into the sentence after it, as copied articles often have:
+"Model Commoditization: The Narrowing Moat For Amazon's strategy, the…" → the headline ends
+before "For".
+
+Does NOT title an article (corpus/reader.py does) or split sentences (corpus/chunking.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the"}
+_SMALL_WORDS |= {"to", "vs", "vs.", "with", "is", "&", "—", "-", "–"}
+_WORD = re.compile(r"\S+")
+_OPENERS = {"A", "An", "As", "At", "By", "For", "In", "On", "The", "To", "With", "We", "It", "This"}
+
+
+def fused_headline(text: str, start: int, need_colon: bool = False) -> tuple[int, int, int] | None:
+    """(start, end, body_start) of a Title Case headline run into the sentence after it.
+
+    "Model Commoditization: The Narrowing Moat For Amazon's strategy, the…" → the headline ends
+    before "For": a capitalised small word not after a colon opens the body; otherwise the body
+    opens with the word before the first lower-case one.
+    """
+    words = list(_WORD.finditer(text, start, min(len(text), start + 400)))
+    for n, word in enumerate(words):
+        token = word.group()
+        if "\n" in text[words[0].start() : word.end()]:
+            return None
+        after_colon = n > 0 and words[n - 1].group().endswith(":")
+        if n > 0 and token in _OPENERS and not after_colon:
+            body = n
+        elif _is_title_word(token):
+            continue
+        else:
+            body = n - 1
+        head = text[words[0].start() : words[max(body - 1, 0)].end()]
+        if body < 4 or (need_colon and ":" not in head):
+            return None
+        return words[0].start(), words[body - 1].end(), words[body].start()
+    return None
+
+
+def _is_title_word(word: str) -> bool:
+    bare = word.strip("\"'“”‘’()")
+    return bool(bare) and (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _SMALL_WORDS)

@@ -1,0 +1,231 @@
+"""Short answers: the span of one source sentence that answers a question, and the key that
+groups equal answers from different sources. Rules, driven by what the question asks for.
+
+"Who directed Lahu Ke Do Rang?" in "Lahu Ke Do Rang is a 1979 Hindi movie directed by Mahesh
+Bhatt." → "Mahesh Bhatt" (the name nearest "directed" that the question does not hold).
+Does NOT choose the sentence (answer/comparison.py does), group sources' answers
+(answer/short_answers.py) or decide which answer is true.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.text.cues import wanted_kinds
+from rag.text.dates import MONTHS, find_dates
+from rag.text.figures import QUALIFIERS, extract_figures
+from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
+from rag.text.kinds import COMPARABLE, Kind
+
+# Words of a question that say nothing about where its answer sits in a sentence.
+_FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
+    "the a an of in on at for to by with and or from as its it this that name".split()
+)
+_WORD = re.compile(r"[\w'’-]+")
+_NAME = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:(?:of|de|da|van|von|&)\s+)?[A-Z][\w&'’.-]*)*")
+_POSSESSIVE = re.compile(r"[’']s$")
+_MONTH = "|".join(MONTHS)
+# Any year from 1000 to 2099 (text/dates.py reads only 1900–2099, enough for news, not for history).
+_YEAR = r"(?P<y>1\d{3}|20\d{2})"
+_DATES = [
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_MONTH}),?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<m>{_MONTH}),?\s+{_YEAR}\b", re.I),
+    re.compile(rf"(?<![$€£\d.,]){_YEAR}\b(?!\s*%|,\d)"),
+]
+MAX_NAME_WORDS = 3  # longer capitalised runs are lists and headings ("Raj Kapoor Director …")
+_TITLES = re.compile(
+    r"^(?:(?:dr|sir|mr|mrs|ms|prof|professor|lord|lady|dame|st|saint|the|a|an)\b\.?\s+)+", re.I
+)
+_QUALIFIED = re.compile(rf"^(?:(?:{'|'.join(QUALIFIERS)}|circa|c\.)\s+)+", re.I)
+_SHORT_SCALE = re.compile(r"(\d)\s?([BMK])\b")
+_SCALE_WORDS = {"B": "billion", "M": "million", "K": "thousand"}
+
+
+class ShortAnswer(BaseModel):
+    """The span of a statement that answers the question: "Mahesh Bhatt" in "… directed by
+    Mahesh Bhatt." Offsets into the article in a Statement (short_answer() gives them
+    inside the sentence unless told the sentence's offset). Frozen: one is shared by every source
+    that repeats the sentence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+@lru_cache(maxsize=1 << 14)  # sources repeating a sentence (syndicated copies) read it once
+def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer | None:
+    """The span of `sentence` that answers `question`, verbatim; offsets inside the sentence,
+    shifted by `offset`. None when the sentence holds nothing of the kind asked for.
+
+    >>> short_answer("Who directed the film?", "It is a 1979 movie directed by Mahesh Bhatt.")
+    ShortAnswer(text='Mahesh Bhatt', start=31, end=43)
+    >>> short_answer("When was the cathedral built?", "The cathedral was built in 1856.").text
+    '1856'
+    """
+    spans = _candidates(question, sentence)
+    if not spans:
+        return None
+    anchors = _anchors(question, sentence)
+    relation = _relation_words(question)
+
+    def rank(span: tuple[int, int]) -> tuple[bool, int, int]:
+        # "Assamese-language" for "What is the language of …": it says what is asked itself.
+        said = {w.lower() for w in re.split(r"[\s-]+", sentence[span[0] : span[1]])}
+        return (not said & relation, _distance(span, anchors), span[0])
+
+    start, end = min(spans, key=rank)
+    return ShortAnswer(text=sentence[start:end], start=offset + start, end=offset + end)
+
+
+def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
+    """Spans of the kind the question asks for: figures, dates, or names it does not hold."""
+    kinds = wanted_kinds(question)
+    asked = [k for k in kinds if k in COMPARABLE]
+    if asked:
+        return [(f.start, f.end) for f in extract_figures(sentence) if f.kind in asked]
+    if Kind.DATE in kinds:
+        return [
+            span for span in _date_spans(sentence) if sentence[span[0] : span[1]] not in question
+        ]
+    return _name_spans(question, sentence)
+
+
+def _date_spans(text: str) -> list[tuple[int, int]]:
+    """Every date, the most specific reading first taking its span: "8 February 1900", "1856",
+    and those text/dates.py reads ("Q3 2024", "fiscal 2025")."""
+    taken: list[tuple[int, int]] = []
+    found = [(d.start, d.end) for d in find_dates(text) if d.first is not None]
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            if not any(m.start() < end and start < m.end() for start, end in taken + found):
+                taken.append((m.start(), m.end()))
+    return sorted(taken + found)
+
+
+def _name_spans(question: str, sentence: str) -> list[tuple[int, int]]:
+    """Capitalised runs of words, trimmed of words the question holds and of non-names:
+    "Lahu Ke Do Rang is … directed by Mahesh Bhatt" → [Hindi, Mahesh Bhatt] for a question
+    naming "Lahu Ke Do Rang"."""
+    held = {w.lower() for w in _WORD.findall(question)}
+    spans = []
+    for match in _NAME.finditer(sentence):
+        words = [
+            (m.start() + match.start(), m.end() + match.start())
+            for m in re.finditer(r"\S+", match.group())
+        ]
+        for run in _runs(sentence, words, held):
+            run = run[:MAX_NAME_WORDS]
+            if len(run) > 1 or sentence[: run[0][0]].strip():  # not a lone sentence opener
+                spans.append((run[0][0], run[-1][1]))
+    return spans
+
+
+def _runs(
+    sentence: str, words: list[tuple[int, int]], held: set[str]
+) -> Iterable[list[tuple[int, int]]]:
+    """The stretches of a capitalised run left when held words and non-names are cut out."""
+    run: list[tuple[int, int]] = []
+    for start, end in words:
+        word = _POSSESSIVE.sub("", sentence[start:end]).rstrip(".,")
+        if word.lower() in held or word in NOT_NAMES or not word:
+            if run:
+                yield run
+            run = []
+            continue
+        run.append((start, start + len(word)))
+    if run:
+        yield run
+
+
+def _anchors(question: str, sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence says what the question asks about: its lower-case content words
+    ("directed" for "directors"), which sit next to the answer; its names when none shows."""
+    relation = _relation_words(question)
+    named = {w.lower() for w in _WORD.findall(question) if not w.islower()} - _FUNCTION_WORDS
+    found = list(_WORD.finditer(sentence))
+    for wanted in (relation, named):
+        spots = [(m.start(), m.end()) for m in found if _stem_match(m.group().lower(), wanted)]
+        if spots:
+            return spots
+    return []
+
+
+def _relation_words(question: str) -> set[str]:
+    """The question's lower-case content words: "directors", "film" in "Who are the directors
+    of the film …?"."""
+    return {w for w in _WORD.findall(question) if w.islower() and w not in _FUNCTION_WORDS}
+
+
+def _stem_match(word: str, wanted: set[str]) -> bool:
+    """ "directed" ~ "directors", "born" ~ "born": five letters in common from the start."""
+    return any(word == w or (len(w) >= 5 and word[:5] == w[:5]) for w in wanted)
+
+
+def _distance(span: tuple[int, int], anchors: list[tuple[int, int]]) -> int:
+    if not anchors:
+        return 0
+    return min(max(a_start - span[1], span[0] - a_end, 0) for a_start, a_end in anchors)
+
+
+@lru_cache(maxsize=1 << 14)  # compare groups thousands of sources' answers, most repeated
+def normalize(answer: str) -> str:
+    """The key under which answers count as the same: case, punctuation, accents, spacing,
+    leading titles and qualifiers, number and date formats.
+
+    >>> normalize("$8B") == normalize("$8 billion") == normalize("8 billion dollars")
+    True
+    >>> normalize("Dr. Mahesh Bhatt"), normalize("8 February 1900") == normalize("February 8, 1900")
+    ('mahesh bhatt', True)
+    """
+    text = unicodedata.normalize("NFKD", answer.strip())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _SHORT_SCALE.sub(lambda m: f"{m.group(1)} {_SCALE_WORDS[m.group(2)]}", text)
+    text = _canonical_values(text)
+    text = _QUALIFIED.sub("", _TITLES.sub("", text.strip()))
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _canonical_values(text: str) -> str:
+    """Dates as ISO digits, figures as their value and unit: "February 8, 1900" → "19000208",
+    "$8 billion" → "usd8000000000"."""
+    spans: list[tuple[int, int, str]] = [(s, e, _iso(text[s:e])) for s, e in _date_spans(text)]
+    for f in extract_figures(text):
+        if f.kind != "date" and not any(f.start < e and s < f.end for s, e, _ in spans):
+            spans.append((f.start, f.end, f"{f.unit.lower()}{_number(f.value)}{_number(f.high)}"))
+    for start, end, value in sorted(spans, reverse=True):
+        text = text[:start] + value + text[end:]
+    return text
+
+
+def _iso(raw: str) -> str:
+    for pattern in _DATES:
+        m = pattern.fullmatch(raw)
+        if m:
+            g = m.groupdict()
+            month = MONTHS.index(g["m"].lower()) + 1 if g.get("m") else 0
+            day = int(g["d"]) if g.get("d") else 0
+            return g["y"] + (f"{month:02d}" if month else "") + (f"{day:02d}" if day else "")
+    return raw
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def same_answer(key: str, other: str) -> bool:
+    """One key's words are a run inside the other's: "3559" and "3559 people", "bhatt" and
+    "mahesh bhatt"; not "1900" and "19000208"."""
+    short, long = sorted((key.split(), other.split()), key=len)
+    return bool(short) and any(
+        long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)
+    )
