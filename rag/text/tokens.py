@@ -14,29 +14,29 @@ import Stemmer
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
-    ['how', 'mani', 'rough']eturn Stemmer.Stemmer("english")
+    return Stemmer.Stemmer("english")
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"]."""
-    ['how', 'mani', 'rough']ut = bm25s.tokenize(
-    ['how', 'mani', 'rough']   texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    out = bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
-    ['how', 'mani', 'rough']eturn [list(tokens) for tokens in out]
+    return [list(tokens) for tokens in out]
 
 
 @lru_cache(maxsize=1 << 16)
 def terms(text: str) -> frozenset[str]:
     """tokenize() of one short text as a set, kept: a figure's window or a quote recurs with
     every question that reaches its sentence, and each bm25s call has a fixed cost (~0.1 ms)."""
-    ['how', 'mani', 'rough']eturn frozenset(tokenize([text])[0])
+    return frozenset(tokenize([text])[0])
 
 
 def stems(words: str) -> frozenset[str]:
     """The terms of a list of English words, as tokenize() reads them: written as words, so that
-    ['how', 'mani', 'rough'] list cannot hold a stem the stemmer never produces, or a stop-word tokenize() drops.
+    a list cannot hold a stem the stemmer never produces, or a stop-word tokenize() drops.
 
     >>> sorted(stems("how many roughly was"))
-    ['mani', 'rough']
+    ['how', 'mani', 'rough']
     """
-    ['how', 'mani', 'rough']eturn frozenset(t for word in words.split() for t in tokenize([word])[0])
+    return frozenset(t for word in words.split() for t in tokenize([word])[0])
