@@ -25,6 +25,7 @@ from rag.chain import ask
 from rag.config import Settings
 from rag.engine import load_engine
 from rag.eval.harness import load_dataset
+from rag.options import AnswererName
 from rag.schema import Answer
 from rag.text.tokens import terms
 
@@ -139,7 +140,7 @@ def main() -> None:
     try:
         wait_ready(port, server)
         settings = Settings(
-            answerer="llm",
+            answerer=AnswererName.LLM,
             llm_provider="openai",
             llm_model=args.model.stem,
             llm_base_url=f"http://127.0.0.1:{port}/v1",

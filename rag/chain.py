@@ -16,11 +16,10 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict
 
+from rag.answer.answerer import answerer_for
 from rag.answer.citations import verify_answer
 from rag.answer.comparison import reconcile
-from rag.answer.extractive import extractive_answer
 from rag.answer.followup import rewrite
-from rag.answer.judged import judged_answer
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
@@ -90,7 +89,7 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
         return turn
 
     def answer(turn: Turn) -> Turn:
-        turn.answer = answer_with(settings.answerer, turn, engine)
+        turn.answer = answerer_for(engine)(turn.question, turn.hits, engine)
         return turn
 
     def reconcile_sources(turn: Turn) -> Turn:
@@ -109,18 +108,6 @@ def build_chain(engine: Engine, k: int | None = None) -> Runnable[Turn, Turn]:
         | _timed("compare_ms", reconcile_sources)
         | _timed("verify_ms", verify)
     )
-
-
-def answer_with(answerer: str, turn: Turn, engine: Engine) -> Answer:
-    if answerer == "llm":
-        from rag.answer.llm import llm_answer
-
-        return llm_answer(turn.question, turn.hits, engine)
-    if engine.judge is not None:
-        return judged_answer(
-            turn.question, turn.hits, engine.retriever, engine.settings, engine.judge
-        )
-    return extractive_answer(turn.question, turn.hits, engine.retriever, engine.settings)
 
 
 def ask(

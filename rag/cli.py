@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from rag.errors import RagError
+from rag.options import AnswererName
 
 app = typer.Typer(
     help="Grounded answers with verified citations over a folder of articles.",
@@ -36,7 +37,9 @@ UntilOpt = Annotated[
     str | None,
     typer.Option("--until", help="Only articles published on or before (YYYY[-MM[-DD]])."),
 ]
-AnswererOpt = Annotated[str | None, typer.Option("--answerer", help="extractive (default) or llm.")]
+AnswererOpt = Annotated[
+    AnswererName | None, typer.Option("--answerer", help="extractive (default) or llm.")
+]
 FormatOpt = Annotated[
     str | None,
     typer.Option("--format", help="Print md, json or csv instead of a table (--json = json)."),
@@ -113,11 +116,6 @@ def print_view(view: Any, fmt: str | None, human: Any) -> None:
         sys.stdout.write(EXPORTERS[fmt](view))
 
 
-def check_answerer(answerer: str | None) -> None:
-    if answerer not in (None, "extractive", "llm"):
-        fail(f"--answerer must be extractive or llm, not {answerer!r}.", code=2)
-
-
 def run(action: Any) -> Any:
     """Call `action`, turning library errors into a red line and exit code 1."""
     try:
@@ -187,7 +185,6 @@ def ask(
     from rag.render.console import print_answer
 
     fmt = pick_format(fmt, json)
-    check_answerer(answerer)
     filters = filters_for(source, since, until)
     settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
     answer = run(lambda: do_ask(question, settings, filters=filters))
@@ -223,7 +220,6 @@ def chat(
     from rag.render.export import conversation_piece
 
     fmt = pick_format(fmt, json)
-    check_answerer(answerer)
     filters = filters_for(source, since, until)
     settings = run(lambda: settings_for(index=index, k=k, answerer=answerer))
     engine = run(lambda: load_engine(settings))

@@ -12,9 +12,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rag.options import AnswererName
+
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["convex", "rrf"]
-AnswererName = Literal["extractive", "llm"]
 # Where bulk model work runs (rag/embedding/device.py).
 Device = Literal["auto", "cpu", "cuda"]
 EmbeddingBackend = Literal["torch", "onnx"]
@@ -93,7 +94,7 @@ class Settings(BaseSettings):
     )
 
     # Answering.
-    answerer: AnswererName = "extractive"
+    answerer: AnswererName = AnswererName.EXTRACTIVE
     # What decides whether a sentence answers: the hand-written rules, or the learned judge
     # (rag/judge/scorer.py, trained on the allowlisted SQuAD data only). The rules stay the default
     # until the judge beats them on every set; today it does not (bench/README.md).

@@ -6,8 +6,10 @@ Offsets are always character offsets into the article's raw text, so that
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -103,6 +105,15 @@ class Citation(BaseModel):
     )
 
 
+# How an answer marks what it cites ("… $4 billion [1][2]"), and finds those marks again.
+MARKER = re.compile(r"\s*\[(\d+)\]")
+UNVERIFIED = "(unverified)"  # after an LLM sentence no source sentence backs
+
+
+def marker(n: int) -> str:
+    return f"[{n}]"
+
+
 class AnswerSentence(BaseModel):
     """One sentence of the answer text and the citation numbers that back it."""
 
@@ -110,6 +121,12 @@ class AnswerSentence(BaseModel):
     citations: list[int] = []
     verified: bool = True
     support: float = 1.0
+
+    def written(self) -> str:
+        """As the answer's text shows it: "Costs fell 87%. [1][2]", "(unverified)" when nothing
+        backs it."""
+        marks = "".join(marker(n) for n in self.citations)
+        return " ".join(filter(None, [self.text, marks, "" if self.verified else UNVERIFIED]))
 
 
 AnswererUsed = Literal["extractive", "llm", "llm-fallback"]
@@ -154,6 +171,56 @@ class Answer(BaseModel):
         default=None, description="the filters the question was asked with"
     )
     timings: dict[str, float] = {}
+
+    # The one way an answer's text, sentences and citations are put together, so that they
+    # always agree: every [n] in the text is citations[n - 1], numbered 1..m in order.
+    @classmethod
+    def from_sentences(
+        cls,
+        question: str,
+        sentences: Sequence[AnswerSentence],
+        citations: Sequence[Citation],
+        lead: str = "",
+        **fields: Any,
+    ) -> Answer:
+        """An answer of these sentences (each with the numbers of the citations behind it)."""
+        text = lead + " ".join(s.written() for s in sentences)
+        return cls(
+            question=question,
+            text=text,
+            abstained=False,
+            sentences=list(sentences),
+            citations=list(citations),
+            **fields,
+        )
+
+    @classmethod
+    def from_quotes(
+        cls, question: str, citations: Sequence[Citation], lead: str = "", **fields: Any
+    ) -> Answer:
+        """An answer that quotes each citation verbatim, in order, numbered from 1.
+
+        >>> c = Citation(n=7, doc_id="a", title="A", quote="It rained.", start=0, end=10, score=1)
+        >>> Answer.from_quotes("Did it rain?", [c, c.model_copy(update={"doc_id": "b"})]).text
+        'It rained. [1] It rained. [2]'
+        """
+        numbered = [c.model_copy(update={"n": n}) for n, c in enumerate(citations, start=1)]
+        sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in numbered]
+        return cls.from_sentences(question, sentences, numbered, lead, **fields)
+
+    def quoting_also(self, citations: Sequence[Citation]) -> Answer:
+        """This answer with more quotes after its own, numbered on from its last citation."""
+        start = len(self.citations) + 1
+        added = [c.model_copy(update={"n": n}) for n, c in enumerate(citations, start=start)]
+        sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in added]
+        text = " ".join([self.text, *(s.written() for s in sentences)])
+        return self.model_copy(
+            update={
+                "text": text,
+                "citations": [*self.citations, *added],
+                "sentences": [*self.sentences, *sentences],
+            }
+        )
 
 
 class Statement(BaseModel):

@@ -5,6 +5,7 @@ the answer (each source's best first), and nothing passing means an honest abste
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import pytest
 
@@ -30,7 +31,8 @@ class WordJudge:
 
 def answer_with(judge: WordJudge, question: str, retriever: Retriever, settings: Settings):  # type: ignore[no-untyped-def]
     hits = retriever.search(question, 5)
-    return judged_answer(question, hits, retriever, settings, judge)  # type: ignore[arg-type]
+    engine = SimpleNamespace(retriever=retriever, settings=settings, judge=judge)
+    return judged_answer(question, hits, engine)  # type: ignore[arg-type]
 
 
 def test_the_sentence_the_judge_passes_is_the_answer(

@@ -25,7 +25,6 @@ from rag.engine import Engine, load_engine
 from rag.filters import select_documents
 from rag.schema import (
     Answer,
-    AnswerSentence,
     Comparison,
     Disagreement,
     Filters,
@@ -297,15 +296,7 @@ def _with_other_sources(
     extra = sorted(extra, key=lambda c: -c.score)[: settings.max_answer_sentences]
     if not extra:
         return answer
-    citations = list(answer.citations)
-    sentences = list(answer.sentences)
-    text = answer.text
-    for citation in extra:
-        citation = citation.model_copy(update={"n": len(citations) + 1})
-        citations.append(citation)
-        sentences.append(AnswerSentence(text=citation.quote, citations=[citation.n]))
-        text += f" {citation.quote} [{citation.n}]"
-    return answer.model_copy(update={"text": text, "citations": citations, "sentences": sentences})
+    return answer.quoting_also(extra)
 
 
 def _gives_asked_figure(question: str, statement: Statement) -> bool:
@@ -323,14 +314,14 @@ def _differing_answer(answer: Answer, flag: Disagreement) -> Answer:
     for st in flag.claims:
         sides.setdefault(st.citation.doc_id, []).append(st)
     quoted = [_side(statements) for statements in sides.values()]
-    citations = [st.citation.model_copy(update={"n": n}) for n, st in enumerate(quoted, start=1)]
-    sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
-    text = "Sources differ: " + " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    quotes = Answer.from_quotes(
+        answer.question, [st.citation for st in quoted], lead="Sources differ: "
+    )
     return answer.model_copy(
         update={
-            "text": text,
-            "citations": citations,
-            "sentences": sentences,
+            "text": quotes.text,
+            "citations": quotes.citations,
+            "sentences": quotes.sentences,
             "sources_differ": True,
             "reason": flag.summary,
         }

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from rag.config import Settings
+from rag.engine import Engine
 from rag.index.core import Index
 from rag.retrieval import Retriever
-from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
+from rag.schema import Answer, Citation, Hit, Sentence
 from rag.text.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
 from rag.text.kinds import Kind
 from rag.text.names import question_entities
@@ -125,9 +126,9 @@ def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]
     return [sum(w for t, w in terms.items() if t in tokens) / total for tokens in sentences]
 
 
-def extractive_answer(
-    question: str, hits: list[Hit], retriever: Retriever, settings: Settings
-) -> Answer:
+def extractive_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
+    """The best-scoring sentences quoted with citations, or an abstention (an Answerer)."""
+    retriever, settings = engine.retriever, engine.settings
     scored = score_sentences(question, hits, retriever)
     best = scored[0] if scored else None
     if best is None or not supports(best, question, settings):
@@ -180,11 +181,7 @@ def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
 
 def compose(question: str, picked: list[Scored], retriever: Retriever) -> Answer:
     citations = [citation_for(n, item, retriever) for n, item in enumerate(picked, start=1)]
-    sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in citations]
-    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-    return Answer(
-        question=question, text=text, abstained=False, citations=citations, sentences=sentences
-    )
+    return Answer.from_quotes(question, citations)
 
 
 def abstain(

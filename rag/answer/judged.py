@@ -13,6 +13,8 @@ from dataclasses import replace
 
 from rag.answer.extractive import DUPLICATE_COSINE, Scored, abstain, compose, score_sentences
 from rag.config import Settings
+from rag.engine import Engine
+from rag.errors import RagError
 from rag.judge.scorer import Candidate, Judge, Reading
 from rag.retrieval import Retriever
 from rag.schema import Answer, Hit, ShortAnswer
@@ -26,9 +28,11 @@ SHORTLIST = 12
 NOT_SUPPORTED = "No sentence in the retrieved passages answers the question (learned judge)."
 
 
-def judged_answer(
-    question: str, hits: list[Hit], retriever: Retriever, settings: Settings, judge: Judge
-) -> Answer:
+def judged_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
+    """The sentences the engine's judge passes, or an abstention (an Answerer)."""
+    retriever, settings, judge = engine.retriever, engine.settings, engine.judge
+    if judge is None:
+        raise RagError("The judged answerer needs a judge: set RAG_SENTENCE_JUDGE=learned.")
     ranked = judge_sentences(question, score_sentences(question, hits, retriever), retriever, judge)
     if not ranked or ranked[0].score < judge.threshold:
         return abstain(question, ranked, retriever, reason=NOT_SUPPORTED)

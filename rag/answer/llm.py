@@ -22,12 +22,11 @@ from rag.answer.extractive import abstain, extractive_answer, score_sentences
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import LlmError
-from rag.schema import Answer, AnswerSentence, Citation, Hit, Sentence
+from rag.schema import UNVERIFIED, Answer, AnswerSentence, Citation, Hit, Sentence
 from rag.text.cues import looks_like_instruction
 from rag.text.reply import MARKER, split_sentences
 
 NO_ANSWER = "The passages don't say."
-UNVERIFIED = "(unverified)"
 # provider → (module, class, pip extra); imported only when that provider is used.
 PROVIDERS = {
     "openai": ("langchain_openai", "ChatOpenAI", "openai"),
@@ -196,7 +195,7 @@ def assemble(question: str, claims: list[Claim], hits: list[Hit], engine: Engine
     first use; the reply's own [n] (passage numbers) are replaced by these."""
     threshold = engine.settings.support_threshold
     citations: dict[tuple[str, int], Citation] = {}
-    sentences, parts = [], []
+    sentences = []
     for claim in claims:
         supports = sorted(
             (best_support(claim.text, hits[p - 1], engine) for p in claim.cited),
@@ -207,18 +206,14 @@ def assemble(question: str, claims: list[Claim], hits: list[Hit], engine: Engine
         # Only quotes that back their sentence are shown; an unverified sentence gets none.
         backing = [s for s in supports if s.score >= threshold]
         numbers = list(dict.fromkeys(_number(s, citations, engine) for s in backing))
-        marks = "".join(f"[{n}]" for n in numbers)
-        parts.append(" ".join(filter(None, [claim.text, marks, "" if verified else UNVERIFIED])))
         sentences.append(
             AnswerSentence(text=claim.text, citations=numbers, verified=verified, support=score)
         )
-    return Answer(
-        question=question,
-        text=" ".join(parts),
-        abstained=False,
+    return Answer.from_sentences(
+        question,
+        sentences,
+        list(citations.values()),
         reason=_notes(claims, sentences),
-        citations=list(citations.values()),
-        sentences=sentences,
         answerer="llm",
     )
 
@@ -271,7 +266,7 @@ def _notes(claims: list[Claim], sentences: list[AnswerSentence]) -> str:
 
 
 def fallback(question: str, hits: list[Hit], engine: Engine, why: str) -> Answer:
-    answer = extractive_answer(question, hits, engine.retriever, engine.settings)
+    answer = extractive_answer(question, hits, engine)
     reason = " ".join(filter(None, [why, "Showing the extractive answer instead.", answer.reason]))
     return answer.model_copy(update={"answerer": "llm-fallback", "reason": reason})
 

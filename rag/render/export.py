@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from rag.render.console import describe_filters
 from rag.render.formats import Cell, code, csv_text, escape, paragraph, table
-from rag.schema import Answer, Citation, Comparison, Disagreement, Figure, Filters, Timeline
+from rag.schema import MARKER, Answer, Citation, Comparison, Disagreement, Figure, Filters, Timeline
 
 View = Answer | list[Answer] | Comparison | Timeline
 FORMATS = ("md", "json", "csv")
@@ -33,7 +33,6 @@ CLAIM_COLUMNS = [
     "date", "precision", "date_start", "date_end", "resolved", "what", "figures", "doc_id",
     "title", "start", "end", "verified", "published",
 ]  # fmt: skip
-_MARKER = re.compile(r"\s*\[(\d+)\]")
 _Answers = TypeAdapter(list[Answer])
 _PRIVATE = dict.fromkeys(map(ord, "\ue000\ue001"))  # the marker placeholders below
 
@@ -158,7 +157,7 @@ def _footnoted(text: str, known: set[int], label: str) -> str:
     def hold(found: re.Match[str]) -> str:
         return f"\ue000{found[1]}\ue001" if int(found[1]) in known else found[0]
 
-    held = paragraph(_MARKER.sub(hold, text))
+    held = paragraph(MARKER.sub(hold, text))
     return re.sub("\ue000(\\d+)\ue001", lambda m: f"[^{label}{m[1]}]", held)
 
 
