@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.names import CAPITALISED
+
 # A sentence that opens on a pronoun or on "the/this <up to two words> <kind of actor or thing>".
 _REFERS_BACK = re.compile(
     r"^\W*(?:(?:The|This|That|These|Those|Such)\s+(?:[\w-]+\s+){0,2}?"
@@ -17,7 +19,6 @@ _REFERS_BACK = re.compile(
     r"platform|service|tool|model|chip|customer|client)s?"
     r"|It|Its|They|Their|He|She|His|Her)\b"
 )
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
 
 
 def refers_back(text: str) -> bool:
@@ -30,4 +31,4 @@ def carried_names(text: str, previous: str, between: str) -> str:
     and no line break (`between` is what separates them) starts a new paragraph; "" otherwise."""
     if "\n" in between or not refers_back(text):
         return ""
-    return " ".join(_CAPITALISED.findall(previous))
+    return " ".join(CAPITALISED.findall(previous))

@@ -9,27 +9,25 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rag.text.dates import MONTH_NAMES
 from rag.text.kinds import Kind
+from rag.text.numbers import NUMBER_WORD, PERCENT_SIGN
+from rag.text.tokens import same_word
 
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 KINDS: dict[str, re.Pattern[str]] = {
     Kind.MONEY: re.compile(
         r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:billion|million|trillion|bn)\b|\bdollars?\b", re.I
     ),
-    Kind.PERCENT: re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I),
+    Kind.PERCENT: re.compile(rf"\d\s?{PERCENT_SIGN}", re.I),
     Kind.COUNT: re.compile(
         r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s?(?:million|billion|thousand|hundred)\b"
         r"|\b(?:half a million|dozens|hundreds|thousands)\b|\b\d{2,}\b",
         re.I,
     ),
-    Kind.MULTIPLIER: re.compile(
-        r"\d\s?[×x]\b|\b(?:two|three|four|five|ten)(?:fold| times)\b", re.I
-    ),
-    Kind.DATE: re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTHS})\b|\bQ[1-4]\b", re.I),
+    Kind.MULTIPLIER: re.compile(rf"\d\s?[×x]\b|\b(?:{NUMBER_WORD})(?:fold| times)\b", re.I),
+    Kind.DATE: re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b", re.I),
     Kind.PERSON: re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
-    Kind.NUMBER: re.compile(
-        r"(?<![A-Za-z])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b", re.I
-    ),
+    Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
 _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
     (
@@ -117,7 +115,7 @@ _NOT_THINGS = set("of the a an do does did are is were was have has".split())
 _WORDS_AFTER = 5
 _WORDS_BEFORE = 4
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
+_SHARE = re.compile(rf"\s?{PERCENT_SIGN}", re.I)
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -145,24 +143,14 @@ def counts(text: str, things: tuple[str, ...]) -> bool:
             continue  # "80% of customers" is a share, not a count
         near = _WORD.findall(text[: match.start()])[-_WORDS_BEFORE:]
         near += _WORD.findall(text[match.end() :])[:_WORDS_AFTER]
-        if any(_same_word(word.lower(), t) for word in near for t in things):
+        if any(same_word(word.lower(), t) for word in near for t in things):
             return True
     return False
 
 
 def _stem_of(word: str) -> str:
-    """What every form _same_word accepts begins with: "companies" → "compani"[:-2]…"""
+    """What every form same_word accepts begins with: "companies" → "compani"[:-2]…"""
     return word[: max(len(word) - 3, 1)]
-
-
-def _same_word(a: str, b: str) -> bool:
-    """ "customer" and "customers", "companies" and "company"; not "custom" and "customers"."""
-    short, long = sorted((a, b), key=len)
-    return (
-        bool(short)
-        and long.startswith(short[:-1] if short.endswith("y") else short)
-        and (len(long) - len(short) <= 2)
-    )
 
 
 # Availability: a question asking whether something exists yet, and what a sentence says of it.

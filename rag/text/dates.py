@@ -43,11 +43,15 @@ def date_range(text: str) -> tuple[date, date]:
 MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
-_MONTH_ABBR = {m[:3]: i for i, m in enumerate(MONTHS, start=1)}
-_MONTH = (
-    r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# For a regex: the full names ("January|…|December"), capitalised for case-sensitive patterns;
+# and every name or abbreviation ("jan", "sept", "september"), for case-insensitive ones.
+MONTH_NAMES = "|".join(m.capitalize() for m in MONTHS)
+MONTH_WORD = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_MONTH_ABBR = {m[:3]: i for i, m in enumerate(MONTHS, start=1)}
+_MONTH = rf"(?P<m>{MONTH_WORD})\.?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3}
 _ORDINALS |= {"4th": 4}

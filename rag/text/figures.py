@@ -11,8 +11,9 @@ import re
 
 from pydantic import BaseModel, Field
 
-from rag.text.dates import MONTHS
+from rag.text.dates import MONTH_NAMES, MONTHS
 from rag.text.kinds import FigureKind
+from rag.text.numbers import NUMBER_WORD, NUMBER_WORDS, PERCENT_SIGN
 from rag.text.spans import read_spans
 
 
@@ -32,20 +33,7 @@ class Figure(BaseModel):
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _DASH = r"\s?(?:–|—|-|to)\s?"
 _SCALE = r"trillion|billion|million|thousand|bn|tn"
-_MONTHS = MONTHS
-_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "half a": 0.5,
-}
+_WORDS = {**NUMBER_WORDS, "half a": 0.5}
 _SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "thousand": 1e3}
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 QUALIFIERS = (
@@ -85,17 +73,17 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
             rf"(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?\s(?P<scale>{_SCALE})\s(?:dollars|usd)\b", re.I
         ),
     ),
-    ("percent", re.compile(rf"(?P<a>{_NUM})(?:%?{_DASH}(?P<b>{_NUM}))?\s?(?:%|percent\b)", re.I)),
+    ("percent", re.compile(rf"(?P<a>{_NUM})(?:%?{_DASH}(?P<b>{_NUM}))?\s?{PERCENT_SIGN}", re.I)),
     ("multiplier", re.compile(rf"(?P<a>{_NUM})\s?[×x](?![\w])", re.I)),
     (
         "multiplier",
         re.compile(
-            r"\b(?P<w>one|two|three|four|five|six|seven|eight|nine|ten)"
+            rf"\b(?P<w>{NUMBER_WORD})"
             r"(?:fold|\s+times)\b",
             re.I,
         ),
     ),
-    ("date", re.compile(rf"\b(?P<m>{'|'.join(_MONTHS)})\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
+    ("date", re.compile(rf"\b(?P<m>{MONTH_NAMES})\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
     ("count", re.compile(r"\b(?P<w>half a)\s(?P<scale>million|billion)\b", re.I)),
     (
         "count",
@@ -133,7 +121,7 @@ def _figure(kind: FigureKind, m: re.Match[str], text: str, offset: int) -> Figur
 
 
 def _date(m: re.Match[str], groups: dict[str, str], offset: int) -> Figure:
-    month = _MONTHS.index(groups["m"].lower()) + 1 if "m" in groups else 0
+    month = MONTHS.index(groups["m"].lower()) + 1 if "m" in groups else 0
     return Figure(
         raw=m.group(),
         kind="date",

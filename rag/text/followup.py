@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text.dates import MONTH_WORD
+from rag.text.names import CAPITALISED_RUN, POSSESSIVE
+
 WH_WORDS = "what|which|who|whom|whose|when|where|why|how"
 AUX_WORDS = "is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|might"
 WH = re.compile(rf"^(?:{WH_WORDS})\b", re.I)
@@ -21,7 +24,6 @@ CLAUSE = re.compile(
     rf"(?P<aux>{AUX_WORDS})\s+(?P<rest>.+)$",
     re.I,
 )
-_NAME = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*")
 # Capitalised words that are not names: question words, a sentence's opening word, and job
 # titles, which a follow-up never swaps ("Who is the CEO of Amazon?" → "And Nvidia?").
 NOT_NAMES = {w.capitalize() for w in f"{WH_WORDS}|{AUX_WORDS}|i|and|but|so|may".split("|")}
@@ -31,13 +33,8 @@ NOT_NAMES |= {"The", "This", "That", "These", "Those", "In", "On", "At", "For", 
 NOT_NAMES |= {"As", "It", "Its", "A", "An", "Yet", "While", "Since", "After", "Before", "Now"}
 NOT_NAMES |= {"According", "Meanwhile", "However", "Still", "Also", "To", "From", "If", "Sources"}
 NOT_NAMES |= {"Through", "Into", "Over", "Under", "Between", "Among", "Across", "During", "Of"}
-_POSSESSIVE_END = re.compile(r"[’']s$")
-_MONTHS = (
-    "january|february|march|april|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
 _DATE = (
-    rf"(?:(?:{_MONTHS}|may)\.?\s+)?(?:19|20)\d{{2}}|fy\s?(?:19|20)?\d{{2}}|"
+    rf"(?:(?:{MONTH_WORD})\.?\s+)?(?:19|20)\d{{2}}|fy\s?(?:19|20)?\d{{2}}|"
     r"fiscal\s+(?:year\s+)?(?:19|20)\d{2}|q[1-4]\s+(?:19|20)\d{2}|"
     r"(?:the\s+)?(?:last|next|this|previous|coming|same)\s+(?:year|quarter|month|decade)|the\s+year"
 )
@@ -47,7 +44,7 @@ TIME_PHRASE = re.compile(
     rf"\b(?:{_DATE})\b",
     re.I,
 )
-_DATE_CORE = re.compile(rf"(?:(?:{_MONTHS}|may)\.?\s+)?(?:19|20)\d{{2}}|fy\s?\d{{2,4}}", re.I)
+_DATE_CORE = re.compile(rf"(?:(?:{MONTH_WORD})\.?\s+)?(?:19|20)\d{{2}}|fy\s?\d{{2,4}}", re.I)
 
 
 @dataclass(frozen=True)
@@ -141,9 +138,9 @@ def date_core(time: str) -> str:
 def names(text: str) -> list[str]:
     """Capitalised names, in order, without a possessive ending or a non-name capital."""
     found = []
-    for match in _NAME.finditer(text):
-        words = [w for w in match.group().split() if _POSSESSIVE_END.sub("", w) not in NOT_NAMES]
-        name = _POSSESSIVE_END.sub("", " ".join(words)).rstrip(".")
+    for match in CAPITALISED_RUN.finditer(text):
+        words = [w for w in match.group().split() if POSSESSIVE.sub("", w) not in NOT_NAMES]
+        name = POSSESSIVE.sub("", " ".join(words)).rstrip(".")
         if name:
             found.append(name)
     return found

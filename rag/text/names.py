@@ -11,6 +11,15 @@ from functools import lru_cache
 from rag.text.tokens import terms
 
 _WORDS = re.compile(r"[\w'’.-]+")
+# A capitalised word: "Pfizer", "O’Neil", "GPT-4".
+CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+# A run of capitalised words, through the small words inside names: "Bank of America",
+# "Vincent van Gogh", "AT&T", "Johnson & Johnson".
+NAME_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:(?:of|de|da|van|von|&)\s+)?[A-Z][\w&'’.-]*)*")
+# Capitalised words run together, through "&" only: "CEO of Amazon" stays two names, so that a
+# follow-up ("And Nvidia?") swaps "Amazon" and keeps the title (NAME_RUN made it one).
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*")
+POSSESSIVE = re.compile(r"[’']s$")  # "Amazon’s" → "Amazon"
 
 
 @lru_cache(maxsize=256)

@@ -17,19 +17,18 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.text.cues import wanted_kinds
-from rag.text.dates import MONTHS, find_dates
+from rag.text.dates import MONTH_NAMES, MONTHS, find_dates
 from rag.text.figures import QUALIFIERS, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import COMPARABLE, Kind
+from rag.text.names import NAME_RUN, POSSESSIVE
 
 # Words of a question that say nothing about where its answer sits in a sentence.
 _FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
     "the a an of in on at for to by with and or from as its it this that name".split()
 )
 _WORD = re.compile(r"[\w'’-]+")
-_NAME = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:(?:of|de|da|van|von|&)\s+)?[A-Z][\w&'’.-]*)*")
-_POSSESSIVE = re.compile(r"[’']s$")
-_MONTH = "|".join(MONTHS)
+_MONTH = MONTH_NAMES
 # Any year from 1000 to 2099 (text/dates.py reads only 1900–2099, enough for news, not for history).
 _YEAR = r"(?P<y>1\d{3}|20\d{2})"
 _DATES = [
@@ -116,7 +115,7 @@ def _name_spans(question: str, sentence: str) -> list[tuple[int, int]]:
     naming "Lahu Ke Do Rang"."""
     held = {w.lower() for w in _WORD.findall(question)}
     spans = []
-    for match in _NAME.finditer(sentence):
+    for match in NAME_RUN.finditer(sentence):
         words = [
             (m.start() + match.start(), m.end() + match.start())
             for m in re.finditer(r"\S+", match.group())
@@ -134,7 +133,7 @@ def _runs(
     """The stretches of a capitalised run left when held words and non-names are cut out."""
     run: list[tuple[int, int]] = []
     for start, end in words:
-        word = _POSSESSIVE.sub("", sentence[start:end]).rstrip(".,")
+        word = POSSESSIVE.sub("", sentence[start:end]).rstrip(".,")
         if word.lower() in held or word in NOT_NAMES or not word:
             if run:
                 yield run

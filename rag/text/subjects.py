@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.text.cues import MONTHS
-from rag.text.names import question_entities
-from rag.text.tokens import stems, terms
+from rag.text.dates import MONTH_NAMES
+from rag.text.names import CAPITALISED, question_entities
+from rag.text.tokens import same_word, stems, terms
 
 WINDOW_WORDS = 8
 
@@ -35,7 +35,6 @@ _ACTOR = re.compile(
 )
 
 
-_NAMED = re.compile(r"\b[A-Z][\w’'-]*")
 # A name owning what follows: "Amazon’s $25 billion investment", "Microsoft’s OpenAI partnership".
 _OWNER = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s")
 
@@ -51,26 +50,26 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
     """
     before, after = sentence[:at].split(), sentence[at:].split()
     window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
-    if carried and _NAMED.search(sentence[:at].split(" ", 1)[-1]):
+    if carried and CAPITALISED.search(sentence[:at].split(" ", 1)[-1]):
         carried = ""  # a name between the anaphor and the figure is the figure's subject
     if not subject_terms(question) & (terms(window) | terms(carried)):
         return False
     asked = question_entities(question)
     near = terms(" ".join(before + after[:WINDOW_WORDS]))
     beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
-    if any(_same_name(a, q) for a in beyond for q in asked):
+    if any(same_word(a, q) for a in beyond for q in asked):
         return False
     if _other_target(question, sentence[at:]):
         return False
     owner = _owner(sentence, at)
-    return owner is None or any(_same_name(a, q) for a in terms(owner) for q in asked)
+    return owner is None or any(same_word(a, q) for a in terms(owner) for q in asked)
 
 
 # What a figure goes into: "$5 billion in Anthropic", "$8 billion investment in Anthropic".
 # ("… commitment in November 2024" is a date, not a target)
 _FIGURE_TARGET = re.compile(
     r"^\S+(?:\s+(?:billion|million|trillion))?(?:\s+\w+)?\s+(?:in|into)\s+"
-    rf"(?!(?:{MONTHS})\b)([A-Z][\w-]+)"
+    rf"(?!(?:{MONTH_NAMES})\b)([A-Z][\w-]+)"
 )
 _QUESTION_TARGET = re.compile(r"\b(?:in|into|to)\s+\w", re.I)
 
@@ -96,13 +95,6 @@ def _owner(sentence: str, at: int) -> str | None:
     return found[-1][1] if found else None
 
 
-def _same_name(a: str, b: str) -> bool:
-    """Stems of one name: "trainium2" and "trainium", "gpu" and "gpus"; not "train" and
-    "trainium"."""
-    short, long = sorted((a, b), key=len)
-    return long.startswith(short) and len(long) - len(short) <= 2
-
-
 @lru_cache(maxsize=256)
 def subject_terms(question: str) -> frozenset[str]:
     """The question's stemmed words, less those that only ask ("how", "much")."""
@@ -123,5 +115,5 @@ def measure_terms(question: str) -> frozenset[str]:
     return frozenset(
         t
         for t in measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS
-        if not any(_same_name(t, n) for n in names)
+        if not any(same_word(t, n) for n in names)
     )

@@ -40,3 +40,19 @@ def stems(words: str) -> frozenset[str]:
     ['how', 'mani', 'rough']
     """
     return frozenset(t for word in words.split() for t in tokenize([word])[0])
+
+
+def same_word(a: str, b: str) -> bool:
+    """One word with another ending (words or stems): "customer" and "customers", "companies"
+    and "company", "trainium2" and "trainium"; not "custom" and "customers", nor "train" and
+    "trainium".
+
+    >>> same_word("company", "companies"), same_word("gpu", "gpus"), same_word("train", "trainium")
+    (True, True, False)
+    """
+    short, long = sorted((a, b), key=len)
+    return (
+        bool(short)
+        and long.startswith(short[:-1] if short.endswith("y") else short)
+        and len(long) - len(short) <= 2
+    )
