@@ -73,19 +73,23 @@ class Settings(BaseSettings):
     # one (embedding/device.py); a question's own vector always stays on the CPU.
     device: Device = "auto"
 
-    # Chunking: sentence-aligned chunks of at most `chunk_size` characters.
+    # Chunking: sentence-aligned chunks of at most `chunk_size` characters. 900 characters (~200
+    # tokens, under MiniLM's 256) and one sentence of overlap were set in the first version, not
+    # tuned on any score.
     chunk_size: int = Field(default=900, ge=100, le=20_000)
     chunk_overlap: int = Field(default=1, ge=0, le=5, description="sentences shared by neighbours")
     max_file_bytes: int = Field(default=5_000_000, ge=1)
 
     # Retrieval.
     retrieval_mode: RetrievalMode = "hybrid"
+    # Passages an answer reads, and hits per half before fusion: set in the first version, not
+    # tuned; `bench.quality` reports recall@k for other values.
     k: int = Field(default=5, ge=1, le=100)
     # How the halves combine: "convex" (scaled scores, equal weights) beat reciprocal rank fusion
     # on both the eval set and SQuAD (bench/README.md); "rrf" stays selectable.
     fusion: Fusion = "convex"
     dense_weight: float = Field(default=0.5, ge=0.0, le=1.0)
-    rrf_k: int = Field(default=60, ge=1)
+    rrf_k: int = Field(default=60, ge=1)  # the constant of the RRF paper (Cormack et al. 2009)
     candidates: int = Field(default=30, ge=1, description="hits per half before fusion")
     # Exact search takes ~11 ms at 100k chunks here (bench/README.md), and HNSW recall drops on
     # spread-out vectors, so approximate search starts only well above that.
@@ -100,7 +104,9 @@ class Settings(BaseSettings):
     # until the judge beats them on every set; today it does not (bench/README.md).
     sentence_judge: SentenceJudge = "rules"
     judge_dir: Path | None = Field(default=None, description="another judge artifact folder")
-    max_answer_sentences: int = Field(default=3, ge=1, le=5)
+    max_answer_sentences: int = Field(default=3, ge=1, le=5)  # a short answer: set, not tuned
+    # The rules' abstention threshold: calibrated on evals/qa.jsonl, the set we report (a leak;
+    # the learned judge's own threshold is calibrated on held-out allowlisted SQuAD 2.0).
     abstain_threshold: float = 0.44
     max_question_chars: int = Field(default=2000, ge=10)
 
@@ -114,6 +120,8 @@ class Settings(BaseSettings):
     # model without a cap kept generating to its context limit (minutes per question).
     llm_max_tokens: int = Field(default=400, ge=16, le=8192)
     llm_timeout_s: float = Field(default=120.0, gt=0)
+    # How well a source sentence must back an LLM sentence (answer/citations.py's support
+    # score) for it to count as verified: a plain midpoint, not tuned.
     support_threshold: float = 0.5
 
     # Web UI.

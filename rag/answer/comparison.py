@@ -42,9 +42,12 @@ from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject
 from rag.validation import clean_question
 
-MAX_STATEMENTS = 3
-OTHER_SOURCE_MARGIN = 0.05
-STATEMENT_MARGIN = 0.08
+# Every number in this block was hand-set on evals/qa.jsonl, the set we report (a leak until the
+# judge, #13, retires it): chosen in `compare`'s first version (commit 660eec8) and the
+# disagreement fixes after it, reading the seed articles' answers.
+MAX_STATEMENTS = 3  # a source's statements shown, best first
+OTHER_SOURCE_MARGIN = 0.05  # another source's best statement within this of the answer joins it
+STATEMENT_MARGIN = 0.08  # a source's further statements within this of its best are shown
 # A sentence that denies the answer may score lower than a statement (it words things its own
 # way: "lacks a first-party frontier model" against "has its own AI models"), but not much.
 DENIAL_FLOOR = 0.35
@@ -53,7 +56,7 @@ DENIAL_FLOOR = 0.35
 # "The pharmaceutical giant reported 30% faster literature review cycles" for "How much time
 # has Claude saved Pfizer's scientists?".
 NAMED_FLOOR = 0.35
-FIGURE_MARGIN = 0.15
+FIGURE_MARGIN = 0.15  # a figure statement this far below the source's best is "no figure"
 NAMED_LEXICAL = 0.4  # and shares most of the question's words, weighted by rarity
 
 
