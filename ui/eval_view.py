@@ -1,6 +1,6 @@
 """The Evaluate tab's work without Gradio: check the data set, run rag.eval.harness, shape results.
 
-Scoring, the gate and the report files all come from rag.eval.harness / eval_gate / eval_report;
+Scoring, the gate and the report files all come from rag.eval.harness / gate / report;
 this module only validates uploads and turns an EvalReport into rows, charts data and HTML.
 """
 

@@ -2,7 +2,7 @@
 
     python -m rag.judge.train [--exclude squad2/Normans ...] [--out DIR] [--tiny]
 
-Does NOT read anything the allowlist leaves out (judge_data.load_items refuses it), nor the
+Does NOT read anything the allowlist leaves out (judge/data.py load_items refuses it), nor the
 project's evals/. Fixed seeds; the abstention threshold is set on held-out SQuAD 2.0 paragraphs.
 """
 
