@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -134,12 +135,20 @@ def _finite(values: np.ndarray) -> bool:
     return bool(np.isfinite(np.add.reduce(values, dtype=np.float64)))
 
 
+# numpy parses an .npy header with ast.literal_eval, and CPython 3.11's AST validator keeps its
+# recursion depth per interpreter, not per thread: two files' headers parsed at once by the two
+# scanning threads raised "SystemError: AST constructor recursion depth mismatch" (seen in
+# tests/test_ingest.py). One header at a time; the scan itself stays parallel.
+_HEADER_LOCK = threading.Lock()
+
+
 def _npy_header(f: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:
     major, _ = np.lib.format.read_magic(f)
     read = (
         np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
     )
-    shape, _, dtype = read(f)
+    with _HEADER_LOCK:
+        shape, _, dtype = read(f)
     return tuple(shape), np.dtype(dtype)
 
 

@@ -9,6 +9,7 @@ No pickle: chunk vectors are .npy (allow_pickle=False), sentence vectors a FAISS
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -85,6 +86,8 @@ class Index:
         self.articles = {a.doc_id: a for a in articles}
         self.sentences: Records[Sentence] = from_models(Sentence, sentences, self.articles)
         self.chunks: Records[Chunk] = from_models(Chunk, chunks, self.articles)
+        # `compare` asks for the names of every sentence it shows, and again for the next question
+        self._carried = functools.lru_cache(maxsize=1 << 16)(self._carried_names)
         self.chunk_vectors = chunk_vectors
         self.dim = int(chunk_vectors.shape[1]) if chunk_vectors.ndim == 2 else 0
         # Half precision: sentence vectors are 5x the chunks' (~0.4 GB instead of 0.8 at 100k
@@ -106,6 +109,9 @@ class Index:
 
     def carried_names(self, row: int) -> str:
         """The names sentence `row` refers back to ("The pharmaceutical giant" → "Pfizer …")."""
+        return self._carried(row)
+
+    def _carried_names(self, row: int) -> str:
         sentence = self.sentences[row]
         previous = self.sentences[row - 1] if row > 0 else None
         return carried_names(sentence, previous, self.articles[sentence.doc_id].text)
@@ -145,6 +151,10 @@ class Index:
     def sentence_scores(self, query: Vectors, rows: np.ndarray | None = None) -> np.ndarray:
         """Cosine of `query` with the sentences `rows` (all when None), float32."""
         return self._sentence_store.scores(query, rows)
+
+    def sentence_bounds(self, query: Vectors, top: int) -> np.ndarray:
+        """Upper bounds of every sentence's cosine with `query`, exact for the best `top`."""
+        return self._sentence_store.bounds(query, top)
 
     def sentence_cosine(self, a: int, b: int) -> float:
         vectors = self.sentence_vectors[[a, b]].astype(np.float32)

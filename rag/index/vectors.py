@@ -11,6 +11,7 @@ Does NOT decide which rows to score or read files other than the sentences' (ind
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 import faiss
@@ -43,6 +44,7 @@ class ChunkSearch:
         if len(vectors):
             faiss.omp_set_num_threads(_BUILD_THREADS)  # building HNSW does use every core
             index.add(vectors)
+            _drop_pages(vectors)
         return cls(index)
 
     @classmethod
@@ -69,6 +71,15 @@ class ChunkSearch:
         faiss.omp_set_num_threads(1)
         scores, rows = self._index.search(query.reshape(1, -1), min(n, self._index.ntotal))
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+def _drop_pages(vectors: Vectors) -> None:
+    """A memory-mapped file's pages just copied into FAISS leave this process's resident set:
+    at 100k chunks the copy and the file's pages were 146 MB each (bench/README.md, "Opening a
+    large index"). A later read of the array (a filtered search, a save) maps them in again."""
+    mapped = getattr(vectors, "_mmap", None)  # np.memmap's own mmap.mmap; None for arrays
+    if mapped is not None:
+        mapped.madvise(mmap.MADV_DONTNEED)
 
 
 class SentenceVectors:
@@ -116,11 +127,20 @@ class SentenceVectors:
             # Row by row (not one matrix product, whose kernel and so last bits depend on how
             # many rows it gets): a sentence scores the same in any selection of rows.
             return np.einsum("ij,j->i", self.array[rows].astype(np.float32), query)
+        return self.bounds(query, len(self))
+
+    def bounds(self, query: Vectors, top: int) -> np.ndarray:
+        """Every sentence's cosine with `query` for the `top` best, and for the rest the
+        `top`-th best's, which none of them exceeds (float32; exact for all when `top` covers
+        them). FAISS sorts what it returns: 45 ms for the best 1,000 of 544k sentences, 171 ms
+        for all of them (bench/README.md, "Opening a large index")."""
         n = len(self)
         out = np.empty(n, dtype=np.float32)
         if n:
             faiss.omp_set_num_threads(1)  # one query: threads only wait on each other
-            found, ids = self._index.search(query.reshape(1, -1).astype(np.float32), n)
+            k = min(top, n)
+            found, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k)
+            out.fill(found[0][-1] if k < n else 0.0)
             out[ids[0]] = found[0]
         return out
 

@@ -101,6 +101,7 @@ def kinds_in(text: str) -> frozenset[str]:
 LOOSER_KIND = 0.6
 
 
+@lru_cache(maxsize=1 << 16)  # compare asks it of the same sentences question after question
 def cue_match(question_kinds: tuple[str, ...], text: str, things: tuple[str, ...] = ()) -> float:
     """1.0 when the sentence holds the most specific wanted kind, LOOSER_KIND for a looser one,
     else 0.

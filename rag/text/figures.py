@@ -8,8 +8,9 @@ Does NOT decide what a figure is about (answer/comparison.py does, from the word
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from rag.text.dates import MONTH_NAMES, MONTHS
 from rag.text.kinds import FigureKind
@@ -19,6 +20,8 @@ from rag.text.spans import read_spans
 
 class Figure(BaseModel):
     """A number stated in a sentence, normalised: "$10–$15 billion" → 10e9..15e9 USD."""
+
+    model_config = ConfigDict(frozen=True)
 
     raw: str
     kind: FigureKind
@@ -96,7 +99,14 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
 
 def extract_figures(text: str, offset: int = 0) -> list[Figure]:
     """All figures in `text`, left to right; `offset` shifts start/end into the article."""
-    return read_spans(text, _PATTERNS, lambda kind, m: _figure(kind, m, text, offset))
+    return list(_figures(text, offset))
+
+
+# `compare` reads the figures of every source that addresses a question, and the next question
+# reaches most of the same sentences (syndicated copies too): one reading each (Figure is frozen).
+@lru_cache(maxsize=1 << 16)
+def _figures(text: str, offset: int) -> tuple[Figure, ...]:
+    return tuple(read_spans(text, _PATTERNS, lambda kind, m: _figure(kind, m, text, offset)))
 
 
 def _figure(kind: FigureKind, m: re.Match[str], text: str, offset: int) -> Figure | None:
