@@ -193,3 +193,10 @@ def test_the_inverted_index_scores_as_the_set_test_does(
     assert {row for row, score, _ in by_sets if score >= 0.35} <= floored.keys()
     assert all(floored[row] == score for row, score, _ in by_sets if row in floored)
     assert len(floored) < len(by_sets)
+    # FAISS ranking only a few rows and bounding the rest (escalating when too many rows are
+    # near the floor) keeps exactly the same rows, with the same scores to the bit.
+    for top, row_wise_max in ((3, 10**9), (3, 1)):
+        monkeypatch.setattr(answer_extractive, "DENSE_TOP", top)
+        monkeypatch.setattr(answer_extractive, "ROW_WISE_MAX", row_wise_max)
+        bounded = {s.row: s.score for s in score_rows(question, rows, retriever, floor=0.35)}
+        assert bounded == floored

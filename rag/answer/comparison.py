@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from itertools import takewhile
 
+import numpy as np
+
 from rag.answer.citations import checked
 from rag.answer.disagreements import (
     denial,
@@ -122,7 +124,10 @@ def scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str
     or a denial, best first per source, scored in one pass (one matrix product, the question's
     terms worked out once)."""
     index = engine.index
-    rows = {row: 1 for doc_id in doc_ids for row in index.doc_sentence_rows(doc_id)}
+    if len(doc_ids) == len(index.articles):
+        rows = np.arange(len(index.sentences))  # every document's rows, each in order
+    else:
+        rows = np.asarray([r for doc_id in doc_ids for r in index.doc_sentence_rows(doc_id)])
     by_doc: dict[str, list[Scored]] = {doc_id: [] for doc_id in doc_ids}
     floor = min(NAMED_FLOOR, DENIAL_FLOOR, engine.settings.abstain_threshold)
     for item in score_rows(question, rows, engine.retriever, floor=floor):

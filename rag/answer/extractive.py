@@ -69,15 +69,21 @@ def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> lis
 
 
 def score_rows(
-    question: str, rows: dict[int, int], retriever: Retriever, floor: float = 0.0
+    question: str,
+    rows: dict[int, int] | np.ndarray,
+    retriever: Retriever,
+    floor: float = 0.0,
 ) -> list[Scored]:
-    """Score the given sentence rows (row → rank of the hit that brought it), best first.
-    Rows that cannot reach `floor` even with a full cue are left out unscored: compare scores
-    every sentence of the corpus, and most are far from the question."""
-    if not rows:
+    """Score the given sentence rows (row → rank of the hit that brought it, or an array of rows,
+    rank 1 each), best first. Rows that cannot reach `floor` even with a full cue are left out
+    unscored: compare scores every sentence of the corpus, and most are far from the question."""
+    if not len(rows):
         return []
     index = retriever.index
-    order = np.fromiter(rows, dtype=np.int64, count=len(rows))
+    if isinstance(rows, np.ndarray):
+        order, ranks = rows.astype(np.int64, copy=False), None
+    else:
+        order, ranks = np.fromiter(rows, dtype=np.int64, count=len(rows)), rows
     query = retriever.query_vector(question)
     terms = _question_terms(question, retriever)
     many = len(order) >= MANY_ROWS
@@ -95,7 +101,8 @@ def score_rows(
         row = int(order[n])
         sentence = index.sentences[row]
         d, lex = float(dense[n]), float(lexical[n])
-        scored.append(_score(sentence, row, d, lex, kinds, things, rows[row]))
+        rank = ranks[row] if ranks is not None else 1
+        scored.append(_score(sentence, row, d, lex, kinds, things, rank))
     return sorted(scored, key=lambda s: -s.score)
 
 

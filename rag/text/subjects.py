@@ -59,12 +59,20 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
     asked = question_entities(question)
     near = terms(" ".join(before + after[:WINDOW_WORDS]))
     beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
-    if any(same_word(a, q) for a in beyond for q in asked):
+    if _names_one_of(beyond, asked):
         return False
     if _other_target(question, sentence[at:]):
         return False
     owner = _owner(sentence, at)
-    return owner is None or any(same_word(a, q) for a in terms(owner) for q in asked)
+    return owner is None or _names_one_of(terms(owner), asked)
+
+
+def _names_one_of(words: frozenset[str], asked: frozenset[str]) -> bool:
+    """Is one of `words` an asked name with another ending? Terms are 2+ characters, so such a
+    pair shares its first letter: only those pairs are compared (`compare` asks this of every
+    figure of every source)."""
+    initials = {q[0] for q in asked}
+    return any(same_word(a, q) for a in words if a[0] in initials for q in asked)
 
 
 # What a figure goes into: "$5 billion in Anthropic", "$8 billion investment in Anthropic".
@@ -86,6 +94,7 @@ def _other_target(question: str, from_figure: str) -> bool:
     return not terms(target.group(1)) & terms(question)
 
 
+@lru_cache(maxsize=1 << 16)  # the same figure of the same sentence, question after question
 def _owner(sentence: str, at: int) -> str | None:
     """The last "Name verb" before the figure, or a closer "Name’s" among the WINDOW_WORDS
     words before it."""
