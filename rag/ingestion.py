@@ -135,7 +135,11 @@ def _embed_missing(
         else []
     )
     texts = chunk_texts + [s.text for p in todo for s in p.sentences]
-    vectors = embedder.embed(texts, progress=progress)
+    # A text met twice (a heading repeated, a syndicated copy's sentences) is embedded once.
+    unique = {text: n for n, text in enumerate(dict.fromkeys(texts))}
+    vectors = embedder.embed(list(unique), progress=progress)
+    if len(unique) < len(texts):
+        vectors = vectors[[unique[text] for text in texts]]
     row = 0
     for part in todo if encode_chunks else []:
         part.chunk_vectors = vectors[row : row + len(part.chunks)]

@@ -286,3 +286,17 @@ def test_a_new_publication_date_is_saved_without_reembedding(
     assert report.relabelled == ["alpha"] and report.saved
     assert embedder.texts == []
     assert load(settings.index_dir, settings).articles["alpha"].published == "2024-11"
+
+
+def test_a_text_met_twice_is_embedded_once_and_both_get_its_vector(
+    settings: Settings, embedder: FakeEmbedder
+) -> None:
+    """A syndicated copy (the same article under another name) costs no encoder time."""
+    shutil.copy(settings.corpus_dir / "beta.txt", settings.corpus_dir / "beta-copy.txt")
+
+    _, index = reindex(settings, embedder)
+
+    assert len(embedder.texts) == len(set(embedder.texts))
+    assert len(embedder.texts) < len(index.chunks) + len(index.sentences)
+    for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
+        assert np.allclose(vector, fake_vector(sentence.text), atol=HALF)
