@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from rag.errors import RagError
-from rag.options import AnswererName
+from rag.options import AnswererName, BaselineName, ExportFormat
 
 app = typer.Typer(
     help="Grounded answers with verified citations over a folder of articles.",
@@ -41,7 +41,7 @@ AnswererOpt = Annotated[
     AnswererName | None, typer.Option("--answerer", help="extractive (default) or llm.")
 ]
 FormatOpt = Annotated[
-    str | None,
+    ExportFormat | None,
     typer.Option("--format", help="Print md, json or csv instead of a table (--json = json)."),
 ]
 MAX_TURNS = 6  # earlier answers a chat keeps: follow-ups refer to the last one or two
@@ -95,18 +95,15 @@ def filters_for(source: list[str] | None, since: str | None, until: str | None) 
     return None if filters.is_empty() else filters
 
 
-def pick_format(fmt: str | None, json: bool) -> str | None:
-    """--format, or "json" for --json (its alias); None = the terminal view. Wrong: exit 2."""
-    from rag.render.export import FORMATS
-
-    if fmt is not None and fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}.", code=2)
-    if json and fmt not in (None, "json"):
+def pick_format(fmt: ExportFormat | None, json: bool) -> ExportFormat | None:
+    """--format, or JSON for --json (its alias); None = the terminal view. Both, differing: exit 2
+    (typer refuses a format that is no ExportFormat, also with exit 2)."""
+    if json and fmt not in (None, ExportFormat.JSON):
         fail(f"--json asks for JSON but --format asks for {fmt}: give one of them.", code=2)
-    return "json" if json else fmt
+    return ExportFormat.JSON if json else fmt
 
 
-def print_view(view: Any, fmt: str | None, human: Any) -> None:
+def print_view(view: Any, fmt: ExportFormat | None, human: Any) -> None:
     """Print `view` as rag/render/export.py writes it in `fmt`, or call `human` when fmt is None."""
     if fmt is None:
         human()
@@ -203,7 +200,7 @@ def chat(
     since: SinceOpt = None,
     until: UntilOpt = None,
     fmt: Annotated[
-        str | None,
+        ExportFormat | None,
         typer.Option(
             "--format",
             help="json: one Answer per line (= --json); md or csv: one document, turn by turn.",
@@ -305,7 +302,7 @@ def filtered_view(
     text: str,
     index: Path | None,
     filters: tuple[list[str] | None, str | None, str | None],
-    output: tuple[str | None, bool],
+    output: tuple[ExportFormat | None, bool],
     human: Any,
 ) -> None:
     """Build a comparison or timeline of `text` under the filters, and print it as asked."""
@@ -341,7 +338,8 @@ def eval_(
         Path | None, typer.Option("--markdown", help="Write the scores table (or update it).")
     ] = None,
     baseline: Annotated[
-        str | None, typer.Option("--baseline", help="Also run a baseline: langchain-naive.")
+        BaselineName | None,
+        typer.Option("--baseline", help="Also run a baseline: langchain-naive."),
     ] = None,
     thresholds: Annotated[
         Path, typer.Option("--thresholds", help="Scores to meet; exit 1 when one is missed.")
@@ -360,7 +358,6 @@ def eval_(
 ) -> None:
     """Score answers, citations and abstentions against a Q&A set; exit 1 below the thresholds."""
     from rag.engine import load_engine
-    from rag.eval.baseline import BASELINES
     from rag.eval.conversations import is_conversations, load_conversations, run_conversations
     from rag.eval.export import EVAL_EXPORTERS
     from rag.eval.gate import check, load_thresholds, updated, write_thresholds
@@ -374,8 +371,6 @@ def eval_(
     )
     from rag.render.console import console, errors
 
-    if baseline is not None and baseline not in BASELINES:
-        fail(f"Unknown baseline {baseline!r}. Choose from: {', '.join(BASELINES)}.", code=2)
     suffix = export_to.suffix.lower().lstrip(".") if export_to else None
     if export_to is not None and suffix not in EVAL_EXPORTERS:
         fail(f"--export writes .md, .json or .csv files, not {export_to.name!r}.", code=2)

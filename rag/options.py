@@ -16,3 +16,17 @@ class AnswererName(StrEnum):
 
     EXTRACTIVE = "extractive"
     LLM = "llm"
+
+
+class ExportFormat(StrEnum):
+    """What `--format` prints instead of the terminal view (render/export.py writes each)."""
+
+    MD = "md"
+    JSON = "json"
+    CSV = "csv"
+
+
+class BaselineName(StrEnum):
+    """The yardstick `rag eval --baseline` also runs (eval/baseline.py)."""
+
+    LANGCHAIN_NAIVE = "langchain-naive"

@@ -49,7 +49,7 @@ def test_ask_prints_the_answer_as_markdown_csv_or_json(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xml"], "--format must be one of md, json, csv, not 'xml'."),
+        (["--format", "xml"], "Invalid value for '--format'"),
         (["--json", "--format", "md"], "--json asks for JSON but --format asks for md"),
     ],
 )

@@ -14,12 +14,13 @@ from collections.abc import Callable, Sequence
 
 from pydantic import TypeAdapter
 
+from rag.options import ExportFormat
 from rag.render.console import describe_filters
 from rag.render.formats import Cell, code, csv_text, escape, paragraph, table
 from rag.schema import MARKER, Answer, Citation, Comparison, Disagreement, Figure, Filters, Timeline
 
 View = Answer | list[Answer] | Comparison | Timeline
-FORMATS = ("md", "json", "csv")
+FORMATS = tuple(ExportFormat)  # md, json, csv
 CONVERSATION_HEADING = "# Conversation\n"  # then "\n" + turn_markdown(...) per turn
 CITATION_COLUMNS = [
     "turn", "question", "role", "n", "doc_id", "title", "quote", "start", "end", "verified",
