@@ -204,15 +204,12 @@ class Answer(BaseModel):
         >>> Answer.from_quotes("Did it rain?", [c, c.model_copy(update={"doc_id": "b"})]).text
         'It rained. [1] It rained. [2]'
         """
-        numbered = [c.model_copy(update={"n": n}) for n, c in enumerate(citations, start=1)]
-        sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in numbered]
+        numbered, sentences = _quoted(citations, first=1)
         return cls.from_sentences(question, sentences, numbered, lead, **fields)
 
     def quoting_also(self, citations: Sequence[Citation]) -> Answer:
         """This answer with more quotes after its own, numbered on from its last citation."""
-        start = len(self.citations) + 1
-        added = [c.model_copy(update={"n": n}) for n, c in enumerate(citations, start=start)]
-        sentences = [AnswerSentence(text=c.quote, citations=[c.n]) for c in added]
+        added, sentences = _quoted(citations, first=len(self.citations) + 1)
         text = " ".join([self.text, *(s.written() for s in sentences)])
         return self.model_copy(
             update={
@@ -221,6 +218,14 @@ class Answer(BaseModel):
                 "sentences": [*self.sentences, *sentences],
             }
         )
+
+
+def _quoted(
+    citations: Sequence[Citation], first: int
+) -> tuple[list[Citation], list[AnswerSentence]]:
+    """The citations numbered from `first`, and a sentence quoting each."""
+    numbered = [c.model_copy(update={"n": n}) for n, c in enumerate(citations, start=first)]
+    return numbered, [AnswerSentence(text=c.quote, citations=[c.n]) for c in numbered]
 
 
 class Statement(BaseModel):

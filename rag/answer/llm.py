@@ -24,7 +24,7 @@ from rag.engine import Engine
 from rag.errors import LlmError
 from rag.schema import UNVERIFIED, Answer, AnswerSentence, Citation, Hit, Sentence
 from rag.text.cues import looks_like_instruction
-from rag.text.reply import MARKER, split_sentences
+from rag.text.reply import PASSAGE_MARKER, split_sentences
 
 NO_ANSWER = "The passages don't say."
 # provider → (module, class, pip extra); imported only when that provider is used.
@@ -176,8 +176,8 @@ def parse_reply(reply: str, passages: int) -> list[Claim]:
     nothing, [9] dropped."""
     claims = []
     for piece in split_sentences(reply):
-        numbers = [int(n) for m in MARKER.findall(piece) for n in re.findall(r"\d+", m)]
-        text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(MARKER.sub(" ", piece).split()))
+        numbers = [int(n) for m in PASSAGE_MARKER.findall(piece) for n in re.findall(r"\d+", m)]
+        text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(PASSAGE_MARKER.sub(" ", piece).split()))
         if any(c.isalnum() for c in text):
             cited = list(dict.fromkeys(n for n in numbers if 1 <= n <= passages))
             dropped = sorted({n for n in numbers if not 1 <= n <= passages})

@@ -20,7 +20,6 @@ from rag.render.formats import Cell, code, csv_text, escape, paragraph, table
 from rag.schema import MARKER, Answer, Citation, Comparison, Disagreement, Figure, Filters, Timeline
 
 View = Answer | list[Answer] | Comparison | Timeline
-FORMATS = tuple(ExportFormat)  # md, json, csv
 CONVERSATION_HEADING = "# Conversation\n"  # then "\n" + turn_markdown(...) per turn
 CITATION_COLUMNS = [
     "turn", "question", "role", "n", "doc_id", "title", "quote", "start", "end", "verified",
@@ -69,7 +68,11 @@ def to_csv(view: View) -> str:
     return csv_text([CITATION_COLUMNS, *rows])
 
 
-EXPORTERS: dict[str, Callable[[View], str]] = {"md": to_markdown, "json": to_json, "csv": to_csv}
+EXPORTERS: dict[str, Callable[[View], str]] = {
+    ExportFormat.MD: to_markdown,
+    ExportFormat.JSON: to_json,
+    ExportFormat.CSV: to_csv,
+}
 
 
 def _turns(view: Sequence[object]) -> list[Answer]:

@@ -2,7 +2,7 @@
 gave, its time phrase, and its clause, read from the shape of English questions.
 
 "Which pharma company is named as a Claude customer?" answered "Pfizer adopted Claude …" →
-subject "Claude", answered "Pfizer", asks_for_name True. Does NOT rewrite (answer/followup.py does).
+subject "Claude", answered "Pfizer", asks_for_name True. Does NOT rewrite (rewrite.py does).
 Nothing here knows any article: only question words, auxiliaries, pronouns, months, capitals.
 """
 

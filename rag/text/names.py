@@ -1,6 +1,7 @@
-"""Names and figures a question mentions, as stemmed terms.
+"""Names: the patterns a capitalised name is read by, and the names and figures a question
+mentions, as stemmed terms.
 
-Does NOT find names in sentences (anaphora.py, followup.py) or say what a name is.
+Does NOT say whom a name is (a person, a company): cues.py only guesses at people.
 """
 
 from __future__ import annotations

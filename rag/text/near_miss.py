@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 import re
 
+# Its own name, number and auxiliary patterns (not names.py's or followup.py's): the committed
+# judge was trained on the pairs these made, and `make judge` must make the same pairs again.
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of|the|de|du|von|van|and)?\s*[A-Z][\w'’-]*)*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 _YEAR = re.compile(r"1\d{3}|20\d{2}")

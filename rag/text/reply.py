@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+# The passage numbers a model cites in its reply ("[1]", "[2, 3]"): not an answer's own "[n]"
+# (schema.MARKER), which cites one source sentence and is written by the Answer constructors.
 _MARKS = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
-MARKER = re.compile(_MARKS)
+PASSAGE_MARKER = re.compile(_MARKS)
 # A sentence ends at . ! or ? (plus closing quotes and any citation markers) before white space.
 _END = re.compile(rf"[.!?]+[\"”’)]*(?:\s*{_MARKS})*(?=\s|$)")
 _ABBREVIATION = re.compile(

@@ -28,13 +28,12 @@ _FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
     "the a an of in on at for to by with and or from as its it this that name".split()
 )
 _WORD = re.compile(r"[\w'’-]+")
-_MONTH = MONTH_NAMES
 # Any year from 1000 to 2099 (text/dates.py reads only 1900–2099, enough for news, not for history).
 _YEAR = r"(?P<y>1\d{3}|20\d{2})"
 _DATES = [
-    re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_MONTH}),?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b(?P<m>{_MONTH}),?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<m>{MONTH_NAMES})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{MONTH_NAMES}),?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<m>{MONTH_NAMES}),?\s+{_YEAR}\b", re.I),
     re.compile(rf"(?<![$€£\d.,]){_YEAR}\b(?!\s*%|,\d)"),
 ]
 MAX_NAME_WORDS = 3  # longer capitalised runs are lists and headings ("Raj Kapoor Director …")
