@@ -24,8 +24,8 @@ import numpy as np
 from bench.common import ONNX_DIR, rag_settings, write_result
 from rag.judge.data import BENCHMARKS, SOURCES, Item, load_items
 from rag.judge.metrics import Judged, at_rate, judged, summary
-from rag.judge.scorer import CONFIG, WEIGHTS, Candidate, make_tokenizer
-from rag.judge.train import FALSE_ABSTENTION, Recipe, net_scores
+from rag.judge.scorer import CONFIG, WEIGHTS, Candidate, Combiner, Heads, make_tokenizer
+from rag.judge.train import FALSE_ABSTENTION, Recipe, net_heads
 from rag.judge.train import run as train_run
 
 ARTICLES = [
@@ -39,7 +39,8 @@ ARTICLES = [
     "French_and_Indian_War",
 ]
 FOLDS = [ARTICLES[0::2], ARTICLES[1::2]]
-HEADS = ("cls", "span", "sum")
+HEADS = ("cls", "span", "sum", "combined")
+OPERATING = "combined"  # the score the product thresholds (the fold's fitted combiner)
 
 
 def write_corpus(folder: Path) -> None:
@@ -81,9 +82,14 @@ def retrieved(items: list[Item], k: int, work: Path) -> list[list[Candidate]]:
     return out
 
 
-def head_scores(raw: np.ndarray) -> dict[str, np.ndarray]:
-    """Per head: the [CLS] probability, the span margin, and their sum (logit + margin)."""
-    return {"cls": 1 / (1 + np.exp(-raw[:, 0])), "span": raw[:, 1], "sum": raw.sum(axis=1)}
+def head_scores(heads: Heads, combiner: Combiner) -> dict[str, np.ndarray]:
+    """Per head: the [CLS] probability, the span margin, their sum, and the fold's combiner."""
+    return {
+        "cls": 1 / (1 + np.exp(-heads.logit)),
+        "span": heads.margin,
+        "sum": heads.logit + heads.margin,
+        "combined": combiner(heads.logit, heads.margin),
+    }
 
 
 def judge_candidates(
@@ -96,9 +102,9 @@ def judge_candidates(
     config = json.loads((model / CONFIG).read_text(encoding="utf-8"))
     net = load_net(packaged_model_dir(), model / WEIGHTS)
     pairs = [(it.question, c) for it, cands in zip(items, candidates, strict=True) for c in cands]
-    raw = net_scores(net, make_tokenizer(int(config["max_length"])), pairs)
+    heads = net_heads(net, make_tokenizer(int(config["max_length"])), pairs)
     out: dict[str, list[Judged]] = {}
-    for head, scores in head_scores(raw).items():
+    for head, scores in head_scores(heads, Combiner(**config.get("combine", {}))).items():
         out[head], at = [], 0
         for it, cands in zip(items, candidates, strict=True):
             texts = [c.text for c in cands]
@@ -107,9 +113,11 @@ def judge_candidates(
     return out
 
 
-def evaluate(work: Path, k: int, sample: int, limit: int | None = None) -> dict[str, Any]:
+def evaluate(
+    work: Path, k: int, sample: int, limit: int | None = None, folds: tuple[int, ...] = (0, 1)
+) -> dict[str, Any]:
     """Gold-paragraph candidates for every test question; retrieved ones for `sample` per fold."""
-    items = {n: load_items("squad2", set(test))[:limit] for n, test in enumerate(FOLDS)}
+    items = {n: load_items("squad2", set(FOLDS[n]))[:limit] for n in folds}
     asked = {n: random.Random(0).sample(test, min(sample, len(test))) for n, test in items.items()}
     with tempfile.TemporaryDirectory() as tmp:
         flat = [it for n in asked for it in asked[n]]
@@ -127,11 +135,12 @@ def evaluate(work: Path, k: int, sample: int, limit: int | None = None) -> dict[
             for head, questions in scored.items():
                 key = f"fold{n}/{name}/{head}"
                 result[key] = {"at_rate": at_rate(questions, FALSE_ABSTENTION)}
-                if head == "cls":
+                if head == OPERATING:
                     result[key]["calibrated"] = summary(questions, threshold)
-                    pooled.setdefault(name, []).extend(questions)
+                if head in ("cls", OPERATING):
+                    pooled.setdefault(f"{name}/{head}", []).extend(questions)
     for name, questions in pooled.items():
-        result[f"pooled/{name}/cls"] = {"at_rate": at_rate(questions, FALSE_ABSTENTION)}
+        result[f"pooled/{name}"] = {"at_rate": at_rate(questions, FALSE_ABSTENTION)}
     return result
 
 
@@ -163,6 +172,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sample", type=int, default=150, help="retrieval questions per fold")
     parser.add_argument("--limit", type=int, default=None, help="first N questions (smoke run)")
     parser.add_argument("--overlap", action="store_true", help="only the no-model baseline")
+    parser.add_argument("--folds", type=int, nargs="+", default=[0, 1], help="folds to evaluate")
     args = parser.parse_args(argv)
     if args.overlap:
         result = overlap_baseline()
@@ -171,7 +181,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.train:
         train_folds(args.work)
     result = {"folds": FOLDS, "work": str(args.work), "k": args.k, "sample": args.sample}
-    result |= evaluate(args.work, args.k, args.sample, args.limit)
+    result |= evaluate(args.work, args.k, args.sample, args.limit, tuple(args.folds))
     print(json.dumps(result, indent=2))
     print(f"wrote {write_result('judge_cv', result)}")
     return result

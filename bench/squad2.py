@@ -7,6 +7,7 @@ answerer (RAG_SENTENCE_JUDGE=rules) and the LangChain top-chunk baseline, which 
 "Answer hit" = answered, and a normalised gold answer is inside the answer text.
 
     .venv/bin/python -m bench.squad2 --judge-dirs DIR_FOLD0 DIR_FOLD1 [--questions 400]
+    .venv/bin/python -m bench.squad2 --judge-dirs DIR_FOLD0 - ...  (only fold 0's articles)
     .venv/bin/python -m bench.squad2 --judge-dirs - - --questions 600 --shortlist-only
 """
 
@@ -110,6 +111,8 @@ def judged(
     over retrieved candidates as `ask` sees them (false abstention 0.15 there)."""
     said: dict[int, tuple[bool, str]] = {}
     for fold, judge_dir in zip(FOLDS, dirs, strict=True):
+        if str(judge_dir) == "-":
+            continue
         rows = [i for i, q in enumerate(questions) if q.doc_id in fold]
         settings = base.model_copy(update={"sentence_judge": "learned", "judge_dir": judge_dir})
         threshold = None
@@ -149,6 +152,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     answerable, unanswerable = load_questions(SQUAD2, args.questions)
+    # "-" for a fold's judge: only the other fold's articles are asked (every answerer alike).
+    asked = {
+        t for fold, d in zip(FOLDS, args.judge_dirs, strict=True) if str(d) != "-" for t in fold
+    }
+    answerable = [q for q in answerable if q.doc_id in asked]
+    unanswerable = [q for q in unanswerable if q.doc_id in asked]
     questions = answerable + unanswerable
     from rag.embedding.model import make_embedder
     from rag.ingestion import ingest

@@ -4,14 +4,16 @@ training run (a few hundred allowlisted pairs) writes a loadable artifact whose 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.errors import RagError
-from rag.judge.card import FILES, card_hashes, sha256
+from rag.judge.card import CARD, FILES, card_hashes, sha256
 from rag.judge.data import BENCHMARKS, load_items
-from rag.judge.scorer import CONFIG, MODEL_DIR, WEIGHTS, Candidate, Judge
+from rag.judge.scorer import CONFIG, FORMAT_VERSION, MODEL_DIR, WEIGHTS, Candidate, Judge
 
 pytestmark = pytest.mark.slow
 needs_data = pytest.mark.skipif(
@@ -70,6 +72,51 @@ def test_both_heads_agree_between_onnx_and_torch(tmp_path: Path) -> None:
         assert a.span_margin == pytest.approx(b.span_margin, abs=1e-2)
 
 
+def test_ask_and_compare_see_the_same_probability() -> None:
+    """`score` (ask's shortlist) and `read` (compare's statements) give one P per sentence."""
+    judge = Judge(backend="torch")
+    candidates = [RIGHT, WRONG, Candidate("They later moved to Mountain View.", RIGHT.text)]
+
+    scored = judge.score(QUESTION, candidates)
+    read = judge.read(QUESTION, candidates)
+
+    assert scored == pytest.approx([r.probability for r in read], abs=1e-6)
+
+
+def test_the_combiner_is_a_calibrated_probability_in_the_sum_s_order() -> None:
+    """Platt-scaled on held-out windows: the heads' sum keeps its order, and P matches the
+    labels' rate overall and in each half."""
+    from rag.judge.scorer import Heads
+    from rag.judge.train import fit_combiner
+
+    rng = np.random.default_rng(0)
+    labels = rng.random(2000) < 0.3
+    margin = np.where(labels, 4.0, -4.0) + rng.normal(0, 3, 2000)
+    logit = rng.normal(0, 1, 2000)
+    zeros = np.zeros(2000, dtype=np.int64)
+    heads = Heads(logit.astype(np.float32), zeros, zeros, margin.astype(np.float32))
+
+    combiner = fit_combiner(heads, labels.astype(int))
+    probability = combiner(heads.logit, heads.margin)
+
+    order = np.argsort(heads.logit + heads.margin)
+    assert np.all(np.diff(probability[order]) >= 0)
+    assert probability.mean() == pytest.approx(labels.mean(), abs=0.02)
+    high = probability > np.median(probability)
+    assert probability[high].mean() == pytest.approx(labels[high].mean(), abs=0.05)
+    assert probability[~high].mean() == pytest.approx(labels[~high].mean(), abs=0.05)
+
+
+def test_an_artifact_of_the_old_format_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    for name in FILES:
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    config = json.loads((tmp_path / CONFIG).read_text(encoding="utf-8"))
+    (tmp_path / CONFIG).write_text(json.dumps({**config, "format_version": 1}), encoding="utf-8")
+
+    with pytest.raises(RagError, match="retrain"):
+        Judge(model_dir=tmp_path)
+
+
 def test_missing_artifact_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(RagError, match=r"rag\.judge\.train"):
         Judge(model_dir=tmp_path)
@@ -79,6 +126,20 @@ def test_missing_artifact_says_how_to_build_it(tmp_path: Path) -> None:
 def test_training_reads_only_allowlisted_articles() -> None:
     with pytest.raises(ValueError, match="allowlist"):
         load_items("squad", {"Normans"})  # a v1.1 article kept for measurement only
+
+
+@needs_data
+def test_the_threshold_is_calibrated_on_whole_articles_it_never_trained_on() -> None:
+    from rag.judge.train import Recipe, load_data
+
+    v1, v2, held = load_data(Recipe())
+
+    trained = {it.article for it in v1} | {it.article for it in v2}
+    calibration = {it.article for it in held}
+    assert len(calibration) == Recipe().calibration_articles
+    assert not trained & calibration
+    assert {it.qid for it in held}.isdisjoint(it.qid for it in v1 + v2)
+    assert all(it.answerable for it in held)
 
 
 @needs_data
@@ -92,4 +153,8 @@ def test_tiny_training_writes_an_artifact_that_matches_its_card(tmp_path: Path) 
     scores = Judge(model_dir=tmp_path, backend="torch").score(QUESTION, [RIGHT, WRONG])
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert (tmp_path / WEIGHTS).stat().st_size < 30 * 2**20
-    assert (tmp_path / CONFIG).exists()
+    config = json.loads((tmp_path / CONFIG).read_text(encoding="utf-8"))
+    assert config["format_version"] == FORMAT_VERSION
+    assert set(config["combine"]) == {"cls", "span", "bias"}
+    assert all(np.isfinite(w) for w in config["combine"].values())
+    assert json.dumps(config["combine"]) in (tmp_path / CARD).read_text(encoding="utf-8")

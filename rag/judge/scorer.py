@@ -26,7 +26,7 @@ from rag.errors import RagError
 MODEL_DIR = Path(__file__).parents[1] / "models" / "judge"
 WEIGHTS = "judge.safetensors"
 CONFIG = "judge.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: judge.json carries the combiner of both heads
 Backend = Literal["auto", "onnx", "torch"]
 
 
@@ -118,14 +118,76 @@ def best_spans(
     return flat // n, flat % n, margin.astype(np.float32)
 
 
-def batched(run: Any, encodings: Sequence[Any], batch_size: int) -> npt.NDArray[np.float32]:
-    """run(padded batch)[0] → one float per row, over batches of similar length, in input order."""
-    out = np.zeros(len(encodings), dtype=np.float32)
+# Where a sentence has no token left inside the window, best_spans' margin is about -1e4: clip it
+# so one such pair cannot dominate the combiner. Margins of real sentences stay within ±20 (the
+# held-out SQuAD 2.0 pairs of the committed artifact), so the clip changes no other score.
+MARGIN_CLIP = 30.0
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """P(the sentence answers) from both heads: sigmoid(cls · [CLS] logit + span · the best span's
+    margin over "no answer" + bias). Fitted on held-out allowlisted pairs (judge/train.py), so
+    it is a calibrated probability; the defaults read the [CLS] head alone.
+
+    >>> combine = Combiner(cls=1.0, span=0.5, bias=-1.0)
+    >>> float(combine(np.array([2.0, 3.0]), np.array([-2.0, -1e4]))[0])
+    0.5
+    >>> round(float(combine(np.array([3.0]), np.array([-1e4]))[0]), 4)  # the margin clipped to -30
+    0.0
+    """
+
+    cls: float = 1.0
+    span: float = 0.0
+    bias: float = 0.0
+
+    def __call__(
+        self, logit: npt.NDArray[np.float32], margin: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float32]:
+        margin = np.clip(margin, -MARGIN_CLIP, MARGIN_CLIP)
+        z = self.cls * logit + self.span * margin + self.bias
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Heads:
+    """Both heads on each encoded pair: the [CLS] logit, and the best span (first and last token)
+    with its margin over the span head's "no answer"."""
+
+    logit: npt.NDArray[np.float32]
+    first: npt.NDArray[np.int64]
+    last: npt.NDArray[np.int64]
+    margin: npt.NDArray[np.float32]
+
+
+def run_heads(run: Any, encodings: Sequence[Any], batch_size: int) -> Heads:
+    """run(padded batch) → (logit, start, end), over batches of similar length, in input order."""
+    n = len(encodings)
+    logit, margin = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+    first, last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
-    for i in range(0, len(order), batch_size):
+    for i in range(0, n, batch_size):
         rows = order[i : i + batch_size]
-        out[rows] = run(pad([encodings[r] for r in rows]))[0]
-    return out
+        batch = [encodings[r] for r in rows]
+        feeds = pad(batch)
+        z, start, end = run(feeds)
+        width = feeds["input_ids"].shape[1]
+        first[rows], last[rows], margin[rows] = best_spans(start, end, sentence_mask(batch, width))
+        logit[rows] = z
+    return Heads(logit, first, last, margin)
+
+
+def torch_runner(net: Any, device: str = "cpu") -> Any:
+    """A JudgeNet as a function of padded numpy feeds, giving what the ONNX graph gives."""
+    import torch
+
+    def run(feeds: dict[str, npt.NDArray[np.int64]]) -> tuple[npt.NDArray[np.float32], ...]:
+        with torch.inference_mode():
+            inputs = {k: torch.from_numpy(v).to(device) for k, v in feeds.items()}
+            outputs = net(**inputs)
+        return tuple(t.float().cpu().numpy() for t in outputs)
+
+    return run
 
 
 class Judge:
@@ -145,9 +207,13 @@ class Judge:
             raise RagError(f"No judge in {model_dir}/. Run `python -m rag.judge.train`.")
         self.model_dir = model_dir
         self.config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
-        if self.config.get("format_version") != FORMAT_VERSION:
-            raise RagError(f"{model_dir}/{CONFIG} is not format {FORMAT_VERSION}; retrain it.")
+        if (found := self.config.get("format_version")) != FORMAT_VERSION:
+            raise RagError(
+                f"{model_dir}/{CONFIG} is format {found}, not {FORMAT_VERSION}: retrain it with "
+                "`make judge` (python -m rag.judge.train)."
+            )
         self.threshold = float(self.config["threshold"])
+        self.combiner = Combiner(**self.config["combine"])
         self.batch_size = batch_size
         self.backend = backend
         self.cache_dir = cache_dir
@@ -162,34 +228,28 @@ class Judge:
 
     def score_pairs(self, pairs: Sequence[tuple[str, Candidate]]) -> npt.NDArray[np.float32]:
         """Batched scoring of (question, candidate) pairs; batches group similar lengths."""
-        out = np.zeros(len(pairs), dtype=np.float32)
         if not pairs:
-            return out
-        run, tokenizer = self._load()
-        logits = batched(run, encode(tokenizer, pairs), self.batch_size)
-        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+            return np.zeros(0, dtype=np.float32)
+        heads, _ = self._heads(pairs)
+        return self.combiner(heads.logit, heads.margin)
 
     def read(self, question: str, candidates: Sequence[Candidate]) -> list[Reading]:
         """Both heads on each candidate: P(it answers) and the span that would answer."""
         if not candidates:
             return []
-        run, tokenizer = self._load()
-        encodings = encode(tokenizer, [(question, c) for c in candidates])
-        out: list[Reading] = []
-        for at in range(0, len(encodings), self.batch_size):
-            batch = encodings[at : at + self.batch_size]
-            feeds = pad(batch)
-            logit, start, end = run(feeds)
-            first, last, margin = best_spans(
-                start, end, sentence_mask(batch, feeds["input_ids"].shape[1])
-            )
-            texts = [c.text for c in candidates[at : at + len(batch)]]
-            rows = zip(batch, logit, first, last, margin, texts, strict=True)
-            for enc, z, i, j, m, text in rows:
-                a, b = enc.offsets[int(i)][0], enc.offsets[int(j)][1]
-                span = (a, b) if 0 <= a < b <= len(text) else None
-                out.append(Reading(float(1.0 / (1.0 + np.exp(-z))), span, float(m)))
+        heads, encodings = self._heads([(question, c) for c in candidates])
+        probabilities = self.combiner(heads.logit, heads.margin)
+        out = []
+        for n, (candidate, enc) in enumerate(zip(candidates, encodings, strict=True)):
+            a, b = enc.offsets[int(heads.first[n])][0], enc.offsets[int(heads.last[n])][1]
+            span = (a, b) if 0 <= a < b <= len(candidate.text) else None
+            out.append(Reading(float(probabilities[n]), span, float(heads.margin[n])))
         return out
+
+    def _heads(self, pairs: Sequence[tuple[str, Candidate]]) -> tuple[Heads, list[Any]]:
+        run, tokenizer = self._load()
+        encodings = encode(tokenizer, pairs)
+        return run_heads(run, encodings, self.batch_size), encodings
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
@@ -202,20 +262,10 @@ class Judge:
             return self._run, self._tokenizer
 
     def _torch(self) -> Any:
-        import torch
-
         from rag.judge.network import load_net
 
         net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS).to(self.device)
-
-        def run(feeds: dict[str, npt.NDArray[np.int64]]) -> tuple[npt.NDArray[np.float32], ...]:
-            """(answer logit per row, start logits, end logits per token), as ONNX gives them."""
-            with torch.inference_mode():
-                inputs = {k: torch.from_numpy(v).to(self.device) for k, v in feeds.items()}
-                outputs = net(**inputs)
-            return tuple(t.float().cpu().numpy() for t in outputs)
-
-        return run
+        return torch_runner(net, self.device)
 
     def _onnx(self) -> Any:
         import onnxruntime as ort
