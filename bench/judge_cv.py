@@ -39,7 +39,6 @@ ARTICLES = [
     "French_and_Indian_War",
 ]
 FOLDS = [ARTICLES[0::2], ARTICLES[1::2]]
-HEADS = ("cls", "span", "sum", "combined")
 OPERATING = "combined"  # the score the product thresholds (the fold's fitted combiner)
 
 

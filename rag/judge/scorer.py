@@ -120,7 +120,8 @@ def best_spans(
 
 # Where a sentence has no token left inside the window, best_spans' margin is about -1e4: clip it
 # so one such pair cannot dominate the combiner. Margins of real sentences stay within ±20 (the
-# held-out SQuAD 2.0 pairs of the committed artifact), so the clip changes no other score.
+# committed artifact: -18.8 to 6.7 over 5,659 windows of its calibration articles and of SQuAD
+# 2.0), so the clip changes no other score.
 MARGIN_CLIP = 30.0
 
 

@@ -200,7 +200,6 @@ def train(recipe: Recipe, rows: list, log: Any = print) -> tuple[JudgeNet, dict[
     return net.eval(), {"train_s": round(took, 1), "pairs_per_s": round(seen / took, 1)}
 
 
-@torch.inference_mode()
 def net_heads(net: JudgeNet, tokenizer: Any, pairs: list[tuple[str, Candidate]]) -> Heads:
     """Both heads on every pair, batched as the Judge batches them."""
     return run_heads(torch_runner(net), encode(tokenizer, pairs), 64)
