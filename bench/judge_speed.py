@@ -1,4 +1,4 @@
-"""Scoring speed of the committed judge: pairs/s through onnxruntime and through torch, on the
+"""Scoring speed of the committed judge: pairs/s through onnxruntime, OpenVINO and torch, on the
 sentences of SQuAD 2.0 public-half paragraphs. Not a quality measure (see bench/judge_cv.py).
 
     .venv/bin/python -m bench.judge_speed [--pairs 512] [--threads 2]
@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         # the export happens in the first ONNX call, so "first_call_s" includes it
         result["onnx"] = speed(Judge(backend="onnx", cache_dir=Path(tmp)), pairs)
+        # the same graph through OpenVINO: bf16 where the CPU has it
+        result["openvino"] = speed(Judge(backend="openvino", cache_dir=Path(tmp)), pairs)
     result["torch"] = speed(Judge(backend="torch"), pairs)
     print(json.dumps(result, indent=2))
     print(f"wrote {write_result('judge_speed', result)}")

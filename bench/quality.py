@@ -1,6 +1,6 @@
-"""Does faster ingest cost quality? `rag eval` per backend (torch, ONNX fp32, ONNX int8, and the
-two ONNX ones with pooled chunk vectors) on the seed corpus, and how much int8 moves vectors and
-top-10 dense neighbours.
+"""Does faster ingest cost quality? `rag eval` per backend (torch, ONNX fp32, ONNX int8, OpenVINO,
+and each but torch with pooled chunk vectors) on the seed corpus, and how much int8 and OpenVINO
+(bf16 where the CPU has it) move vectors and top-10 dense neighbours.
 
     .venv/bin/python -m bench.quality
 """
@@ -51,22 +51,22 @@ def worse_by_little(diff: dict[str, float]) -> bool:
     return all(x <= POINT_TOLERANCE for x in loss.values())
 
 
-def int8_drift(fp32: Any, int8: Any) -> dict[str, Any]:
-    """Cosine between each chunk's fp32 and int8 vector; top-10 dense overlap per question."""
+def drift(fp32: Any, other: Any) -> dict[str, Any]:
+    """Cosine between each chunk's fp32 and other vector; top-10 dense overlap per question."""
     from rag.embedding.model import make_embedder
     from rag.index import core as index_store
 
-    a, b = (index_store.load(s.index_dir, s) for s in (fp32, int8))
+    a, b = (index_store.load(s.index_dir, s) for s in (fp32, other))
     cosines = (a.chunk_vectors * b.chunk_vectors).sum(axis=1)
-    qa, qb = (make_embedder(s).embed(questions()) for s in (fp32, int8))
+    qa, qb = (make_embedder(s).embed(questions()) for s in (fp32, other))
     overlap = [
         len({r for r, _ in a.search(x, K)} & {r for r, _ in b.search(y, K)}) / K
         for x, y in zip(qa, qb, strict=True)
     ]
     return {
-        "chunk_cosine_mean": round(float(cosines.mean()), 4),
-        "chunk_cosine_min": round(float(cosines.min()), 4),
-        "query_cosine_mean": round(float((qa * qb).sum(axis=1).mean()), 4),
+        "chunk_cosine_mean": round(float(cosines.mean()), 6),
+        "chunk_cosine_min": round(float(cosines.min()), 6),
+        "query_cosine_mean": round(float((qa * qb).sum(axis=1).mean()), 6),
         "top10_overlap_mean": round(float(np.mean(overlap)), 4),
         "top10_neighbours_changed": round(1 - float(np.mean(overlap)), 4),
     }
@@ -93,14 +93,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for name, s in settings.items():
             print(f"rag eval, {name}", flush=True)
             scores[name] = eval_scores(s, Path(tmp) / f"eval-{name}.json")
-        drift = int8_drift(settings["onnx-fp32"], settings["onnx-int8"])
+        int8 = drift(settings["onnx-fp32"], settings["onnx-int8"])
+        bf16 = drift(settings["onnx-fp32"], settings["openvino"])
     diffs = {name: points_vs(scores["torch"], s) for name, s in scores.items() if name != "torch"}
     result = {
         "eval_overall": scores,
         "points_vs_torch": diffs,
         "within_tolerance": {name: differs_little(diff) for name, diff in diffs.items()},
         "no_worse_than_tolerance": {name: worse_by_little(d) for name, d in diffs.items()},
-        "int8_vs_fp32": drift,
+        "int8_vs_fp32": int8,
+        "openvino_vs_fp32": bf16,
     }
     print(f"wrote {write_result('quality', result)}")
     return result

@@ -42,7 +42,12 @@ def _run_note(result: dict[str, Any]) -> str:
 
 def ingest_section(result: dict[str, Any]) -> str:
     parts = [f"### Ingest\n\n{_run_note(result)}"]
-    for key, title in (("seed_corpus", "Seed corpus"), ("replicated_corpus", "Replicated corpus")):
+    corpora = (
+        ("seed_corpus", "Seed corpus"),
+        ("squad_corpus", "SQuAD v1.1 dev's 48 articles (distinct text)"),
+        ("replicated_corpus", "Replicated corpus"),
+    )
+    for key, title in corpora:
         if key not in result:
             continue
         rows = [
@@ -208,19 +213,28 @@ def ask_scale_section(result: dict[str, Any]) -> str:
 def quality_section(result: dict[str, Any]) -> str:
     scores = result["eval_overall"]
     names = list(scores)
-    metrics = [m for m in scores[names[0]] if m != "n"]
+    metrics = [
+        m for m in scores[names[0]] if m != "n" and any(scores[n].get(m) is not None for n in names)
+    ]
     rows = [[m, *(_fmt(scores[n].get(m)) for n in names)] for m in metrics]
-    drift = result["int8_vs_fp32"]
+    drifts = [(label, result[key]) for label, key in DRIFTS if key in result]
     within = ", ".join(f"{n}: {ok}" for n, ok in result["within_tolerance"].items())
     no_worse = ", ".join(f"{n}: {ok}" for n, ok in result["no_worse_than_tolerance"].items())
     return (
         f"### Quality per backend (`rag eval`, overall)\n\n{_run_note(result)}\n\n"
         + table(["metric", *names], rows)
         + f"\n\nWithin 1 point of torch on every share metric — {within}; no metric worse by "
-        f"more than 1 point — {no_worse}. int8 against fp32: "
-        f"chunk-vector cosine mean {drift['chunk_cosine_mean']} (min {drift['chunk_cosine_min']}),"
-        f" top-10 dense neighbours changed {drift['top10_neighbours_changed']:.1%}."
+        f"more than 1 point — {no_worse}. "
+        + " ".join(
+            f"{label} against fp32: chunk-vector cosine mean {d['chunk_cosine_mean']} (min "
+            f"{d['chunk_cosine_min']}), top-10 dense neighbours changed "
+            f"{d['top10_neighbours_changed']:.1%}."
+            for label, d in drifts
+        )
     )
+
+
+DRIFTS = (("int8", "int8_vs_fp32"), ("OpenVINO (bf16 where the CPU has it)", "openvino_vs_fp32"))
 
 
 def _fmt(value: Any) -> str:

@@ -18,7 +18,9 @@ RetrievalMode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["convex", "rrf"]
 # Where bulk model work runs (rag/embedding/device.py).
 Device = Literal["auto", "cpu", "cuda"]
-EmbeddingBackend = Literal["torch", "onnx"]
+EmbeddingBackend = Literal["torch", "onnx", "openvino"]
+# What OpenVINO computes in (embedding/openvino_runtime.py): "auto" = bf16 where the CPU has it.
+OpenvinoPrecision = Literal["auto", "f32"]
 ChunkVectors = Literal["encoded", "pooled"]
 LlmProvider = Literal["openai", "bedrock", "anthropic"]
 SentenceJudge = Literal["learned", "rules"]
@@ -54,9 +56,12 @@ class Settings(BaseSettings):
 
     # Embedding: the packaged all-MiniLM-L6-v2; nothing is fetched from a hub.
     model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
-    # ONNX fp32 gives the torch vectors (to 1e-6) at a fraction of the start-up time; without the
-    # `onnx` extra installed, make_embedder falls back to torch.
-    embedding_backend: EmbeddingBackend = "onnx"
+    # The model exported to ONNX starts in a fraction of torch's time. "openvino" runs it through
+    # OpenVINO (embedding/openvino_runtime.py; the learned judge too): in bf16 on a CPU that has
+    # it, ~1.8× onnxruntime with every eval answer unchanged (bench/README.md), else in fp32.
+    # "onnx" (onnxruntime) gives torch's vectors to 1e-6. Without OpenVINO make_embedder falls
+    # back to onnxruntime, and without the `onnx` extra to torch.
+    embedding_backend: EmbeddingBackend = "openvino"
     # 16 texts per batch embedded the seed corpus ~15 % faster than 32 (less padding, warmer
     # caches) and ~40 % faster than 64 with ONNX on 2 cores.
     embed_batch_size: int = Field(default=16, ge=1)
@@ -65,6 +70,10 @@ class Settings(BaseSettings):
     # embedding/onnx_model.py).
     onnx_dir: Path = Path(".cache/onnx")
     onnx_quantize: bool = False
+    # int8 is onnxruntime's: with `onnx_quantize` the openvino backend hands over to it.
+    # The openvino backend runs the same exported graph through OpenVINO: in bf16 on a CPU with
+    # native bf16 (~1.8× onnxruntime there, vectors within cosine 0.99996), else in fp32.
+    openvino_precision: OpenvinoPrecision = "auto"
     # How a chunk gets its vector: "encoded" runs the model on the chunk's text; "pooled" averages
     # its sentences' vectors (weighted by length), so ingest encodes each sentence once and no
     # chunk at all: about half the encoder work, for a small loss in retrieval (bench/README.md).

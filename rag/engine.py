@@ -14,7 +14,7 @@ from rag.config import Settings
 from rag.embedding.device import resolve
 from rag.embedding.model import Embedder, make_embedder
 from rag.index.core import Index
-from rag.judge.scorer import MODEL_DIR, Judge
+from rag.judge.scorer import MODEL_DIR, Backend, Judge
 from rag.retrieval import Retriever
 from rag.store.faiss_folder import open_store
 
@@ -55,7 +55,11 @@ def make_judge(settings: Settings) -> Judge | None:
     if settings.sentence_judge == "rules":
         return None
     device = resolve(settings.device)
-    return Judge(settings.judge_dir or MODEL_DIR, cache_dir=settings.onnx_dir, device=device)
+    # The judge is a fine-tuned MiniLM: it runs through OpenVINO when the embedder does.
+    backend: Backend = "openvino" if settings.embedding_backend == "openvino" else "auto"
+    return Judge(
+        settings.judge_dir or MODEL_DIR, backend=backend, cache_dir=settings.onnx_dir, device=device
+    )
 
 
 def clear_engines() -> None:

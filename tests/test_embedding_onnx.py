@@ -141,8 +141,9 @@ def test_embedding_with_an_exported_model_never_imports_torch(onnx_dir: Path) ->
     assert json.loads(done.stdout.splitlines()[-1]) == [[1, 384], []]
 
 
-def test_onnx_is_the_default_backend_when_installed() -> None:
-    assert isinstance(make_embedder(Settings()), OnnxEmbedder)
+def test_the_exported_graph_is_the_default_when_installed() -> None:
+    default = make_embedder(Settings())
+    assert isinstance(default, OnnxEmbedder) and default.runtime == "openvino"
     assert isinstance(
         make_embedder(Settings(embedding_backend="torch")), SentenceTransformerEmbedder
     )

@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from rag.config import Settings
 from rag.embedding.device import Resolved, onnx_has_cuda, onnx_providers, resolve
+from rag.embedding.openvino_runtime import openvino_installed
 
 Vectors = npt.NDArray[np.float32]
 MODEL_DIM = 384
@@ -81,7 +82,7 @@ def embedding_name(settings: Settings) -> str:
 
     torch and ONNX fp32 give the same vectors and may share an index (see embedding/onnx_model.py).
     """
-    if settings.embedding_backend == "onnx" and settings.onnx_quantize:
+    if settings.embedding_backend in ("onnx", "openvino") and settings.onnx_quantize:
         return f"{settings.model_name}+onnx-int8"
     return settings.model_name
 
@@ -103,7 +104,12 @@ def make_embedder(settings: Settings, bulk: bool = False) -> Embedder:
     batch = settings.embed_batch_size
     if device == "cuda":
         batch = max(batch, GPU_BATCH)
-    onnx = settings.embedding_backend == "onnx" and onnx_installed()
+    backend = settings.embedding_backend
+    if backend == "openvino" and (
+        settings.onnx_quantize or device != "cpu" or not openvino_installed()
+    ):
+        backend = "onnx"  # int8 is onnxruntime's; OpenVINO runs on the CPU here, when installed
+    onnx = backend in ("onnx", "openvino") and onnx_installed()
     if onnx and (device == "cpu" or onnx_has_cuda()):
         from rag.embedding.onnx_model import OnnxEmbedder
 
@@ -113,5 +119,7 @@ def make_embedder(settings: Settings, bulk: bool = False) -> Embedder:
             quantize=settings.onnx_quantize,
             cache_dir=settings.onnx_dir,
             providers=onnx_providers(device),
+            runtime="openvino" if backend == "openvino" else "onnxruntime",
+            precision=settings.openvino_precision,
         )
     return SentenceTransformerEmbedder(settings.model_name, batch, device)

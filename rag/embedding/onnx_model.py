@@ -7,11 +7,14 @@ The ONNX graph is exported from the packaged weights (`torch.onnx.export`, ~10 s
 and cached in `Settings.onnx_dir`; later processes load onnxruntime and tokenizers (~0.3 s, where
 `import sentence_transformers` alone takes ~10 s). The embedder then tokenizes (truncating at the
 model's max_seq_length, 256), pads each batch to its longest text, and mean-pools over the
-attention mask before normalising, exactly as sentence-transformers does.
+attention mask before normalising, exactly as sentence-transformers does. OpenVINO may run the
+same exported file instead of onnxruntime (`runtime="openvino"`, embedding/openvino_runtime.py).
 
 Which index may it query? The manifest records a model name and `load()` refuses another:
 - fp32 reproduces the torch vectors (cosine ≥ 1 − 1e-6), so it keeps the plain model name: an
   index built with torch can be queried with ONNX and vice versa.
+- OpenVINO in bf16 moves vectors by cosine ≤ 4e-5 and changed no eval answer, so it keeps the
+  plain name too (embedding/openvino_runtime.py has the measurements).
 - int8 (dynamic quantisation: per-channel MatMul weights) moves vectors (cosine ~0.993 to fp32)
   and changes ~10 % of the top-10 neighbours of the eval questions, so it is named
   "<model>+onnx-int8" (`embedding.embedding_name()`): an index built with it is never silently
@@ -29,13 +32,15 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from rag.config import OpenvinoPrecision
 from rag.errors import RagError
 
+Runtime = Literal["onnxruntime", "openvino"]  # what runs the exported graph
 Vectors = npt.NDArray[np.float32]
 EXPORT_RECIPE = 1  # bump whenever export_onnx/quantize_onnx change: cached files are keyed on it
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -48,7 +53,9 @@ def packaged_model_dir() -> Path:
 
 
 class OnnxEmbedder:
-    """The packaged all-MiniLM-L6-v2 through onnxruntime on the CPU, offline; loads lazily."""
+    """The packaged all-MiniLM-L6-v2 as an exported graph, offline; loads lazily. onnxruntime
+    runs it (on the CPU, or the GPU through `providers`), or OpenVINO on the CPU
+    (embedding/openvino_runtime.py)."""
 
     def __init__(
         self,
@@ -59,6 +66,8 @@ class OnnxEmbedder:
         cache_dir: Path = Path(".cache/onnx"),
         model_dir: Path | None = None,
         providers: Sequence[str] = ("CPUExecutionProvider",),
+        runtime: Runtime = "onnxruntime",
+        precision: OpenvinoPrecision = "auto",
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -68,6 +77,8 @@ class OnnxEmbedder:
         self.cache_dir = cache_dir
         self.model_dir = model_dir
         self.providers = list(providers)
+        self.runtime = runtime
+        self.precision = precision
         self.dim = 384
         self._loaded: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
@@ -77,7 +88,13 @@ class OnnxEmbedder:
             if self._loaded is None:
                 source = self.model_dir or packaged_model_dir()
                 path = ensure_exported(self.cache_dir, self.quantize, source)
-                self._loaded = (_session(path, self.providers), _tokenizer(source))
+                if self.runtime == "openvino":
+                    from rag.embedding.openvino_runtime import OpenvinoSession
+
+                    session: Any = OpenvinoSession(path, self.precision)
+                else:
+                    session = _session(path, self.providers)
+                self._loaded = (session, _tokenizer(source))
             return self._loaded
 
     def embed(self, texts: list[str], progress: bool = False) -> Vectors:

@@ -1,0 +1,107 @@
+"""rag/embedding/openvino_runtime.py: the exported graph through OpenVINO gives onnxruntime's
+vectors (exactly in f32, within bf16 rounding otherwise), shares its indexes, and is used only
+where it can run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rag.embedding.model as model
+from rag.config import OpenvinoPrecision, Settings
+from rag.embedding.model import embedding_name, make_embedder
+from rag.embedding.onnx_model import OnnxEmbedder, Runtime, ensure_exported
+from rag.embedding.openvino_runtime import OpenvinoSession
+from rag.engine import build_engine
+from rag.ingestion import ingest
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).resolve().parent / "data"
+TEXTS = [
+    "Amazon's $8 billion investment made it Anthropic's largest backer.",
+    "Who is the CEO of Nvidia?",
+    "Lyft cut customer service resolution time by 87%. " * 30,  # > 256 tokens: truncated
+    "ok",
+    "Café prices rose 3.5% — résumé, naïve, 東京.",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("onnx")
+    ensure_exported(folder, quantize=False)
+    return folder
+
+
+def embed(
+    onnx_dir: Path, runtime: Runtime, precision: OpenvinoPrecision = "auto", batch: int = 2
+) -> np.ndarray:
+    embedder = OnnxEmbedder("m", batch, cache_dir=onnx_dir, runtime=runtime, precision=precision)
+    return embedder.embed(TEXTS)
+
+
+def test_f32_gives_onnxruntimes_vectors(onnx_dir: Path) -> None:
+    reference = embed(onnx_dir, "onnxruntime")
+    ours = embed(onnx_dir, "openvino", "f32")
+
+    assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+    assert np.abs(ours - reference).max() < 1e-5
+
+
+def test_auto_precision_stays_within_bf16_rounding(onnx_dir: Path) -> None:
+    reference = embed(onnx_dir, "onnxruntime")
+    ours = embed(onnx_dir, "openvino")
+
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    # bf16 where the CPU has it (cosine ≥ 0.99996 on the seed corpus), f32 where it does not
+    assert (ours * reference).sum(axis=1).min() > 0.9999
+
+
+def test_the_session_says_what_it_computes_in(onnx_dir: Path) -> None:
+    path = ensure_exported(onnx_dir, quantize=False)
+
+    assert OpenvinoSession(path, "f32").precision == "f32"
+    assert OpenvinoSession(path, "auto").precision in {"bf16", "f32"}
+
+
+def test_an_openvino_index_is_the_same_models_index(tmp_path: Path, onnx_dir: Path) -> None:
+    """Same model name as onnxruntime's: each backend may query the other's index."""
+    built = Settings(
+        corpus_dir=DATA,
+        index_dir=tmp_path / "index",
+        embedding_backend="openvino",
+        onnx_dir=onnx_dir,
+    )
+    ingest(built, make_embedder(built, bulk=True))
+    asked = built.model_copy(update={"embedding_backend": "onnx"})
+
+    assert embedding_name(built) == embedding_name(asked) == built.model_name
+    hits = {}
+    for settings in (built, asked):
+        engine = build_engine(settings, make_embedder(settings))
+        hits[settings.embedding_backend] = [
+            h.chunk.chunk_id for h in engine.retriever.search("Who designs the chips?", 3)
+        ]
+    assert hits["openvino"] and hits["openvino"] == hits["onnx"]
+
+
+def test_openvino_is_used_only_where_it_can_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(embedding_backend="openvino")
+    chosen = make_embedder(settings, bulk=True)
+    assert isinstance(chosen, OnnxEmbedder) and chosen.runtime == "openvino"
+
+    monkeypatch.setattr(model, "openvino_installed", lambda: False)
+    fallback = make_embedder(settings, bulk=True)
+    assert isinstance(fallback, OnnxEmbedder) and fallback.runtime == "onnxruntime"
+
+
+def test_int8_is_onnxruntimes_and_named_apart() -> None:
+    chosen = make_embedder(Settings(embedding_backend="openvino", onnx_quantize=True))
+
+    assert isinstance(chosen, OnnxEmbedder)
+    assert chosen.runtime == "onnxruntime" and chosen.quantize
+    assert chosen.name.endswith("+onnx-int8")
