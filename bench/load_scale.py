@@ -35,7 +35,8 @@ TARGETS = {"load_s": 3.0, "rss_mb": 900.0, "compare_first_s": 2.0, "compare_p50_
 
 
 def settings_for(folder: Path) -> Any:
-    return rag_settings(corpus_dir=CORPUS, index_dir=folder, **BACKENDS["onnx-fp32"])
+    """The default backend (OpenVINO for bulk work; onnxruntime before 2026-12-06)."""
+    return rag_settings(corpus_dir=CORPUS, index_dir=folder, **BACKENDS["openvino"])
 
 
 def build_and_save(target: int, folder: Path) -> dict[str, Any]:

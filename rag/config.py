@@ -56,11 +56,12 @@ class Settings(BaseSettings):
 
     # Embedding: the packaged all-MiniLM-L6-v2; nothing is fetched from a hub.
     model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
-    # The model exported to ONNX starts in a fraction of torch's time. "openvino" runs it through
-    # OpenVINO (embedding/openvino_runtime.py; the learned judge too): in bf16 on a CPU that has
-    # it, ~1.8× onnxruntime with every eval answer unchanged (bench/README.md), else in fp32.
-    # "onnx" (onnxruntime) gives torch's vectors to 1e-6. Without OpenVINO make_embedder falls
-    # back to onnxruntime, and without the `onnx` extra to torch.
+    # The model exported to ONNX starts in a fraction of torch's time. "openvino" embeds corpora
+    # (and runs the learned judge) through OpenVINO (embedding/openvino_runtime.py): in bf16 on a
+    # CPU that has it, ~1.8× onnxruntime with every eval answer unchanged (bench/README.md), else
+    # in fp32; a question's own vector goes through onnxruntime, which starts faster. "onnx"
+    # (onnxruntime throughout) gives torch's vectors to 1e-6. Without OpenVINO make_embedder
+    # falls back to onnxruntime, and without the `onnx` extra to torch.
     embedding_backend: EmbeddingBackend = "openvino"
     # 16 texts per batch embedded the seed corpus ~15 % faster than 32 (less padding, warmer
     # caches) and ~40 % faster than 64 with ONNX on 2 cores.

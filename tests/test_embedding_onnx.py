@@ -142,8 +142,10 @@ def test_embedding_with_an_exported_model_never_imports_torch(onnx_dir: Path) ->
 
 
 def test_the_exported_graph_is_the_default_when_installed() -> None:
-    default = make_embedder(Settings())
-    assert isinstance(default, OnnxEmbedder) and default.runtime == "openvino"
+    """OpenVINO embeds corpora; a question's vector goes through onnxruntime (faster start)."""
+    bulk, query = make_embedder(Settings(), bulk=True), make_embedder(Settings())
+    assert isinstance(bulk, OnnxEmbedder) and bulk.runtime == "openvino"
+    assert isinstance(query, OnnxEmbedder) and query.runtime == "onnxruntime"
     assert isinstance(
         make_embedder(Settings(embedding_backend="torch")), SentenceTransformerEmbedder
     )

@@ -1,6 +1,6 @@
 """rag/embedding/openvino_runtime.py: the exported graph through OpenVINO gives onnxruntime's
-vectors (exactly in f32, within bf16 rounding otherwise), shares its indexes, and is used only
-where it can run.
+vectors (exactly in f32, within bf16 rounding otherwise), shares its indexes, and embeds corpora
+only where it can run.
 """
 
 from __future__ import annotations
@@ -90,9 +90,12 @@ def test_an_openvino_index_is_the_same_models_index(tmp_path: Path, onnx_dir: Pa
 
 
 def test_openvino_is_used_only_where_it_can_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk work on the CPU, when installed; questions go through onnxruntime."""
     settings = Settings(embedding_backend="openvino")
     chosen = make_embedder(settings, bulk=True)
     assert isinstance(chosen, OnnxEmbedder) and chosen.runtime == "openvino"
+    question = make_embedder(settings)
+    assert isinstance(question, OnnxEmbedder) and question.runtime == "onnxruntime"
 
     monkeypatch.setattr(model, "openvino_installed", lambda: False)
     fallback = make_embedder(settings, bulk=True)
@@ -100,7 +103,7 @@ def test_openvino_is_used_only_where_it_can_run(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_int8_is_onnxruntimes_and_named_apart() -> None:
-    chosen = make_embedder(Settings(embedding_backend="openvino", onnx_quantize=True))
+    chosen = make_embedder(Settings(embedding_backend="openvino", onnx_quantize=True), bulk=True)
 
     assert isinstance(chosen, OnnxEmbedder)
     assert chosen.runtime == "onnxruntime" and chosen.quantize

@@ -12,6 +12,9 @@ vector moves with its batch by up to 0.0007 (bf16 rounding), which fp32 does not
 effect is in bench/README.md. `RAG_OPENVINO_PRECISION=f32` gives onnxruntime's vectors (to
 1e-6) at onnxruntime's speed.
 
+Used for bulk work only (embedding a corpus, the learned judge): a question's own vector goes
+through onnxruntime, which starts faster and holds less (embedding/model.py says by how much).
+
 Does NOT tokenize or pool (onnx_model.OnnxEmbedder does, for both runtimes) and never imports
 torch.
 """
