@@ -31,6 +31,15 @@ DATA = Path(__file__).resolve().parent / "data"
 REAL_CORPUS = ROOT / "corpus"
 FAKE_MODEL = "fake-sha256"
 _WORD = re.compile(r"[a-z0-9]+")
+# What a real embedder must cope with: a figure, a question, a text past MiniLM's 256 tokens
+# (truncated), one word, and accents and CJK.
+EMBEDDING_TEXTS = [
+    "Amazon's $8 billion investment made it Anthropic's largest backer.",
+    "Who is the CEO of Nvidia?",
+    "Lyft cut customer service resolution time by 87%. " * 30,
+    "ok",
+    "Café prices rose 3.5% — résumé, naïve, 東京.",
+]
 
 
 class FakeEmbedder:
@@ -92,6 +101,16 @@ def _fresh_engines() -> Iterator[None]:
     clear_engines()
     yield
     clear_engines()
+
+
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The model exported once (fp32 and int8) for the session: a few seconds, torch needed."""
+    from rag.embedding.onnx_model import ensure_exported
+
+    folder = tmp_path_factory.mktemp("onnx")
+    ensure_exported(folder, quantize=True)
+    return folder
 
 
 @pytest.fixture

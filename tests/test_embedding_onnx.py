@@ -15,30 +15,16 @@ import pytest
 
 from rag.config import Settings
 from rag.embedding.model import SentenceTransformerEmbedder, embedding_name, make_embedder
-from rag.embedding.onnx_model import OnnxEmbedder, ensure_exported
+from rag.embedding.onnx_model import OnnxEmbedder
 from rag.errors import RagError, StaleIndexError
 from rag.index.core import load as load_index
 from rag.ingestion import ingest
+from tests.conftest import EMBEDDING_TEXTS
 
 pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).resolve().parent / "data"
 HEAVY = ("torch", "sentence_transformers", "transformers")
-SENTENCES = [
-    "Amazon's $8 billion investment made it Anthropic's largest backer.",
-    "Who is the CEO of Nvidia?",
-    "Lyft cut customer service resolution time by 87%. " * 30,  # > 256 tokens: truncated
-    "ok",
-    "Café prices rose 3.5% — résumé, naïve, 東京.",
-]
-
-
-@pytest.fixture(scope="module")
-def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One export (fp32 and int8) for the whole module: a few seconds, torch is needed here."""
-    folder = tmp_path_factory.mktemp("onnx")
-    ensure_exported(folder, quantize=True)
-    return folder
 
 
 def onnx_settings(tmp_path: Path, onnx_dir: Path, quantize: bool) -> Settings:
@@ -52,18 +38,18 @@ def onnx_settings(tmp_path: Path, onnx_dir: Path, quantize: bool) -> Settings:
 
 
 def test_fp32_vectors_match_sentence_transformers(onnx_dir: Path) -> None:
-    ours = OnnxEmbedder("m", batch_size=2, cache_dir=onnx_dir).embed(SENTENCES)
-    reference = SentenceTransformerEmbedder(Settings().model_name).embed(SENTENCES)
+    ours = OnnxEmbedder("m", batch_size=2, cache_dir=onnx_dir).embed(EMBEDDING_TEXTS)
+    reference = SentenceTransformerEmbedder(Settings().model_name).embed(EMBEDDING_TEXTS)
 
-    assert ours.shape == (len(SENTENCES), 384)
+    assert ours.shape == (len(EMBEDDING_TEXTS), 384)
     assert ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     assert np.all((ours * reference).sum(axis=1) > 1 - 1e-5)
 
 
 def test_int8_vectors_are_close_but_not_the_same(onnx_dir: Path) -> None:
-    fp32 = OnnxEmbedder("m", cache_dir=onnx_dir).embed(SENTENCES)
-    int8 = OnnxEmbedder("m", quantize=True, cache_dir=onnx_dir).embed(SENTENCES)
+    fp32 = OnnxEmbedder("m", cache_dir=onnx_dir).embed(EMBEDDING_TEXTS)
+    int8 = OnnxEmbedder("m", quantize=True, cache_dir=onnx_dir).embed(EMBEDDING_TEXTS)
     cosines = (fp32 * int8).sum(axis=1)
 
     assert np.all(cosines > 0.95)

@@ -17,38 +17,25 @@ from rag.embedding.onnx_model import OnnxEmbedder, Runtime, ensure_exported
 from rag.embedding.openvino_runtime import OpenvinoSession
 from rag.engine import build_engine
 from rag.ingestion import ingest
+from tests.conftest import EMBEDDING_TEXTS
 
 pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).resolve().parent / "data"
-TEXTS = [
-    "Amazon's $8 billion investment made it Anthropic's largest backer.",
-    "Who is the CEO of Nvidia?",
-    "Lyft cut customer service resolution time by 87%. " * 30,  # > 256 tokens: truncated
-    "ok",
-    "Café prices rose 3.5% — résumé, naïve, 東京.",
-]
-
-
-@pytest.fixture(scope="module")
-def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("onnx")
-    ensure_exported(folder, quantize=False)
-    return folder
 
 
 def embed(
     onnx_dir: Path, runtime: Runtime, precision: OpenvinoPrecision = "auto", batch: int = 2
 ) -> np.ndarray:
     embedder = OnnxEmbedder("m", batch, cache_dir=onnx_dir, runtime=runtime, precision=precision)
-    return embedder.embed(TEXTS)
+    return embedder.embed(EMBEDDING_TEXTS)
 
 
 def test_f32_gives_onnxruntimes_vectors(onnx_dir: Path) -> None:
     reference = embed(onnx_dir, "onnxruntime")
     ours = embed(onnx_dir, "openvino", "f32")
 
-    assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+    assert ours.shape == (len(EMBEDDING_TEXTS), 384) and ours.dtype == np.float32
     assert np.abs(ours - reference).max() < 1e-5
 
 
