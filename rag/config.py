@@ -70,10 +70,10 @@ class Settings(BaseSettings):
     # quantisation gives different vectors, so its index is named apart (see
     # embedding/onnx_model.py).
     onnx_dir: Path = Path(".cache/onnx")
-    onnx_quantize: bool = False
     # int8 is onnxruntime's: with `onnx_quantize` the openvino backend hands over to it.
-    # The openvino backend runs the same exported graph through OpenVINO: in bf16 on a CPU with
-    # native bf16 (~1.8× onnxruntime there, vectors within cosine 0.99996), else in fp32.
+    onnx_quantize: bool = False
+    # What OpenVINO computes in, for ingest and the judge: "auto" = bf16 on a CPU with native
+    # bf16 (~1.8× onnxruntime there, vectors within cosine 0.99996), else fp32; "f32" always.
     openvino_precision: OpenvinoPrecision = "auto"
     # How a chunk gets its vector: "encoded" runs the model on the chunk's text; "pooled" averages
     # its sentences' vectors (weighted by length), so ingest encodes each sentence once and no

@@ -58,7 +58,11 @@ def make_judge(settings: Settings) -> Judge | None:
     # The judge is a fine-tuned MiniLM: it runs through OpenVINO when the embedder does.
     backend: Backend = "openvino" if settings.embedding_backend == "openvino" else "auto"
     return Judge(
-        settings.judge_dir or MODEL_DIR, backend=backend, cache_dir=settings.onnx_dir, device=device
+        settings.judge_dir or MODEL_DIR,
+        backend=backend,
+        cache_dir=settings.onnx_dir,
+        device=device,
+        precision=settings.openvino_precision,
     )
 
 

@@ -15,7 +15,7 @@ from rag.config import OpenvinoPrecision, Settings
 from rag.embedding.model import embedding_name, make_embedder
 from rag.embedding.onnx_model import OnnxEmbedder, Runtime, ensure_exported
 from rag.embedding.openvino_runtime import OpenvinoSession
-from rag.engine import build_engine
+from rag.engine import build_engine, make_judge
 from rag.ingestion import ingest
 from tests.conftest import EMBEDDING_TEXTS
 
@@ -95,3 +95,11 @@ def test_int8_is_onnxruntimes_and_named_apart() -> None:
     assert isinstance(chosen, OnnxEmbedder)
     assert chosen.runtime == "onnxruntime" and chosen.quantize
     assert chosen.name.endswith("+onnx-int8")
+
+
+def test_the_judge_follows_the_backend_and_its_precision() -> None:
+    judge = make_judge(Settings(sentence_judge="learned", openvino_precision="f32"))
+    assert judge is not None and (judge.backend, judge.precision) == ("openvino", "f32")
+
+    other = make_judge(Settings(sentence_judge="learned", embedding_backend="onnx"))
+    assert other is not None and other.backend == "auto"
