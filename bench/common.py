@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -124,13 +125,25 @@ def qa_cases() -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def replicated_corpus(dest: Path, copies: int) -> Path:
-    """`copies` copies of the seed articles under new ids: real text, synthetic size."""
+def replicated_corpus(dest: Path, copies: int, distinct: bool = False) -> Path:
+    """`copies` copies of the seed articles under new ids: real text, synthetic size.
+
+    Ingest embeds a text met twice once, so plain copies cost it almost no encoder time. With
+    `distinct`, copy n ends each sentence with " cn" ("… in Anthropic c7."), so its sentences
+    and chunks are new texts to embed, as in a collection of different articles."""
     dest.mkdir(parents=True, exist_ok=True)
     for n in range(copies):
         for path in sorted(CORPUS.glob("*.txt")):
-            shutil.copyfile(path, dest / f"c{n:03d}_{path.name}")
+            target = dest / f"c{n:03d}_{path.name}"
+            if distinct and n:
+                text = path.read_text(encoding="utf-8")
+                target.write_text(_SENTENCE_END.sub(rf" c{n}\1", text), encoding="utf-8")
+            else:
+                shutil.copyfile(path, target)
     return dest
+
+
+_SENTENCE_END = re.compile(r"([.!?])(?=\s|$)")
 
 
 def squad_corpus(dest: Path) -> Path:

@@ -51,7 +51,9 @@ def judge_latency(device: str, questions: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--device", default="cuda", choices=("cuda", "cpu"))
-    parser.add_argument("--copies", type=int, default=1000, help="copies of the seed corpus")
+    parser.add_argument(
+        "--copies", type=int, default=1000, help="copies of the seed corpus, each made distinct"
+    )
     parser.add_argument("--questions", type=int, default=40)
     args = parser.parse_args(argv)
     from rag.embedding.device import resolve
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     embedder.embed(["warm up"])
     runs = {"ours": ours("onnx-fp32", embedder, device=device), "langchain": langchain(device)}
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = replicated_corpus(Path(tmp) / "corpus", args.copies)
+        corpus = replicated_corpus(Path(tmp) / "corpus", args.copies, distinct=True)
         for name, run in runs.items():
             work = Path(tmp) / name
             work.mkdir()

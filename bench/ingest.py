@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--big",
         choices=["squad", "replicated", "none"],
         default="squad",
-        help="the larger corpus: SQuAD v1.1 dev's 48 articles (distinct text, ~2,000 chunks), "
+        help="the larger corpus: SQuAD v1.1 dev's 48 articles (distinct text, ~2,500 chunks), "
         "or --copies copies of the seed corpus (ingest embeds repeated text once)",
     )
     parser.add_argument("--copies", type=int, default=26, help="seed copies, for --big replicated")

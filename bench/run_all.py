@@ -16,7 +16,7 @@ from bench.report import update_readme
 
 # name → (full arguments, --quick arguments)
 STEPS: dict[str, tuple[list[str], list[str]]] = {
-    "ingest": ([], ["--repeat", "1", "--copies", "0"]),
+    "ingest": ([], ["--repeat", "1", "--big", "none"]),
     "latency": ([], ["--passes", "1", "--cold-repeat", "1"]),
     "scale": ([], ["--sizes", "10000", "--queries", "100"]),
     "ask_scale": ([], ["--sizes", "10000", "--passes", "1"]),
