@@ -38,7 +38,8 @@ COLD_TARGET_S = 4.0
 
 def build_indexes(work: Path) -> dict[str, Any]:
     """One index per vector space: torch and ONNX fp32 share one (same vectors), int8 its own,
-    and OpenVINO its own (bf16 where the CPU has it: its ingest and its questions, end to end)."""
+    and OpenVINO its own (built in bf16 where the CPU has it; questions through onnxruntime, as
+    in use)."""
     from rag.embedding.model import make_embedder
     from rag.ingestion import ingest
 

@@ -103,3 +103,18 @@ def test_the_judge_follows_the_backend_and_its_precision() -> None:
 
     other = make_judge(Settings(sentence_judge="learned", embedding_backend="onnx"))
     assert other is not None and other.backend == "auto"
+
+
+def test_a_judge_without_openvino_falls_back_to_onnxruntime(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the embedder does: onnxruntime, not torch, when OpenVINO is not installed."""
+    import rag.judge.scorer as scorer
+
+    monkeypatch.setattr(scorer, "openvino_installed", lambda: False)
+    monkeypatch.setattr(scorer.Judge, "_onnx", lambda self: "onnxruntime")
+    monkeypatch.setattr(scorer.Judge, "_torch", lambda self: "torch")
+    judge = make_judge(Settings(sentence_judge="learned"))
+
+    assert judge is not None and judge.backend == "openvino"
+    assert judge._load()[0] == "onnxruntime"

@@ -30,6 +30,7 @@ WEIGHTS = "judge.safetensors"
 CONFIG = "judge.json"
 FORMAT_VERSION = 2  # 2: judge.json carries the combiner of both heads
 Backend = Literal["auto", "onnx", "openvino", "torch"]
+OUTPUTS = ("logit", "start", "end")  # the exported graph's outputs, as run_heads takes them
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,17 @@ class Combiner:
     span: float = 0.0
     bias: float = 0.0
 
+    def z(
+        self, logit: npt.NDArray[np.float32], margin: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.floating[Any]]:
+        """The weighted sum before the sigmoid, the margin clipped."""
+        margin = np.clip(margin, -MARGIN_CLIP, MARGIN_CLIP)
+        return self.cls * logit + self.span * margin + self.bias
+
     def __call__(
         self, logit: npt.NDArray[np.float32], margin: npt.NDArray[np.float32]
     ) -> npt.NDArray[np.float32]:
-        margin = np.clip(margin, -MARGIN_CLIP, MARGIN_CLIP)
-        z = self.cls * logit + self.span * margin + self.bias
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return (1.0 / (1.0 + np.exp(-self.z(logit, margin)))).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -260,13 +266,16 @@ class Judge:
         with self._lock:
             if self._run is None:
                 self._tokenizer = make_tokenizer(int(self.config["max_length"]))
-                use_onnx = self.backend == "onnx" or (self.backend == "auto" and _has_onnx())
-                # On a GPU, torch runs there when this onnxruntime cannot (the CPU build).
-                use_onnx = use_onnx and (self.device == "cpu" or onnx_has_cuda())
                 if self.backend == "openvino" and self.device == "cpu" and openvino_installed():
                     self._run = self._openvino()
-                else:
-                    self._run = self._onnx() if use_onnx else self._torch()
+                    return self._run, self._tokenizer
+                # "openvino" where it cannot run falls back as "auto" does: onnxruntime, then torch
+                use_onnx = self.backend == "onnx" or (
+                    self.backend in ("auto", "openvino") and _has_onnx()
+                )
+                # On a GPU, torch runs there when this onnxruntime cannot (the CPU build).
+                use_onnx = use_onnx and (self.device == "cpu" or onnx_has_cuda())
+                self._run = self._onnx() if use_onnx else self._torch()
             return self._run, self._tokenizer
 
     def _torch(self) -> Any:
@@ -283,7 +292,7 @@ class Judge:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         providers = onnx_providers(self.device)
         session = ort.InferenceSession(str(path), options, providers=providers)
-        return lambda feeds: session.run(["logit", "start", "end"], feeds)
+        return lambda feeds: session.run(list(OUTPUTS), feeds)
 
     def _openvino(self) -> Any:
         """The exported graph through OpenVINO: bf16 where the CPU has it, which scored 12 pairs
@@ -291,7 +300,7 @@ class Judge:
         from rag.embedding.openvino_runtime import OpenvinoSession
 
         session = OpenvinoSession(self._exported(), self.precision)
-        return lambda feeds: session.run(["logit", "start", "end"], feeds)
+        return lambda feeds: session.run(list(OUTPUTS), feeds)
 
     def _exported(self) -> Path:
         """The ONNX graph for these weights, exported once (torch needed only then)."""

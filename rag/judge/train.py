@@ -29,7 +29,6 @@ from rag.judge.network import JudgeNet, save_net
 from rag.judge.scorer import (
     CONFIG,
     FORMAT_VERSION,
-    MARGIN_CLIP,
     MODEL_DIR,
     WEIGHTS,
     Candidate,
@@ -246,7 +245,7 @@ def fit_combiner(heads: Heads, labels: np.ndarray) -> Combiner:
     worse on fold 0's unseen articles (AUC 0.738 against 0.745 given the gold paragraph)."""
     from sklearn.linear_model import LogisticRegression
 
-    total = heads.logit + np.clip(heads.margin, -MARGIN_CLIP, MARGIN_CLIP)
+    total = Combiner(cls=1.0, span=1.0).z(heads.logit, heads.margin)
     model = LogisticRegression(C=1.0).fit(total[:, None], labels)
     scale, bias = round(float(model.coef_[0][0]), 6), round(float(model.intercept_[0]), 6)
     return Combiner(cls=scale, span=scale, bias=bias)
