@@ -61,8 +61,8 @@ def attribution(record: dict[str, Any], said: dict[str, str | None]) -> list[tup
     return out
 
 
-def exact_match(record: dict[str, Any], comparison: Comparison) -> bool:
-    shown = [g.answer for g in comparison.answer_groups]
+def exact_match(record: dict[str, Any], shown: list[str]) -> bool:
+    """Every gold answer among the answers shown, and no wrong one."""
     every_gold = all(any(holds(a, g) for a in shown) for g in record["gold_answers"])
     return every_gold and not any(holds(a, w) for a in shown for w in record["wrong_answers"])
 
@@ -99,7 +99,7 @@ def one_question(
         # shown as a flag in the product yet (see rag/answer/comparison.py).
         "groups_differ": len(comparison.answer_groups) >= 2,
         "misinfo": any(d["type"] == "misinfo" for d in record["documents"]),
-        "exact": exact_match(record, comparison),
+        "exact": exact_match(record, [g.answer for g in comparison.answer_groups]),
         "compare_s": took,
         "groups": [g.answer for g in comparison.answer_groups],
     }
@@ -109,6 +109,8 @@ def one_question(
         row["ask_hit"] = any(
             holds(text, g) or normalize(g) in normalize(text) for g in record["gold_answers"]
         )
+        # The answers `ask` states (Answer.short_answers: learned judge and picker only).
+        row["ask_exact"] = exact_match(record, [g.answer for g in answer.short_answers])
     return row
 
 
@@ -136,6 +138,9 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
     if rows and "ask_hit" in rows[0]:
         out["ask_gold_hit"] = _rate([r["ask_hit"] for r in rows])
+        out["ask_short_answers_exact_match"] = round(
+            100 * sum(r["ask_exact"] for r in rows) / len(rows), 1
+        )
     return out
 
 
@@ -169,7 +174,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "data": str(RAMDOCS),
         "questions": len(records),
         "held_out": False,
-        "note": "public half, used to develop and tune the short-answer rules: not held out",
+        "note": "public half, used to develop the short-answer rules and to fit the answer "
+        "picker (its 2-fold CV: rag/models/picker/MODEL_CARD.md): not held out",
         "sentence_judge": "learned" if args.judge else "rules",
         "wall_s": round(time.perf_counter() - started, 1),
         **score(rows),

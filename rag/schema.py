@@ -154,6 +154,16 @@ class Filters(BaseModel):
         return not self.sources and self.since is None and self.until is None
 
 
+class AnswerGroup(BaseModel):
+    """Sources giving the same short answer: its normalized key, the wording shown, and who says
+    it ("mahesh bhatt", "Mahesh Bhatt", [doc_ids], [the statements' citations])."""
+
+    key: str
+    answer: str
+    doc_ids: list[str] = []
+    citations: list[Citation] = []
+
+
 class Answer(BaseModel):
     question: str
     text: str
@@ -164,6 +174,14 @@ class Answer(BaseModel):
     sentences: list[AnswerSentence] = []
     answerer: AnswererUsed = "extractive"
     sources_differ: bool = False
+    short_answers: list[AnswerGroup] = Field(
+        default=[],
+        description="each short answer the sources give (learned judge and picker only), "
+        "with who gives it and the citations, most-given first; none is hidden",
+    )
+    answer_summary: str = Field(
+        default="", description='"3 sources say Mahesh Bhatt; 2 say Raj Kapoor" ("": none)'
+    )
     understood_as: str = Field(
         default="", description='the standalone question a follow-up was rewritten to ("": none)'
     )
@@ -246,16 +264,6 @@ class Disagreement(BaseModel):
     subject: str
     claims: list[Statement]
     summary: str
-
-
-class AnswerGroup(BaseModel):
-    """Sources giving the same short answer: its normalized key, the wording shown, and who says
-    it ("mahesh bhatt", "Mahesh Bhatt", [doc_ids], [the statements' citations])."""
-
-    key: str
-    answer: str
-    doc_ids: list[str] = []
-    citations: list[Citation] = []
 
 
 class Comparison(BaseModel):

@@ -97,6 +97,10 @@ def print_answer(answer: Answer) -> None:
     if answer.filters is not None:
         console.print(f"[dim]Searched only: {safe(describe_filters(answer.filters))}[/]")
     console.print(f"[{style}]{safe(answer.text)}[/]")
+    if answer.answer_summary:
+        console.print(
+            f"[dim]Short answers (the sources' own words):[/] {safe(answer.answer_summary)}"
+        )
     if answer.answerer != "extractive":
         console.print(f"[dim]Answered by: {safe(answer.answerer)}. {safe(answer.reason)}[/]")
     if answer.abstained and answer.related:
