@@ -109,7 +109,7 @@ def one_question(
         row["ask_hit"] = any(
             holds(text, g) or normalize(g) in normalize(text) for g in record["gold_answers"]
         )
-        # The answers `ask` states (Answer.short_answers: learned judge and picker only).
+        # The answers `ask` states (Answer.short_answers: under the learned judge only).
         row["ask_exact"] = exact_match(record, [g.answer for g in answer.short_answers])
     return row
 
@@ -174,8 +174,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "data": str(RAMDOCS),
         "questions": len(records),
         "held_out": False,
-        "note": "public half, used to develop the short-answer rules and to fit the answer "
-        "picker (its 2-fold CV: rag/models/picker/MODEL_CARD.md): not held out",
+        "note": "public half, used to develop and tune the short-answer rules: not held out",
         "sentence_judge": "learned" if args.judge else "rules",
         "wall_s": round(time.perf_counter() - started, 1),
         **score(rows),

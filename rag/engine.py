@@ -14,7 +14,6 @@ from rag.config import Settings
 from rag.embedding.device import resolve
 from rag.embedding.model import Embedder, make_embedder
 from rag.index.core import Index
-from rag.judge.picker import Picker, load_picker
 from rag.judge.scorer import MODEL_DIR, Backend, Judge
 from rag.retrieval import Retriever
 from rag.store.faiss_folder import open_store
@@ -34,8 +33,6 @@ class Engine:
     retriever: Retriever
     chat_model: BaseChatModel | None = None  # for the LLM answerer; None = built from Settings
     judge: Judge | None = None  # None: the rules decide (Settings.sentence_judge == "rules")
-    # Each source's short answer among the judge's spans (judge/picker.py); None: its best span
-    picker: Picker | None = None
 
 
 def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
@@ -50,9 +47,7 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
 def build_engine(settings: Settings, embedder: Embedder) -> Engine:
     index = open_store(settings).load(embedder.dim)
     retriever = Retriever(index, embedder, settings)
-    judge = make_judge(settings)
-    picker = load_picker() if judge is not None else None
-    return Engine(settings, index, embedder, retriever, judge=judge, picker=picker)
+    return Engine(settings, index, embedder, retriever, judge=make_judge(settings))
 
 
 def make_judge(settings: Settings) -> Judge | None:

@@ -176,7 +176,7 @@ class Answer(BaseModel):
     sources_differ: bool = False
     short_answers: list[AnswerGroup] = Field(
         default=[],
-        description="each short answer the sources give (learned judge and picker only), "
+        description="the short answer of each source the answer quotes (learned judge only), "
         "with who gives it and the citations, most-given first; none is hidden",
     )
     answer_summary: str = Field(

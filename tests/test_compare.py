@@ -147,6 +147,9 @@ class DollarJudge:
 
     threshold = 0.5
 
+    def score(self, question: str, candidates: list[Candidate]) -> list[float]:
+        return [r.probability for r in self.read(question, candidates)]
+
     def read(self, question: str, candidates: list[Candidate]) -> list[Reading]:
         out = []
         for c in candidates:
@@ -177,3 +180,34 @@ def test_under_the_learned_judge_it_picks_statements_and_reads_short_answers(
                 a = st.short_answer
                 assert a.text.startswith("$") and a.text in st.citation.quote
                 assert articles[view.doc_id].text[a.start : a.end] == a.text
+
+
+def test_under_the_learned_judge_ask_states_the_short_answer_of_each_quoted_source(
+    real_engine: Engine,
+) -> None:
+    """Answer.short_answers: the judge's span in the sentences the answer quotes, one per source,
+    grouped, each with its citation; the summary counts the sources."""
+    engine = dataclasses.replace(real_engine, judge=DollarJudge())  # type: ignore[arg-type]
+
+    answer = ask(INVESTMENT, real_engine.settings, engine=engine)
+
+    assert answer.short_answers
+    quoted = {(c.doc_id, c.start, c.end) for c in answer.citations}
+    sources = [doc for group in answer.short_answers for doc in group.doc_ids]
+    assert len(sources) == len(set(sources))  # one short answer per source
+    for group in answer.short_answers:
+        assert group.answer.startswith("$")
+        assert group.answer in group.citations[0].quote  # worded as its first source words it
+        assert all((c.doc_id, c.start, c.end) in quoted for c in group.citations)
+    order = [(-len(g.doc_ids), min(c.n for c in g.citations)) for g in answer.short_answers]
+    assert order == sorted(order)  # most-given first, then in the order the answer quotes them
+    first = answer.short_answers[0]
+    noun = "source says" if len(first.doc_ids) == 1 else "sources say"
+    assert answer.answer_summary.startswith(f"{len(first.doc_ids)} {noun} {first.answer}")
+
+
+def test_under_the_rules_ask_states_no_short_answers(real_engine: Engine) -> None:
+    answer = ask(INVESTMENT, real_engine.settings, engine=real_engine)
+
+    assert not answer.abstained
+    assert answer.short_answers == [] and answer.answer_summary == ""

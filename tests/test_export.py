@@ -187,6 +187,16 @@ def test_an_answer_cites_every_sentence_with_a_footnote_holding_the_source() -> 
     assert "[2], said" in md.replace("\\", "")  # the quote's own [2] is no footnote reference
 
 
+def test_an_answer_s_short_answers_are_exported_beside_it() -> None:
+    said = ANSWER.model_copy(update={"answer_summary": "2 sources say $8 *billion*; 1 says $4"})
+
+    md = to_markdown(said)
+
+    line = next(x for x in md.splitlines() if x.startswith("*Short answers"))
+    assert "2 sources say $8 *billion*; 1 says $4" in rendered_text(line)  # escaped, shown as is
+    assert "Short answers" not in to_markdown(ANSWER)
+
+
 def test_an_abstention_lists_related_passages_and_cites_nothing() -> None:
     md = to_markdown(ABSTAINED)
 

@@ -303,6 +303,24 @@ def test_differing_sources_say_who_says_what_above_the_citations() -> None:
     assert "Compare tab" in box.group(1)
 
 
+def test_short_answers_show_in_a_box_with_the_flag_beside_them() -> None:
+    answer = Answer(
+        question="q",
+        text="Sources differ: a [1] b [2]",
+        abstained=False,
+        citations=[cite("a"), cite("b").model_copy(update={"n": 2})],
+        sources_differ=True,
+        reason="Sources differ on the amount.",
+        answer_summary="1 source says <$5 billion>; 1 says $8 billion",
+    )
+    html = render.answer_html(answer, {})
+    box = re.search(r'data-kind="short-answers">(.*?)</div>', html)
+    assert box is not None and "1 source says &lt;$5 billion&gt;; 1 says $8 billion" in box.group(1)
+    assert 'data-kind="sources-differ"' in html  # both boxes, not one instead of the other
+    plain = render.answer_html(answer.model_copy(update={"answer_summary": ""}), {})
+    assert 'data-kind="short-answers"' not in plain
+
+
 def test_a_quote_referring_back_shows_the_sentence_before_escaped() -> None:
     citation = cite("The pharmaceutical giant reported 30% faster reviews.").model_copy(
         update={"context": "Pfizer adopted <b>Claude</b>."}

@@ -94,8 +94,13 @@ def _answer(answer: Answer) -> str:
     else:
         body = _linkify(esc(answer.text), known)
     flags = ""
+    if answer.answer_summary:
+        flags += (
+            '<div class="box" data-kind="short-answers"><b>Short answers</b> (the sources\' own '
+            f"words): {esc(answer.answer_summary)}</div>"
+        )
     if answer.sources_differ:
-        flags = (
+        flags += (
             f'<div class="box warn" data-kind="sources-differ">{esc(answer.reason or "")} '
             "The Compare tab shows which source says what.</div>"
         )

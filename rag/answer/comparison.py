@@ -21,11 +21,12 @@ from rag.answer.disagreements import (
     source_answers,
 )
 from rag.answer.extractive import Scored, citation_for, score_rows
-from rag.answer.judged import judged_statements
+from rag.answer.judged import before, judged_statements, short_span
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
+from rag.judge.scorer import Candidate
 from rag.schema import (
     Answer,
     Comparison,
@@ -79,14 +80,9 @@ def compare(
     answers = None
     if engine.judge is None:
         kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
-    else:  # the learned judge picks each source's statements, the picker their short answers
+    else:  # the learned judge picks each source's statements, its span head their short answers
         kept, answers = judged_statements(
-            text,
-            _every_sentence(text, scored, engine) if engine.picker else scored,
-            engine.retriever,
-            engine.judge,
-            MAX_STATEMENTS,
-            engine.picker,
+            text, scored, engine.retriever, engine.judge, MAX_STATEMENTS
         )
     views = [
         _view(text, doc_id, items, engine, figures=True, answers=answers)
@@ -140,29 +136,6 @@ def scored_by_doc(question: str, doc_ids: list[str], engine: Engine) -> dict[str
         if not item.sentence.heading:
             by_doc[item.sentence.doc_id].append(item)
     return by_doc
-
-
-# Up to this many sources, the answer picker reads every one, whether or not a sentence of it
-# scored above compare's floor; beyond, only those that did. On RAMDocs' first 40 questions the
-# floor left 6 of 70 correct documents (and 27 of 43 noise ones) unread; reading all costs the
-# judge at most 12 × ANSWER_SENTENCES = 96 sentences (~0.5 s at 200 pairs/s). Not tuned on a score.
-READ_ALL_SOURCES = 12
-
-
-def _every_sentence(
-    question: str, scored: dict[str, list[Scored]], engine: Engine
-) -> dict[str, list[Scored]]:
-    """Every sentence of each source the answer picker reads, best first: it reads a source's
-    best ANSWER_SENTENCES whatever their score (on RAMDocs' public half, cutting sentences at
-    compare's floor lost 7 points of attribution: 0.535 against 0.601)."""
-    index = engine.index
-    read_all = len(scored) <= READ_ALL_SOURCES
-    out: dict[str, list[Scored]] = {}
-    for doc_id, items in scored.items():
-        rows = np.asarray(index.doc_sentence_rows(doc_id) if items or read_all else [], dtype=int)
-        found = score_rows(question, rows, engine.retriever, floor=0.0) if len(rows) else []
-        out[doc_id] = [item for item in found if not item.sentence.heading]
-    return out
 
 
 def _denials(
@@ -307,32 +280,40 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
         # The sources whose best statement shares most of the question's words.
         wordy = {doc for doc, items in kept.items() if items and items[0].lexical >= NAMED_LEXICAL}
         answer = _with_other_sources(answer, views, wordy, engine.settings)
-    return _with_short_answers(answer, scored, engine)
+    return _with_short_answers(answer, engine)
 
 
-def _with_short_answers(answer: Answer, scored: dict[str, list[Scored]], engine: Engine) -> Answer:
-    """Under the learned judge and picker: the short answer of each sentence the answer quotes,
-    grouped ("2 sources say $8 billion; 1 says $4 billion"), every group kept. Only what the
-    answer quotes: picked from every sentence of the nearby sources, the seed articles gave
-    "Claude customers" for "Who runs Anthropic?" from sentences the answer does not rest on."""
-    if engine.judge is None or engine.picker is None or answer.abstained:
+def _with_short_answers(answer: Answer, engine: Engine) -> Answer:
+    """Under the learned judge: the short answer its span head reads in the sentences the answer
+    quotes, one per source (its first quoted sentence that gives one), grouped and every group
+    kept: "1 source says $5 billion; 1 says $8 billion; 1 says $25 billion". Only what the answer
+    quotes, so the short answers never say more than the answer does. The rules' spans stay out:
+    they are not the judge's reading of what answers."""
+    if engine.judge is None or answer.abstained:
         return answer
-    question = answer.question
-    quoted = {(c.doc_id, c.start) for c in answer.citations}
-    docs = {doc for doc, _ in quoted}
-    every = _every_sentence(question, {d: v for d, v in scored.items() if d in docs}, engine)
-    sentences = {
-        doc: [i for i in items if (doc, i.sentence.start) in quoted] for doc, items in every.items()
+    question, index = answer.question, engine.index
+    starts = {
+        (index.sentences[row].doc_id, index.sentences[row].start): row
+        for doc_id in {c.doc_id for c in answer.citations}
+        for row in index.doc_sentence_rows(doc_id)
     }
-    kept, answers = judged_statements(
-        question, sentences, engine.retriever, engine.judge, MAX_STATEMENTS, engine.picker
-    )
-    given = [
-        statement(question, items[0], engine, figures=False, answers=answers)
-        for items in kept.values()
-        if items and answers.get(items[0].row)
+    quoted = [
+        (c, starts[c.doc_id, c.start]) for c in answer.citations if (c.doc_id, c.start) in starts
     ]
-    groups = answer_groups(given)
+    candidates = [
+        Candidate(index.sentences[row].text, before(row, engine.retriever)) for _, row in quoted
+    ]
+    readings = engine.judge.read(question, candidates)
+    given: dict[str, Statement] = {}
+    for (citation, row), read in zip(quoted, readings, strict=True):
+        said = short_span(index.sentences[row], read, engine.judge.threshold)
+        if said is not None and citation.doc_id not in given:
+            given[citation.doc_id] = Statement(citation=citation, short_answer=said)
+    # The most-given first; on a tie, in the order the answer quotes them ([1] before [2]).
+    groups = sorted(
+        answer_groups(list(given.values())),
+        key=lambda g: (-len(g.doc_ids), min(c.n for c in g.citations)),
+    )
     if not groups:
         return answer
     return answer.model_copy(

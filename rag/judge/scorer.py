@@ -53,10 +53,6 @@ class Reading:
     probability: float
     span: tuple[int, int] | None
     span_margin: float
-    logit: float = 0.0  # the [CLS] head's, before the combiner
-    # With Judge.read(spans=k): the span head's k best spans (characters of the text, margin
-    # over "no answer"), best first; the answer picker (judge/picker.py) chooses among them.
-    spans: tuple[tuple[int, int, float], ...] = ()
 
 
 def make_tokenizer(max_length: int) -> Any:
@@ -162,54 +158,22 @@ class Combiner:
         return (1.0 / (1.0 + np.exp(-self.z(logit, margin)))).astype(np.float32)
 
 
-def top_spans(
-    start: npt.NDArray[np.float32],
-    end: npt.NDArray[np.float32],
-    valid: npt.NDArray[np.bool_],
-    k: int,
-) -> list[list[tuple[int, int, float]]]:
-    """Per row: best_spans' k best spans (first token, last token, margin over [CLS]), best
-    first; fewer where the sentence has fewer.
-
-    >>> start = np.array([[0.0, 2.0, 1.0, -1.0]], dtype=np.float32)
-    >>> valid = np.array([[True, True, True, False]])
-    >>> top_spans(start, start.copy(), valid, 2)
-    [[(1, 1, 4.0), (1, 2, 3.0)]]
-    """
-    inner = valid.copy()
-    inner[:, 0] = False
-    n = start.shape[1]
-    band = np.triu(np.ones((n, n), dtype=np.bool_)) & ~np.triu(
-        np.ones((n, n), dtype=np.bool_), MAX_ANSWER_TOKENS
-    )
-    out = []
-    for row in range(len(start)):
-        ok = band & inner[row][:, None] & inner[row][None, :]
-        pair = np.where(ok, start[row][:, None] + end[row][None, :], -np.inf).ravel()
-        best = np.argsort(-pair, kind="stable")[: min(k, int(ok.sum()))]
-        null = float(start[row, 0] + end[row, 0])
-        out.append([(int(f // n), int(f % n), float(pair[f]) - null) for f in best])
-    return out
-
-
 @dataclass(frozen=True)
 class Heads:
     """Both heads on each encoded pair: the [CLS] logit, and the best span (first and last token)
-    with its margin over the span head's "no answer"; with top > 1, the best `top` spans too."""
+    with its margin over the span head's "no answer"."""
 
     logit: npt.NDArray[np.float32]
     first: npt.NDArray[np.int64]
     last: npt.NDArray[np.int64]
     margin: npt.NDArray[np.float32]
-    spans: list[list[tuple[int, int, float]]] | None = None
 
 
-def run_heads(run: Any, encodings: Sequence[Any], batch_size: int, top: int = 1) -> Heads:
+def run_heads(run: Any, encodings: Sequence[Any], batch_size: int) -> Heads:
     """run(padded batch) → (logit, start, end), over batches of similar length, in input order."""
     n = len(encodings)
     logit, margin = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
     first, last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    spans: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
     order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
     for i in range(0, n, batch_size):
         rows = order[i : i + batch_size]
@@ -217,13 +181,9 @@ def run_heads(run: Any, encodings: Sequence[Any], batch_size: int, top: int = 1)
         feeds = pad(batch)
         z, start, end = run(feeds)
         width = feeds["input_ids"].shape[1]
-        valid = sentence_mask(batch, width)
-        first[rows], last[rows], margin[rows] = best_spans(start, end, valid)
+        first[rows], last[rows], margin[rows] = best_spans(start, end, sentence_mask(batch, width))
         logit[rows] = z
-        if top > 1:
-            for r, found in zip(rows, top_spans(start, end, valid, top), strict=True):
-                spans[r] = found
-    return Heads(logit, first, last, margin, spans if top > 1 else None)
+    return Heads(logit, first, last, margin)
 
 
 def torch_runner(net: Any, device: str = "cpu") -> Any:
@@ -284,38 +244,23 @@ class Judge:
         heads, _ = self._heads(pairs)
         return self.combiner(heads.logit, heads.margin)
 
-    def read(self, question: str, candidates: Sequence[Candidate], spans: int = 1) -> list[Reading]:
-        """Both heads on each candidate: P(it answers) and the span that would answer; with
-        spans=k, the span head's k best spans as well."""
+    def read(self, question: str, candidates: Sequence[Candidate]) -> list[Reading]:
+        """Both heads on each candidate: P(it answers) and the span that would answer."""
         if not candidates:
             return []
-        heads, encodings = self._heads([(question, c) for c in candidates], spans)
+        heads, encodings = self._heads([(question, c) for c in candidates])
         probabilities = self.combiner(heads.logit, heads.margin)
         out = []
         for n, (candidate, enc) in enumerate(zip(candidates, encodings, strict=True)):
-            span = _characters(enc, int(heads.first[n]), int(heads.last[n]), candidate.text)
-            alternatives = tuple(
-                (*chars, m)
-                for i, j, m in (heads.spans[n] if heads.spans else [])
-                if (chars := _characters(enc, i, j, candidate.text))
-            )
-            out.append(
-                Reading(
-                    float(probabilities[n]),
-                    span,
-                    float(heads.margin[n]),
-                    float(heads.logit[n]),
-                    alternatives,
-                )
-            )
+            a, b = enc.offsets[int(heads.first[n])][0], enc.offsets[int(heads.last[n])][1]
+            span = (a, b) if 0 <= a < b <= len(candidate.text) else None
+            out.append(Reading(float(probabilities[n]), span, float(heads.margin[n])))
         return out
 
-    def _heads(
-        self, pairs: Sequence[tuple[str, Candidate]], top: int = 1
-    ) -> tuple[Heads, list[Any]]:
+    def _heads(self, pairs: Sequence[tuple[str, Candidate]]) -> tuple[Heads, list[Any]]:
         run, tokenizer = self._load()
         encodings = encode(tokenizer, pairs)
-        return run_heads(run, encodings, self.batch_size, top), encodings
+        return run_heads(run, encodings, self.batch_size), encodings
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
@@ -368,12 +313,6 @@ class Judge:
             net = load_net(packaged_model_dir(), self.model_dir / WEIGHTS)
             _write_atomically(dest, lambda tmp: export_onnx(net, tmp))
         return dest
-
-
-def _characters(enc: Any, first: int, last: int, text: str) -> tuple[int, int] | None:
-    """Tokens first..last as characters of `text`, or None when they fall outside it."""
-    a, b = enc.offsets[first][0], enc.offsets[last][1]
-    return (a, b) if 0 <= a < b <= len(text) else None
 
 
 def _has_onnx() -> bool:

@@ -121,6 +121,10 @@ def _answer_block(answer: Answer, heading: str, label: str) -> str:
     else:
         parts.append(_body(answer, label))
         parts += [f"*Note: {escape(answer.reason)}*"] if answer.reason else []
+        if answer.answer_summary:
+            parts.append(
+                f"*Short answers (the sources' own words):* {escape(answer.answer_summary)}"
+            )
     if answer.answerer != "extractive":
         parts.append(f"*Answered by: {escape(answer.answerer)}.*")
     if answer.abstained and answer.related:
