@@ -180,3 +180,22 @@ def test_tiny_training_writes_an_artifact_that_matches_its_card(tmp_path: Path) 
     assert set(config["combine"]) == {"cls", "span", "bias"}
     assert all(np.isfinite(w) for w in config["combine"].values())
     assert json.dumps(config["combine"]) in (tmp_path / CARD).read_text(encoding="utf-8")
+
+
+def test_a_pair_read_again_is_remembered_not_run_again(tmp_path: Path) -> None:
+    """ask reads its quoted sentences a second time for their short answers: no second run."""
+    judge = Judge(backend="onnx", cache_dir=tmp_path)
+    ran: list[int] = []
+    heads = judge._heads
+    judge._heads = lambda pairs: ran.append(len(pairs)) or heads(pairs)  # type: ignore[method-assign]
+    later = Candidate("They later moved to Mountain View.", RIGHT.text)
+
+    first = judge.read(QUESTION, [RIGHT, WRONG])
+    again = judge.read(QUESTION, [WRONG, later, RIGHT])
+    scored = judge.score(QUESTION, [RIGHT])
+
+    assert ran == [2, 1]  # only the new pair ran the second time, nothing the third
+    assert again[0] == first[1] and again[2] == first[0]
+    assert scored == [first[0].probability]
+    judge.read("Who moved?", [RIGHT])
+    assert ran == [2, 1, 1]  # another question: read anew

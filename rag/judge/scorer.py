@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,7 @@ def pad(encodings: Sequence[Any]) -> dict[str, npt.NDArray[np.int64]]:
     return out
 
 
+READINGS = 1024  # (question, sentence, context) readings a Judge remembers, the oldest dropped first
 MAX_ANSWER_TOKENS = 30  # the longest span the span head may pick (SQuAD answers are shorter)
 
 
@@ -232,10 +234,11 @@ class Judge:
         self._run: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._readings: OrderedDict[tuple[str, str, str], Reading] = OrderedDict()
 
     def score(self, question: str, candidates: Sequence[Candidate]) -> list[float]:
         """P(answers the question) for each candidate, in the order given."""
-        return [float(p) for p in self.score_pairs([(question, c) for c in candidates])]
+        return [r.probability for r in self.read(question, candidates)]
 
     def score_pairs(self, pairs: Sequence[tuple[str, Candidate]]) -> npt.NDArray[np.float32]:
         """Batched scoring of (question, candidate) pairs; batches group similar lengths."""
@@ -245,13 +248,27 @@ class Judge:
         return self.combiner(heads.logit, heads.margin)
 
     def read(self, question: str, candidates: Sequence[Candidate]) -> list[Reading]:
-        """Both heads on each candidate: P(it answers) and the span that would answer."""
-        if not candidates:
-            return []
-        heads, encodings = self._heads([(question, c) for c in candidates])
+        """Both heads on each candidate: P(it answers) and the span that would answer. The last
+        READINGS pairs are remembered: `ask` reads its quoted sentences again for their short
+        answers, and `compare` after `ask` reads many of the same sentences."""
+        keys = [(question, c.text, c.before) for c in candidates]
+        with self._lock:
+            known = {k: r for k in keys if (r := self._readings.get(k)) is not None}
+        todo = list(dict.fromkeys(k for k in keys if k not in known))
+        if todo:
+            fresh = self._read([(q, Candidate(text, before)) for q, text, before in todo])
+            known.update(zip(todo, fresh, strict=True))
+            with self._lock:
+                self._readings.update(zip(todo, fresh, strict=True))
+                while len(self._readings) > READINGS:
+                    self._readings.popitem(last=False)
+        return [known[k] for k in keys]
+
+    def _read(self, pairs: Sequence[tuple[str, Candidate]]) -> list[Reading]:
+        heads, encodings = self._heads(pairs)
         probabilities = self.combiner(heads.logit, heads.margin)
         out = []
-        for n, (candidate, enc) in enumerate(zip(candidates, encodings, strict=True)):
+        for n, ((_, candidate), enc) in enumerate(zip(pairs, encodings, strict=True)):
             a, b = enc.offsets[int(heads.first[n])][0], enc.offsets[int(heads.last[n])][1]
             span = (a, b) if 0 <= a < b <= len(candidate.text) else None
             out.append(Reading(float(probabilities[n]), span, float(heads.margin[n])))
