@@ -271,6 +271,11 @@ class Comparison(BaseModel):
     sources: list[SourceView]
     disagreements: list[Disagreement] = []
     answer_groups: list[AnswerGroup] = []
+    notes: list[str] = Field(
+        default=[],
+        description="what looks like a disagreement and is not, said in words: sources that "
+        "answer in the same words about different subjects",
+    )
     filters: Filters | None = None
     timings: dict[str, float] = {}
 

@@ -218,6 +218,13 @@ def test_a_conversation_numbers_footnotes_per_turn_and_streams_the_same_document
     assert "".join(streamed[3:]) == to_csv(CONVERSATION)
 
 
+def test_a_comparison_s_notes_on_different_subjects_are_exported() -> None:
+    note = "Probably different subjects, not a disagreement: a (Beltrami) says 142; b says 205."
+    md = to_markdown(Comparison(question="q", sources=[], notes=[note]))
+
+    assert note in rendered_text(md)
+
+
 def test_a_comparison_flags_disagreements_then_tables_each_statement() -> None:
     md = to_markdown(COMPARISON)
 

@@ -321,6 +321,17 @@ def test_short_answers_show_in_a_box_with_the_flag_beside_them() -> None:
     assert 'data-kind="short-answers"' not in plain
 
 
+def test_compare_says_when_sources_are_about_different_subjects() -> None:
+    note = "Probably different subjects, not a disagreement: a (<Beltrami>) says 142; b says 205."
+    html = comparison_html(Comparison(question="q", sources=[], notes=[note]))
+
+    box = re.search(r'data-kind="different-subjects">(.*?)</div>', html)
+    assert box is not None and "a (&lt;Beltrami&gt;) says 142; b says 205." in box.group(1)
+    assert 'data-kind="different-subjects"' not in comparison_html(
+        Comparison(question="q", sources=[])
+    )
+
+
 def test_a_quote_referring_back_shows_the_sentence_before_escaped() -> None:
     citation = cite("The pharmaceutical giant reported 30% faster reviews.").model_copy(
         update={"context": "Pfizer adopted <b>Claude</b>."}

@@ -31,6 +31,10 @@ def comparison_html(comparison: Comparison) -> str:
             f'<div class="box" data-kind="answer-groups"><b>Short answers</b> (read from each '
             f"source's statement): {said}</div>"
         )
+    flags += "".join(
+        f'<div class="box" data-kind="different-subjects">{esc(note)}</div>'
+        for note in comparison.notes
+    )
     searched = searched_line(comparison.filters)
     chart = figure_chart(comparison)
     return f'<div class="comparison" data-kind="comparison">{searched}{flags}{chart}{table}</div>'

@@ -14,6 +14,7 @@ import numpy as np
 
 from rag.answer.citations import checked
 from rag.answer.disagreements import (
+    changed_answers,
     denial,
     denied_subject,
     disagreements,
@@ -90,9 +91,12 @@ def compare(
     ]
     anchors = [v.statements[0] for v in views if v.statements]
     found = disagreements(text, views) or _denials(text, anchors, scored, engine)
-    # Each source's short answer, grouped, is shown; two groups are NOT flagged as a
-    # disagreement yet: on RAMDocs such a flag was right half the time (precision 0.51), and on
-    # the seed articles it fired on 20 questions where the sources agree (bench/README.md).
+    changed, notes = _changed_and_notes(views, engine)
+    found = found or changed
+    # Each source's short answer, grouped, is shown; two groups are not a flag by themselves
+    # (on RAMDocs such a flag was right half the time, precision 0.51, and on the seed articles
+    # it fired on 20 questions where the sources agree): only a changed answer in otherwise the
+    # same words is (changed_answers).
     groups = source_answers(views)
     views = [_with_claims(view, found) for view in views]
     ms = round((time.perf_counter() - started) * 1000, 2)
@@ -101,9 +105,39 @@ def compare(
         sources=views,
         disagreements=found,
         answer_groups=groups,
+        notes=notes,
         timings={"total_ms": ms},
         filters=None if filters is None or filters.is_empty() else filters,
     )
+
+
+def _changed_and_notes(
+    views: list[SourceView], engine: Engine
+) -> tuple[list[Disagreement], list[str]]:
+    """A changed answer between sources (and notes on different subjects): changed_answers."""
+    articles = engine.index.articles
+    return changed_answers(views, {v.doc_id: articles[v.doc_id].text for v in views})
+
+
+def _changed(views: list[SourceView], engine: Engine) -> list[Disagreement]:
+    return _changed_and_notes(views, engine)[0]
+
+
+def _judged_views(
+    question: str, scored: dict[str, list[Scored]], engine: Engine
+) -> list[SourceView]:
+    """The sources' statements and short answers as compare picks them under the judge: the
+    rules' statements hold no short answer where the rules miss the question's wording
+    ("founded" for "established"), and the judge's answer keeps one of two near-identical
+    sentences, so a changed answer would go unseen."""
+    assert engine.judge is not None
+    kept, answers = judged_statements(
+        question, scored, engine.retriever, engine.judge, MAX_STATEMENTS
+    )
+    return [
+        _view(question, doc_id, items, engine, figures=False, answers=answers)
+        for doc_id, items in kept.items()
+    ]
 
 
 def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
@@ -273,7 +307,13 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
     kept = {doc_id: _statements(question, items, engine) for doc_id, items in scored.items()}
     views = [_view(question, doc_id, items, engine, figures) for doc_id, items in kept.items()]
     anchor = Statement(citation=answer.citations[0], figures=[])
-    found = disagreements(question, views) or _denials(question, [anchor], scored, engine)
+    found = (
+        disagreements(question, views)
+        or _denials(question, [anchor], scored, engine)
+        or _changed(
+            views if engine.judge is None else _judged_views(question, scored, engine), engine
+        )
+    )
     if found:
         answer = _differing_answer(answer, found[0])
     else:

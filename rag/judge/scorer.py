@@ -87,7 +87,8 @@ def pad(encodings: Sequence[Any]) -> dict[str, npt.NDArray[np.int64]]:
     return out
 
 
-READINGS = 1024  # (question, sentence, context) readings a Judge remembers, the oldest dropped first
+# (question, sentence, context) readings a Judge remembers, the oldest dropped first
+READINGS = 1024
 MAX_ANSWER_TOKENS = 30  # the longest span the span head may pick (SQuAD answers are shorter)
 
 

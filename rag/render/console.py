@@ -179,6 +179,8 @@ def print_comparison(comparison: Comparison) -> None:
     if worth_showing(comparison.answer_groups):
         said = answer_summary(comparison.answer_groups)
         console.print(f"[dim]Short answers (read from each source's statement):[/] {safe(said)}\n")
+    for note in comparison.notes:
+        console.print(f"[dim]{safe(note)}[/]\n")
     table = Table(show_lines=True, title=safe(comparison.question))
     table.add_column("source", max_width=30, overflow="fold")
     table.add_column("what it says", ratio=3, overflow="fold")

@@ -222,6 +222,7 @@ def comparison_markdown(comparison: Comparison) -> str:
     parts.append(
         _disagreements(comparison.disagreements, "No disagreement found between the sources.")
     )
+    parts += [f"*{escape(note)}*" for note in comparison.notes]
     parts.append(table(["source", "what it says", "figures"], rows))
     return "\n\n".join([*parts, "\n".join(notes)] if notes else parts) + "\n"
 
