@@ -16,6 +16,7 @@ from rag.config import Settings
 from rag.embedding.model import Embedder
 from rag.render import console as render
 from rag.schema import Citation, Comparison, Figure, SourceView, Statement
+from rag.text.short_answers import ShortAnswer
 from tests.conftest import use_embedder
 
 HIT_FIELDS = {
@@ -211,4 +212,12 @@ def test_compare_table_says_no_figure_only_where_others_give_one(
     )
     assert capsys.readouterr().out.count("no figure") == 1
     render.print_comparison(Comparison(question="Who?", sources=[quiet]))
+    assert "no figure" not in capsys.readouterr().out
+    year = view("old", "Founded in 1856.", [])  # an answer, though not a figure read
+    year.statements[0].short_answer = ShortAnswer(text="1856", start=11, end=15)
+    render.print_comparison(
+        Comparison(
+            question="When?", sources=[view("a", "Amazon invested $8 billion.", [eight]), year]
+        )
+    )
     assert "no figure" not in capsys.readouterr().out

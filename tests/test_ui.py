@@ -29,6 +29,7 @@ from rag.schema import (
     SourceView,
     Statement,
 )
+from rag.text.short_answers import ShortAnswer
 from tests.conftest import make_settings
 from ui import conversation, eval_view, handlers, render, sources_view
 from ui.app import EXAMPLES, create_app
@@ -395,6 +396,12 @@ def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     talks = SourceView(doc_id="d", title="Title d", addresses=True, statements=[plain])
     with_talk = comparison.model_copy(update={"sources": [*comparison.sources, talks]})
     assert comparison_html(with_talk).count('data-kind="no-figure"') == 1
+    year = "Founded in 1856."  # an answer, though not a figure read (dates are read from 1900)
+    said = ShortAnswer(text="1856", start=11, end=15)
+    dated = Statement(citation=cite(year, "e"), figures=[], short_answer=said)
+    answers = SourceView(doc_id="e", title="Title e", addresses=True, statements=[dated])
+    with_year = comparison.model_copy(update={"sources": [*comparison.sources, answers]})
+    assert 'data-kind="no-figure"' not in comparison_html(with_year)
 
 
 def test_compare_endpoint_renders_the_table(app: gr.Blocks) -> None:

@@ -64,10 +64,13 @@ def disagreement_box(d: Disagreement) -> str:
 
 
 def _row(source: SourceView, involved: set[tuple[str, int]], figures: bool) -> str:
-    """One source; when other sources give figures and this one none, it says so."""
+    """One source; when other sources give figures and this one neither a figure nor a short
+    answer, it says so."""
     if source.addresses and source.statements:
         said = "".join(_statement(s, _key(s) in involved) for s in source.statements)
-        if figures and not any(s.figures for s in source.statements):
+        # "1856" (dates are read from 1900 on) is an answer, if not a figure we read
+        answered = any(s.short_answer for s in source.statements)
+        if figures and not answered and not any(s.figures for s in source.statements):
             said += '<p class="meta" data-kind="no-figure">Gives no figure on this.</p>'
     else:
         said = '<span class="meta">Says nothing about this.</span>'

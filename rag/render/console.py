@@ -194,7 +194,8 @@ def print_comparison(comparison: Comparison) -> None:
 
 
 def _view_cells(view: SourceView, figures_elsewhere: bool) -> tuple[str, str]:
-    """The source's quotes and figures; "no figure" only where other sources give some."""
+    """The source's quotes and figures; "no figure" only where other sources give some and it
+    gives no short answer either."""
     if not view.addresses:
         return "[dim]does not address this[/]", ""
     quotes = "\n".join(
@@ -210,4 +211,7 @@ def _view_cells(view: SourceView, figures_elsewhere: bool) -> tuple[str, str]:
     figures = "\n".join(
         safe(" ".join([*f.qualifiers, f.raw])) for st in view.statements for f in st.figures
     )
-    return quotes, figures or ("[dim]no figure[/]" if figures_elsewhere else "")
+    # A source whose answer is not a figure we read ("1856": dates are read from 1900 on) still
+    # answers: "no figure" would say it does not.
+    answered = any(st.short_answer for st in view.statements)
+    return quotes, figures or ("[dim]no figure[/]" if figures_elsewhere and not answered else "")
