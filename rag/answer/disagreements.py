@@ -227,30 +227,32 @@ def changed_answers(
     documents about the same subject; and, where the documents name different subjects, a note
     that says so with the words that tell them apart. `openings`: each document's text (its
     first OPENING words are read)."""
-    said = [
-        (view, st)
-        for view in views[:PAIRED_SOURCES]
-        for st in view.statements
-        if st.short_answer
-        and normalize(st.short_answer.text)
-        and len(st.short_answer.text.split()) <= SHORT_ANSWER_WORDS
-    ]
+    said = []  # (view, statement, its answer's key, the answer's words, the words outside it)
+    for view in views[:PAIRED_SOURCES]:
+        for st in view.statements:
+            answer = st.short_answer
+            if answer is None or len(answer.text.split()) > SHORT_ANSWER_WORDS:
+                continue
+            if key := normalize(answer.text):
+                said.append((view, st, key, _words(answer.text), _outside(st)))
     # the first OPENING words (a word runs well under 25 characters: no need to read further)
-    opening = {
-        v.doc_id: _words(openings.get(v.doc_id, "")[: OPENING * 25], OPENING) for v, _ in said
-    }
+    docs = {v.doc_id for v, *_ in said}
+    opening = {d: _words(openings.get(d, "")[: OPENING * 25], OPENING) for d in docs}
+    # Which answers differ, worked out once per two distinct answers: most sources repeat one.
+    keys = sorted({entry[2] for entry in said})
+    differ = {(x, y) for x, y in combinations(keys, 2) if not same_answer(x, y)}
     flagged: dict[tuple[str, int], Statement] = {}
     notes: dict[frozenset[str], str] = {}
-    for (v1, a), (v2, b) in combinations(said, 2):
-        assert a.short_answer is not None and b.short_answer is not None
-        if v1.doc_id == v2.doc_id:
+    alike: dict[tuple[str, str], bool] = {}
+    for (v1, a, key_a, words_a, rest_a), (v2, b, key_b, words_b, rest_b) in combinations(said, 2):
+        if v1.doc_id == v2.doc_id or (min(key_a, key_b), max(key_a, key_b)) not in differ:
             continue
-        key_a, key_b = normalize(a.short_answer.text), normalize(b.short_answer.text)
-        if same_answer(key_a, key_b):
+        texts = (a.citation.quote, b.citation.quote)  # copies repeat a sentence: measure once
+        if texts not in alike:
+            alike[texts] = _jaccard(rest_a, rest_b) >= SAME_WORDS
+        if not alike[texts]:
             continue
-        answers = _words(a.short_answer.text) | _words(b.short_answer.text)
-        if _jaccard(_outside(a), _outside(b)) < SAME_WORDS:
-            continue
+        answers = words_a | words_b
         first, second = opening[v1.doc_id] - answers, opening[v2.doc_id] - answers
         if _jaccard(first, second) >= SAME_OPENING:
             flagged.setdefault((v1.doc_id, a.citation.start), a)
