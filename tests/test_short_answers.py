@@ -83,32 +83,24 @@ def test_normalize_groups_what_means_the_same() -> None:
     assert normalize("1900") != normalize("February 8, 1900")
 
 
-def _view(doc_id: str, quote: str, question: str) -> SourceView:
+def _source(doc_id: str, quote: str, said: ShortAnswer | None) -> SourceView:
+    """A source whose one statement is `quote` (at its article's start), with `said`."""
     citation = Citation(
         n=1, doc_id=doc_id, title=doc_id, quote=quote, start=0, end=len(quote), score=1.0
     )
-    said = short_answer(question, quote)
-    return SourceView(
-        doc_id=doc_id,
-        title=doc_id,
-        addresses=True,
-        statements=[Statement(citation=citation, short_answer=said)],
-    )
+    statement = Statement(citation=citation, short_answer=said)
+    return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
+
+
+def _view(doc_id: str, quote: str, question: str) -> SourceView:
+    """A source giving the rules' short answer to `question` in `quote`."""
+    return _source(doc_id, quote, short_answer(question, quote))
 
 
 def _saying(doc_id: str, quote: str, answer: str) -> SourceView:
     """A source whose one statement gives `answer` (a span of `quote`)."""
     at = quote.index(answer)
-    citation = Citation(
-        n=1, doc_id=doc_id, title=doc_id, quote=quote, start=0, end=len(quote), score=1.0
-    )
-    said = ShortAnswer(text=answer, start=at, end=at + len(answer))
-    return SourceView(
-        doc_id=doc_id,
-        title=doc_id,
-        addresses=True,
-        statements=[Statement(citation=citation, short_answer=said)],
-    )
+    return _source(doc_id, quote, ShortAnswer(text=answer, start=at, end=at + len(answer)))
 
 
 def test_groups_of_the_sources_answers() -> None:

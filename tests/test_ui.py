@@ -288,15 +288,21 @@ def test_unverified_llm_sentences_are_visibly_marked() -> None:
     assert "is not in the index any more" in html  # the cited article is gone: say so
 
 
-def test_differing_sources_say_who_says_what_above_the_citations() -> None:
-    answer = Answer(
+def differing(reason: str, summary: str = "") -> Answer:
+    """An answer quoting two sources that differ, with `reason` and short answers `summary`."""
+    return Answer(
         question="q",
         text="Sources differ: a [1] b [2]",
         abstained=False,
         citations=[cite("a"), cite("b").model_copy(update={"n": 2})],
         sources_differ=True,
-        reason="Sources differ on the amount: A says <$8 billion>; B says $25 billion.",
+        reason=reason,
+        answer_summary=summary,
     )
+
+
+def test_differing_sources_say_who_says_what_above_the_citations() -> None:
+    answer = differing("Sources differ on the amount: A says <$8 billion>; B says $25 billion.")
     html = render.answer_html(answer, {})
     box = re.search(r'data-kind="sources-differ">(.*?)</div>', html)
     assert box is not None
@@ -305,14 +311,8 @@ def test_differing_sources_say_who_says_what_above_the_citations() -> None:
 
 
 def test_short_answers_show_in_a_box_with_the_flag_beside_them() -> None:
-    answer = Answer(
-        question="q",
-        text="Sources differ: a [1] b [2]",
-        abstained=False,
-        citations=[cite("a"), cite("b").model_copy(update={"n": 2})],
-        sources_differ=True,
-        reason="Sources differ on the amount.",
-        answer_summary="1 source says <$5 billion>; 1 says $8 billion",
+    answer = differing(
+        "Sources differ on the amount.", "1 source says <$5 billion>; 1 says $8 billion"
     )
     html = render.answer_html(answer, {})
     box = re.search(r'data-kind="short-answers">(.*?)</div>', html)

@@ -23,12 +23,11 @@ from rag.answer.disagreements import (
     source_answers,
 )
 from rag.answer.extractive import Scored, citation_for, score_rows
-from rag.answer.judged import PER_SOURCE, before, judged_statements, short_span
+from rag.answer.judged import PER_SOURCE, candidate, judged_statements, short_span
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
-from rag.judge.scorer import Candidate
 from rag.schema import (
     Answer,
     Comparison,
@@ -146,23 +145,17 @@ def _answered(question: str, items: list[Scored], engine: Engine) -> list[Statem
     the judge, the most probable of the PER_SOURCE it read for compare (remembered, not run
     again) with its span head's answers; else the rules' best with the rules' answers."""
     if engine.judge is None:
-        best = items[:CHANGED_SENTENCES]
-        said = [short_answer(question, i.sentence.text, i.sentence.start) for i in best]
+        best, answers = items[:CHANGED_SENTENCES], None
     else:
         read = items[:PER_SOURCE]
-        candidates = [Candidate(i.sentence.text, before(i.row, engine.retriever)) for i in read]
-        readings = engine.judge.read(question, candidates)
+        readings = engine.judge.read(question, [candidate(i.row, engine.retriever) for i in read])
         pairs = sorted(zip(read, readings, strict=True), key=lambda p: -p[1].probability)
-        pairs = pairs[:CHANGED_SENTENCES]
-        best = [i for i, _ in pairs]
-        said = [short_span(i.sentence, r, engine.judge.threshold) for i, r in pairs]
-    return [
-        Statement(
-            citation=checked(citation_for(1, item, engine.retriever), engine.index),
-            short_answer=a,
-        )
-        for item, a in zip(best, said, strict=True)
-    ]
+        best = [i for i, _ in pairs[:CHANGED_SENTENCES]]
+        threshold = engine.judge.threshold
+        answers = {
+            i.row: short_span(i.sentence, r, threshold) for i, r in pairs[:CHANGED_SENTENCES]
+        }
+    return [statement(question, item, engine, figures=False, answers=answers) for item in best]
 
 
 def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
@@ -363,10 +356,7 @@ def _with_short_answers(answer: Answer, engine: Engine) -> Answer:
     quoted = [
         (c, starts[c.doc_id, c.start]) for c in answer.citations if (c.doc_id, c.start) in starts
     ]
-    candidates = [
-        Candidate(index.sentences[row].text, before(row, engine.retriever)) for _, row in quoted
-    ]
-    readings = engine.judge.read(question, candidates)
+    readings = engine.judge.read(question, [candidate(row, engine.retriever) for _, row in quoted])
     given: dict[str, Statement] = {}
     for (citation, row), read in zip(quoted, readings, strict=True):
         said = short_span(index.sentences[row], read, engine.judge.threshold)

@@ -235,9 +235,8 @@ def changed_answers(
                 continue
             if key := normalize(answer.text):
                 said.append((view, st, key, _words(answer.text), _outside(st)))
-    # the first OPENING words (a word runs well under 25 characters: no need to read further)
     docs = {v.doc_id for v, *_ in said}
-    opening = {d: _words(openings.get(d, "")[: OPENING * 25], OPENING) for d in docs}
+    opening = {d: {w.lower() for w in _opening(openings.get(d, ""))} for d in docs}
     # Which answers differ, worked out once per two distinct answers: most sources repeat one.
     keys = sorted({entry[2] for entry in said})
     differ = {(x, y) for x, y in combinations(keys, 2) if not same_answer(x, y)}
@@ -285,7 +284,7 @@ def _subjects(sides: list[tuple[SourceView, Statement, set[str]]], openings: dic
     capitalised ones first, then the longest."""
 
     def side(view: SourceView, st: Statement, own: set[str]) -> str:
-        found = _WORD.findall(openings.get(view.doc_id, "")[: OPENING * 25])[:OPENING]
+        found = _opening(openings.get(view.doc_id, ""))
         mine = list(dict.fromkeys(w for w in found if w.lower() in own))
         words = sorted(mine, key=lambda w: (not w[:1].isupper(), -len(w)))[:3]
         assert st.short_answer is not None
@@ -298,9 +297,14 @@ def _subjects(sides: list[tuple[SourceView, Statement, set[str]]], openings: dic
     )
 
 
-def _words(text: str, most: int | None = None) -> set[str]:
-    found = [w.lower() for w in _WORD.findall(text)]
-    return set(found[:most] if most is not None else found)
+def _opening(text: str) -> list[str]:
+    """A document's first OPENING words, as written (a word runs well under 25 characters: no
+    need to read further)."""
+    return _WORD.findall(text[: OPENING * 25])[:OPENING]
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
 
 
 def _jaccard(first: set[str], second: set[str]) -> float:

@@ -45,7 +45,7 @@ def judge_sentences(
 ) -> list[Scored]:
     """The shortlist re-scored by the judge (score = probability it answers), best first."""
     shortlist = scored[:SHORTLIST]
-    candidates = [Candidate(s.sentence.text, before(s.row, retriever)) for s in shortlist]
+    candidates = [candidate(s.row, retriever) for s in shortlist]
     probabilities = judge.score(question, candidates)
     rescored = [replace(s, score=p) for s, p in zip(shortlist, probabilities, strict=True)]
     return sorted(rescored, key=lambda s: -s.score)
@@ -69,7 +69,7 @@ def judged_statements(
     does not address the question. With each picked sentence's short answer (span head).
     One batch for every source."""
     shortlist = [item for items in scored.values() for item in items[:PER_SOURCE]]
-    candidates = [Candidate(i.sentence.text, before(i.row, retriever)) for i in shortlist]
+    candidates = [candidate(i.row, retriever) for i in shortlist]
     readings = judge.read(question, candidates)
     kept: dict[str, list[Scored]] = {doc_id: [] for doc_id in scored}
     answers: dict[int, ShortAnswer | None] = {}
@@ -97,6 +97,11 @@ def short_span(sentence: Sentence, read: Reading, threshold: float) -> ShortAnsw
     text = raw.strip()
     start = sentence.start + read.span[0] + len(raw) - len(raw.lstrip())
     return ShortAnswer(text=text, start=start, end=start + len(text)) if text else None
+
+
+def candidate(row: int, retriever: Retriever) -> Candidate:
+    """Sentence `row` as the judge reads it: with the sentence before it as context."""
+    return Candidate(retriever.index.sentences[row].text, before(row, retriever))
 
 
 def before(row: int, retriever: Retriever) -> str:
