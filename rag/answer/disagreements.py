@@ -210,9 +210,11 @@ SAME_WORDS = 0.3
 SAME_OPENING = 0.5
 OPENING = 40
 # A span longer than this is not a short answer to set against another (95% of the allowlisted
-# SQuAD v1.1 answers have at most 8 words, every RAMDocs label at most 3): the seed articles'
-# judge spans of 10+ words ("$100 Billion Infrastructure Bet on Anthropic Reveals the Real AI
-# Competition") made a note of "different subjects" out of two headlines.
+# SQuAD v1.1 answers have at most 8 words, every RAMDocs label at most 3). Added after the
+# judge's spans of 10+ words ("$100 Billion Infrastructure Bet on Anthropic Reveals the Real AI
+# Competition") made a note of "different subjects" out of two headlines on an evals/qa.jsonl
+# question: the bar came from that eval question, its number from the allowlisted data, so
+# "no note on evals/qa.jsonl under the judge" is not an independent result.
 SHORT_ANSWER_WORDS = 8
 # At most this many sources' statements are compared pairwise (the best first): a cost bound
 # for compare over thousands of sources, not tuned.
