@@ -57,12 +57,14 @@ class Reading:
 
 
 def make_tokenizer(max_length: int) -> Any:
-    """The packaged MiniLM tokenizer, truncating only the sentence side (its context goes first)."""
+    """The packaged MiniLM tokenizer, truncating the longer side first: the sentence side (its
+    context goes first) for every question up to half the length; a longer question is cut too,
+    where "only_second" raised an error and the judge failed on it."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(packaged_model_dir() / "tokenizer.json"))
     tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=max_length, strategy="only_second")
+    tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
     return tokenizer
 
 
