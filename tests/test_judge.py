@@ -12,7 +12,7 @@ import pytest
 
 from rag.errors import RagError
 from rag.judge.card import CARD, FILES, card_hashes, sha256
-from rag.judge.data import BENCHMARKS, load_items
+from rag.judge.data import BENCHMARKS, load_items, load_ramdocs, ramdocs_pairs
 from rag.judge.scorer import CONFIG, FORMAT_VERSION, MODEL_DIR, WEIGHTS, Candidate, Judge
 
 pytestmark = pytest.mark.slow
@@ -142,7 +142,7 @@ def test_bf16_training_is_a_switch_off_by_default() -> None:
         assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.bfloat16
     with autocast(False):
         assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float32
-    assert Recipe().bf16 is False  # the committed artifact was trained in fp32
+    assert Recipe().bf16 is False  # the committed artifact's first stage was trained in fp32
 
 
 def test_training_reads_only_allowlisted_articles() -> None:
@@ -199,3 +199,61 @@ def test_a_pair_read_again_is_remembered_not_run_again(tmp_path: Path) -> None:
     assert scored == [first[0].probability]
     judge.read("Who moved?", [RIGHT])
     assert ran == [2, 1, 1]  # another question: read anew
+
+
+def test_a_question_longer_than_the_judge_reads_is_cut_not_a_crash() -> None:
+    """A pasted paragraph as the question: the tokenizer used to raise on it ("only_second"
+    could not make room); now both sides are cut and the answering sentence still ranks first."""
+    judge = Judge(backend="torch")
+    question = (
+        QUESTION + " " + " ".join(["Please answer with the names of everyone involved."] * 20)
+    )
+
+    right, wrong = judge.score(question, [RIGHT, WRONG])
+
+    assert 0.0 <= wrong < right <= 1.0
+
+
+@needs_data
+def test_the_web_stage_reads_ramdocs_question_wise_and_labels_what_each_document_says() -> None:
+    records = [
+        json.loads(line)
+        for line in (BENCHMARKS / "ramdocs" / "RAMDocs_test-public.jsonl").open(encoding="utf-8")
+    ]
+    odd, even = load_ramdocs(fold=0), load_ramdocs(fold=1)  # fold 0 leaves out the even ones
+
+    assert {it.article for it in odd}.isdisjoint({it.article for it in even})
+    assert len(odd) + len(even) == sum(len(r["documents"]) for r in records)
+    by_id = {it.qid: it for it in odd + even}
+    for q, record in enumerate(records[:40]):
+        for n, doc in enumerate(record["documents"]):
+            item = by_id[f"ramdocs-{q:03d}-d{n:02d}"]
+            golds = [w.text[slice(*w.answer)] for w in item.windows if w.answer]
+            if doc["type"] == "noise":  # answers nothing, whatever its words
+                assert not item.answerable and not golds
+            elif doc["answer"].lower() in doc["text"].lower():  # a misinfo one's wrong answer too
+                assert item.answerable
+                assert golds and {g.lower() for g in golds} == {doc["answer"].strip().lower()}
+    kinds = {p.kind for p in ramdocs_pairs(odd[:200], seed=0)}
+    assert "ramdocs-gold" in kinds and "ramdocs-unanswerable" in kinds
+    assert "ramdocs-article" not in kinds  # another document may hold another valid answer
+
+
+@needs_data
+def test_tiny_fine_tuning_starts_from_an_artifact_and_its_card_says_which(tmp_path: Path) -> None:
+    from rag.judge.train import main
+
+    base, tuned = tmp_path / "base", tmp_path / "tuned"
+    main(["--tiny", "--out", str(base)])
+    report = main(
+        ["--tiny", "--finetune", str(base), "--ramdocs-questions", "4", "--out", str(tuned)]
+    )
+
+    assert report["counts"]["ramdocs_documents"] > 0
+    assert report["counts"]["pairs_ramdocs-gold"] > 0
+    card = (tuned / CARD).read_text(encoding="utf-8")
+    assert sha256(base / WEIGHTS) in card and "## Stage 1" in card
+    assert card_hashes(tuned) == {name: sha256(tuned / name) for name in FILES}
+    assert sha256(base / WEIGHTS) != sha256(tuned / WEIGHTS)
+    with pytest.raises(SystemExit, match="elsewhere"):
+        main(["--tiny", "--finetune", str(base), "--out", str(base)])

@@ -251,3 +251,34 @@ def test_ask_answers_with_both_sides_of_a_changed_answer(tmp_path: Path) -> None
     assert "1856" in answer.text and "1900" in answer.text
     assert answer.reason.startswith("Sources give different answers in otherwise the same words")
     assert "says 1856" in answer.reason and "says 1900" in answer.reason
+
+
+def test_a_copied_sentence_with_words_changed_is_flagged_with_no_short_answer_read() -> None:
+    """No span read as the answer on either side (a noun, a role): the changed words are shown."""
+    views = [
+        _source("a", "The parish church was consecrated by Bishop Lefevere in May.", None),
+        _source("b", "The parish church was consecrated by Bishop Borgess in May.", None),
+        _source("c", "Its organ dates from a later restoration.", None),
+    ]
+    openings = {doc: f"{CATHEDRAL} It has a long history." for doc in "abc"}
+
+    [flag], notes = changed_answers(views, openings)
+
+    assert flag.kind == "answer" and notes == []
+    assert {st.citation.doc_id for st in flag.claims} == {"a", "b"}
+    assert flag.summary.endswith("a has “Lefevere”; b has “Borgess”.")
+
+
+def test_a_copy_that_only_adds_or_drops_words_or_opens_otherwise_is_not_flagged() -> None:
+    copy = "The population was 142 at the 2000 census."
+    cited = "The population was 142 at the 2000 census [ 13 ]."
+    other = "The population was 205 at the 2000 census."
+    alike = {doc: f"{CATHEDRAL} It has a long history." for doc in "ab"}
+    apart = {"a": "Moose Lake Township of Beltrami County", "b": "A railway town near Duluth"}
+
+    def views(first: str, second: str) -> list[SourceView]:
+        return [_source("a", first, None), _source("b", second, None)]
+
+    assert changed_answers(views(copy, cited), alike) == ([], [])  # a citation mark added
+    assert changed_answers(views(copy, other), apart) == ([], [])  # two subjects of one name
+    assert changed_answers(views(copy, other), alike)[0]  # the same subject: flagged

@@ -263,13 +263,66 @@ def changed_answers(
             sides = [(v1, a, first - second), (v2, b, second - first)]
             notes.setdefault(pair, _subjects(sides, openings))
     if not flagged:
-        return [], list(notes.values())
+        return changed_words(views, openings), list(notes.values())
     claims = list(flagged.values())
     summary = "Sources give different answers in otherwise the same words: " + answer_summary(
         answer_groups(claims)
     )
     flag = Disagreement(kind="answer", subject="", claims=claims, summary=summary + ".")
     return [flag], list(notes.values())
+
+
+# Changed words with no short answer read: two sources' sentences share at least SAME_SENTENCE
+# of their words (|A∩B|/|A∪B|), each has words the other lacks (a substitution, not a citation
+# mark or a clause one copy dropped), at most CHANGED_WORDS of them, in documents that open alike
+# (SAME_OPENING): a copied text with words changed where no span was read as the answer. Chosen
+# on RAMDocs' public half (allowlisted for fitting the comparison) over a 3 × 3 grid (0.6–0.8 ×
+# 2, 3, 5 words) on the recipe E judge's three best sentences per document: alone, recall 0.358
+# at precision 0.896; beside the changed-answer flag, 0.475 → 0.517 at 0.838 (in-sample).
+SAME_SENTENCE = 0.7
+CHANGED_WORDS = 5
+
+
+def changed_words(views: list[SourceView], openings: dict[str, str]) -> list[Disagreement]:
+    """A flag where two sources repeat one sentence with a few words changed, in documents that
+    open alike (`openings`: each document's text, as changed_answers takes it)."""
+    opening = {
+        v.doc_id: {w.lower() for w in _opening(openings.get(v.doc_id, ""))}
+        for v in views[:PAIRED_SOURCES]
+    }
+    said = [
+        (view, st, _words(st.citation.quote))
+        for view in views[:PAIRED_SOURCES]
+        for st in view.statements
+    ]
+    for (v1, a, words_a), (v2, b, words_b) in combinations(said, 2):
+        only_a, only_b = words_a - words_b, words_b - words_a
+        if v1.doc_id == v2.doc_id or not only_a or not only_b:
+            continue
+        if max(len(only_a), len(only_b)) > CHANGED_WORDS:
+            continue
+        if _jaccard(words_a, words_b) < SAME_SENTENCE:
+            continue
+        changed = only_a | only_b
+        if (
+            _jaccard(
+                opening.get(v1.doc_id, set()) - changed, opening.get(v2.doc_id, set()) - changed
+            )
+            < SAME_OPENING
+        ):
+            continue
+        sides = "; ".join(
+            f"{view.title} has “{_in_order(st.citation.quote, only)}”"
+            for view, st, only in ((v1, a, only_a), (v2, b, only_b))
+        )
+        summary = f"Sources repeat one sentence with different words: {sides}."
+        return [Disagreement(kind="answer", subject="", claims=[a, b], summary=summary)]
+    return []
+
+
+def _in_order(text: str, only: set[str]) -> str:
+    """The words of `text` in `only`, in the order the text has them, each once."""
+    return " ".join(dict.fromkeys(w for w in _WORD.findall(text) if w.lower() in only))
 
 
 def _outside(st: Statement) -> set[str]:

@@ -14,6 +14,7 @@ from rag.judge.scorer import CONFIG, WEIGHTS
 
 CARD = "MODEL_CARD.md"
 FILES = (WEIGHTS, CONFIG)
+STAGE_ONE = "## Stage 1: the artifact it was fine-tuned from"  # its card, with its own hashes
 _HASH_ROW = re.compile(r"^\| `([^`]+)` \| (\d+) \| `([0-9a-f]{64})` \|$", re.M)
 
 
@@ -23,7 +24,7 @@ def sha256(path: Path) -> str:
 
 def card_hashes(folder: Path) -> dict[str, str]:
     """{file name: sha256} as the card states them."""
-    text = (folder / CARD).read_text(encoding="utf-8")
+    text = (folder / CARD).read_text(encoding="utf-8").partition(STAGE_ONE)[0]
     return {name: digest for name, _, digest in _HASH_ROW.findall(text)}
 
 
@@ -51,6 +52,7 @@ def write_card(folder: Path, report: dict[str, Any]) -> Path:
         f"{counts['squad2_questions']} questions, pairs repeated {recipe['squad2_repeat']}×",
         f"- Calibration (never trained on): {counts['calibration_questions']} questions of the "
         f"v1.1 articles {', '.join(report['calibration_articles'])}",
+        *_web_lines(report),
         "- Pairs: the gold sentence (positive); the paragraph's other sentences sharing most",
         "  words with the question (negatives); the closest sentence of another paragraph; and",
         "  near-misses: the question with a name/number swapped for another of the article, an",
@@ -87,7 +89,36 @@ def write_card(folder: Path, report: dict[str, Any]) -> Path:
         "|---|---:|---|",
         *rows,
         "",
+        *_stage_one(report),
     ]
     dest = folder / CARD
     dest.write_text("\n".join(lines), encoding="utf-8")
     return dest
+
+
+def _web_lines(report: dict[str, Any]) -> list[str]:
+    """The data line of the fine-tuning stage on RAMDocs' web text, when there was one."""
+    recipe, counts = report["recipe"], report["counts"]
+    if not recipe.get("ramdocs_repeat"):
+        return []
+    fold = recipe["ramdocs_fold"]
+    which = "every question" if fold < 0 else f"the {'odd' if fold == 0 else 'even'} questions"
+    return [
+        f"- RAMDocs public half (allowlisted; web text): {which}, "
+        f"{counts['ramdocs_documents']} documents, pairs repeated {recipe['ramdocs_repeat']}×; a",
+        "  document's sentence holding its labelled answer is a positive (a misinfo document's",
+        "  wrong answer too: it answers the question), a noise document's closest sentences are",
+        "  negatives",
+    ]
+
+
+def _stage_one(report: dict[str, Any]) -> list[str]:
+    """The card of the artifact this one was fine-tuned from, its headings one level down."""
+    if not report.get("init_card"):
+        return []
+    lines = [STAGE_ONE, ""]
+    lines.append(f"Weights sha256 `{report['init_sha256']}`; its card:")
+    lines.append("")
+    for line in report["init_card"].splitlines():
+        lines.append("#" + line if line.startswith("#") else line)
+    return [*lines, ""]

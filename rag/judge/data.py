@@ -173,3 +173,65 @@ def build_pairs(items: list[Item], seed: int, spare: float = 0.5) -> list[Pair]:
     ]
     rng.shuffle(pairs)
     return pairs
+
+
+RAMDOCS = "ramdocs/RAMDocs_test-public.jsonl"
+
+
+def load_ramdocs(fold: int | None = None, root: Path = BENCHMARKS) -> list[Item]:
+    """One item per (question, document) of RAMDocs' public half; `fold` 0 or 1 leaves out the
+    questions at even or odd positions (question-wise cross-validation), None keeps them all.
+
+    A correct or misinfo document's sentences holding its answer (case-insensitive) are its
+    gold windows: a sentence that states a wrong answer still answers the question, and which
+    answer is right is `compare`'s call, not the judge's. A noise document answers nothing.
+    Web text (tables, navigation, citation marks) unlike SQuAD's paragraphs: what the judge
+    missed in 242 of 961 correct documents (bench/JUDGE_NOTES.md).
+    """
+    listed = (root / "TRAINING-ALLOWLIST.txt").read_text(encoding="utf-8").splitlines()
+    if RAMDOCS not in (line.strip() for line in listed):
+        raise ValueError(f"not on the training allowlist: {RAMDOCS}")
+    lines = (root / RAMDOCS).read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    items: list[Item] = []
+    for q, record in enumerate(records):
+        if fold is not None and q % 2 == fold:
+            continue
+        for n, doc in enumerate(record["documents"]):
+            items.append(_document_item(f"ramdocs-{q:03d}", n, record["question"], doc))
+    return items
+
+
+def _document_item(qid: str, n: int, question: str, doc: dict) -> Item:
+    text, answer = doc["text"], "" if doc["type"] == "noise" else doc["answer"].strip()
+    article = Article(
+        doc_id=f"{qid}-d{n:02d}", title=qid, path=Path(qid), text=text, sha256="", body_start=0
+    )
+    spans = [(s.start, s.end) for s in split_sentences(article)]
+    lower = text.lower()
+    golds = []
+    at = lower.find(answer.lower()) if answer else -1
+    while at >= 0:
+        golds.append((at, at + len(answer)))
+        at = lower.find(answer.lower(), at + 1)
+    windows = tuple(_window(text, spans, i, golds) for i in range(len(spans)))
+    answerable = any(w.answer is not None for w in windows)
+    answers = (answer,) if answer else ()
+    return Item(f"{qid}-d{n:02d}", qid, question, answerable, answers, windows, n)
+
+
+def ramdocs_pairs(items: list[Item], seed: int) -> list[Pair]:
+    """pairs_for's pairs without its other-paragraph negatives (another document of the same
+    question may give another valid answer: a name can be ambiguous), and with the gold window
+    that shares most words with the question rather than the first: in web text the answer's
+    first mention is often a citation or a table cell."""
+    rng = random.Random(seed)
+    pools = article_pools(items)
+    out: list[Pair] = []
+    for item in items:
+        windows = sorted(item.windows, key=lambda w: -overlap(item.question, w.text))
+        ranked = replace(item, windows=tuple(windows))
+        pairs = pairs_for(ranked, rng, pools[(item.article, item.paragraph)], spare=0.0)
+        out += [replace(p, kind=f"ramdocs-{p.kind}") for p in pairs]
+    rng.shuffle(out)
+    return out
