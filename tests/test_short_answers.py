@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from rag.answer.comparison import compare
-from rag.answer.disagreements import SHORT_ANSWER_WORDS, changed_answers, source_answers
+from rag.answer.disagreements import (
+    SHORT_ANSWER_WORDS,
+    answers_agree,
+    changed_answers,
+    source_answers,
+)
 from rag.answer.short_answers import worth_showing
 from rag.chain import ask
 from rag.engine import build_engine
@@ -282,3 +287,19 @@ def test_a_copy_that_only_adds_or_drops_words_or_opens_otherwise_is_not_flagged(
     assert changed_answers(views(copy, cited), alike) == ([], [])  # a citation mark added
     assert changed_answers(views(copy, other), apart) == ([], [])  # two subjects of one name
     assert changed_answers(views(copy, other), alike)[0]  # the same subject: flagged
+
+
+def test_changed_words_beside_an_answer_both_give_are_flagged_but_ask_does_not_use_them() -> None:
+    """Asked "when", both copies say 1856; the founders they name differ, not the answer:
+    compare shows the change, ask does not answer "Sources differ" with it."""
+    first = "The parish was established in 1856 by Father Francis Lefevere."
+    second = "The parish was established in 1856 by Father Francis Borgess."
+    openings = {doc: f"{CATHEDRAL} It has a long history." for doc in "ab"}
+
+    [beside] = changed_answers(
+        [_saying("a", first, "1856"), _saying("b", second, "1856")], openings
+    )[0]
+    [unread] = changed_answers([_source("a", first, None), _source("b", second, None)], openings)[0]
+
+    assert beside.summary.endswith("a has “Lefevere”; b has “Borgess”.")
+    assert answers_agree(beside) and not answers_agree(unread)

@@ -15,6 +15,7 @@ import numpy as np
 from rag.answer.citations import checked
 from rag.answer.disagreements import (
     PAIRED_SOURCES,
+    answers_agree,
     changed_answers,
     denial,
     denied_subject,
@@ -328,7 +329,7 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
     found = (
         disagreements(question, views)
         or _denials(question, [anchor], scored, engine)
-        or _changed_and_notes(question, scored, engine)[0]
+        or [f for f in _changed_and_notes(question, scored, engine)[0] if not answers_agree(f)]
     )
     if found:
         answer = _differing_answer(answer, found[0])
