@@ -269,7 +269,7 @@ def test_a_copied_sentence_with_words_changed_is_flagged_with_no_short_answer_re
 
     [flag], notes = changed_answers(views, openings)
 
-    assert flag.kind == "answer" and notes == []
+    assert flag.kind == "wording" and notes == []
     assert {st.citation.doc_id for st in flag.claims} == {"a", "b"}
     assert flag.summary.endswith("a has “Lefevere”; b has “Borgess”.")
 
@@ -301,5 +301,6 @@ def test_changed_words_beside_an_answer_both_give_are_flagged_but_ask_does_not_u
     )[0]
     [unread] = changed_answers([_source("a", first, None), _source("b", second, None)], openings)[0]
 
-    assert beside.summary.endswith("a has “Lefevere”; b has “Borgess”.")
+    assert beside.summary.endswith("a has “Lefevere”; b has “Borgess”; both say 1856.")
+    assert unread.summary.endswith("a has “Lefevere”; b has “Borgess”.")
     assert answers_agree(beside) and not answers_agree(unread)

@@ -317,8 +317,11 @@ def changed_words(views: list[SourceView], openings: dict[str, str]) -> list[Dis
             f"“{_in_order(st.citation.quote, only)}”"
             for view, st, only in ((v1, a, only_a), (v2, b, only_b))
         )
-        summary = f"Sources repeat one sentence with different words: {sides}."
-        return [Disagreement(kind="answer", subject="", claims=[a, b], summary=summary)]
+        summary = f"Sources repeat one sentence with different words: {sides}"
+        flag = Disagreement(kind="wording", subject="", claims=[a, b], summary=summary + ".")
+        if answers_agree(flag) and a.short_answer is not None:  # the change is beside it
+            flag.summary = f"{summary}; both say {a.short_answer.text}."
+        return [flag]
     return []
 
 
