@@ -104,7 +104,7 @@ test-milvus-server: install $(MILVUS_VENV)/.installed
 
 # Retrain the answer judge from the allowlisted public data only (rag/models/judge/MODEL_CARD.md
 # has the recipe, counts and sha256); `make test` never retrains, it checks the card. Two stages:
-# SQuAD (~31 min on 2 cores) into build/, then RAMDocs' web text beside a SQuAD sample (~6 min).
+# SQuAD (~31 min on 2 cores) into build/, then RAMDocs' web text beside a SQuAD sample (~12 min).
 judge: install
 	nice -n 15 $(BIN)/python -m rag.judge.train --out build/judge-base
 	nice -n 15 $(BIN)/python -m rag.judge.train --finetune build/judge-base

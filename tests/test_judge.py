@@ -250,6 +250,7 @@ def test_tiny_fine_tuning_starts_from_an_artifact_and_its_card_says_which(tmp_pa
     )
 
     assert report["counts"]["ramdocs_documents"] > 0
+    assert report["recipe"]["bf16"] is False  # as the committed artifact: --bf16 only if asked
     assert report["counts"]["pairs_ramdocs-gold"] > 0
     card = (tuned / CARD).read_text(encoding="utf-8")
     assert sha256(base / WEIGHTS) in card and "## Stage 1" in card
