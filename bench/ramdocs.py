@@ -119,7 +119,26 @@ def one_question(
         )
         # The answers `ask` states (Answer.short_answers: under the learned judge only).
         row["ask_exact"] = exact_match(record, [g.answer for g in answer.short_answers])
+        row["ask_citations"] = on_point(record, answer)
+        row["ask_sources"] = sources_cited(record, answer)
     return row
+
+
+def on_point(record: dict[str, Any], answer: Any) -> list[bool]:
+    """Per quoted sentence of the answer: does it hold a labelled answer (a gold one or a
+    misinformation document's wrong one: either answers the question)?"""
+    labels = [*record["gold_answers"], *record["wrong_answers"]]
+    return [any(holds(c.quote, a) for a in labels) for c in answer.citations]
+
+
+def sources_cited(record: dict[str, Any], answer: Any) -> list[bool]:
+    """Per document labelled correct: does the answer quote it?"""
+    cited = {c.doc_id for c in answer.citations}
+    return [
+        f"d{n:02d}" in cited
+        for n, doc in enumerate(record["documents"])
+        if doc["type"] == "correct"
+    ]
 
 
 def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -149,6 +168,8 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out["ask_short_answers_exact_match"] = round(
             100 * sum(r["ask_exact"] for r in rows) / len(rows), 1
         )
+        out["ask_citation_precision"] = _rate([c for r in rows for c in r["ask_citations"]])
+        out["ask_correct_source_recall"] = _rate([c for r in rows for c in r["ask_sources"]])
     return out
 
 
