@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.answer.judged import NOT_SUPPORTED, before, judged_answer
+from rag.answer.judged import NOT_SUPPORTED, NOTHING_NAMED, before, judged_answer
 from rag.config import Settings
 from rag.judge.scorer import Candidate
 from rag.retrieval import Retriever
@@ -88,3 +88,26 @@ def test_before_stays_inside_the_article(retriever: Retriever, first: bool) -> N
 
     expected = "" if first else retriever.index.sentences[rows[0]].text
     assert before(row, retriever) == expected
+
+
+@pytest.mark.parametrize("question", ["Zyzzyva quux?", "Who?"])
+def test_a_question_naming_nothing_in_the_sources_abstains_unjudged(
+    retriever: Retriever, settings: Settings, question: str
+) -> None:
+    judge = WordJudge("orion")  # would pass any sentence about Orion, were it asked
+
+    answer = answer_with(judge, question, retriever, settings)
+
+    assert answer.abstained
+    assert answer.reason == NOTHING_NAMED
+    assert judge.seen == []
+
+
+def test_one_known_word_is_enough_to_ask_the_judge(
+    retriever: Retriever, settings: Settings
+) -> None:
+    judge = WordJudge("orion")
+
+    answer = answer_with(judge, "Who is Orion, zyzzyva?", retriever, settings)
+
+    assert not answer.abstained and judge.seen
