@@ -100,7 +100,7 @@ def test_a_question_naming_nothing_in_the_sources_abstains_unjudged(
 
     assert answer.abstained
     assert answer.reason == NOTHING_NAMED
-    assert judge.seen == []
+    assert judge.seen == [] and answer.related == []
 
 
 def test_one_known_word_is_enough_to_ask_the_judge(

@@ -40,10 +40,9 @@ def judged_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
     retriever, settings, judge = engine.retriever, engine.settings, engine.judge
     if judge is None:
         raise RagError("The judged answerer needs a judge: set RAG_SENTENCE_JUDGE=learned.")
-    scored = score_sentences(question, hits, retriever)
-    if not names_something(question, retriever):
-        return abstain(question, scored, retriever, reason=NOTHING_NAMED)
-    ranked = judge_sentences(question, scored, retriever, judge)
+    if not names_something(question, retriever):  # nothing is related: no passages listed
+        return abstain(question, [], retriever, reason=NOTHING_NAMED)
+    ranked = judge_sentences(question, score_sentences(question, hits, retriever), retriever, judge)
     if not ranked or ranked[0].score < judge.threshold:
         return abstain(question, ranked, retriever, reason=NOT_SUPPORTED)
     picked = pick_judged(ranked, judge.threshold, retriever, settings)
