@@ -24,10 +24,11 @@ from typing import Any
 
 from bench.common import ONNX_DIR, latency_ms, rag_settings, write_result
 from rag.judge.data import BENCHMARKS
+from rag.judge.data import RAMDOCS as RAMDOCS_FILE
 from rag.schema import Comparison
 from rag.text.short_answers import normalize, same_answer
 
-RAMDOCS = BENCHMARKS / "ramdocs" / "RAMDocs_test-public.jsonl"
+RAMDOCS = BENCHMARKS / RAMDOCS_FILE
 PAPER_EM = 32.6  # Llama-3.3-70B, MADAM-RAG paper (Wang et al., 2025), on all 500 questions
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from rag.errors import RagError
 from rag.judge.card import CARD, FILES, card_hashes, sha256
-from rag.judge.data import BENCHMARKS, load_items, load_ramdocs, ramdocs_pairs
+from rag.judge.data import BENCHMARKS, RAMDOCS, load_items, load_ramdocs, ramdocs_pairs
 from rag.judge.scorer import CONFIG, FORMAT_VERSION, MODEL_DIR, WEIGHTS, Candidate, Judge
 
 pytestmark = pytest.mark.slow
@@ -216,10 +216,7 @@ def test_a_question_longer_than_the_judge_reads_is_cut_not_a_crash() -> None:
 
 @needs_data
 def test_the_web_stage_reads_ramdocs_question_wise_and_labels_what_each_document_says() -> None:
-    records = [
-        json.loads(line)
-        for line in (BENCHMARKS / "ramdocs" / "RAMDocs_test-public.jsonl").open(encoding="utf-8")
-    ]
+    records = [json.loads(line) for line in (BENCHMARKS / RAMDOCS).open(encoding="utf-8")]
     odd, even = load_ramdocs(fold=0), load_ramdocs(fold=1)  # fold 0 leaves out the even ones
 
     assert {it.article for it in odd}.isdisjoint({it.article for it in even})

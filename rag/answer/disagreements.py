@@ -238,7 +238,7 @@ def changed_answers(
             if key := normalize(answer.text):
                 said.append((view, st, key, _words(answer.text), _outside(st)))
     docs = {v.doc_id for v, *_ in said}
-    opening = {d: {w.lower() for w in _opening(openings.get(d, ""))} for d in docs}
+    opening = {d: _opening_words(openings.get(d, "")) for d in docs}
     # Which answers differ, worked out once per two distinct answers: most sources repeat one.
     keys = sorted({entry[2] for entry in said})
     differ = {(x, y) for x, y in combinations(keys, 2) if not same_answer(x, y)}
@@ -286,10 +286,6 @@ CHANGED_WORDS = 5
 def changed_words(views: list[SourceView], openings: dict[str, str]) -> list[Disagreement]:
     """A flag where two sources repeat one sentence with a few words changed, in documents that
     open alike (`openings`: each document's text, as changed_answers takes it)."""
-    opening = {
-        v.doc_id: {w.lower() for w in _opening(openings.get(v.doc_id, ""))}
-        for v in views[:PAIRED_SOURCES]
-    }
     said = [
         (view, st, _words(st.citation.quote))
         for view in views[:PAIRED_SOURCES]
@@ -303,13 +299,9 @@ def changed_words(views: list[SourceView], openings: dict[str, str]) -> list[Dis
             continue
         if _jaccard(words_a, words_b) < SAME_SENTENCE:
             continue
-        changed = only_a | only_b
-        if (
-            _jaccard(
-                opening.get(v1.doc_id, set()) - changed, opening.get(v2.doc_id, set()) - changed
-            )
-            < SAME_OPENING
-        ):
+        changed = only_a | only_b  # read only for the rare pair that gets this far
+        first = _opening_words(openings.get(v1.doc_id, "")) - changed
+        if _jaccard(first, _opening_words(openings.get(v2.doc_id, "")) - changed) < SAME_OPENING:
             continue
         same_title = v1.title == v2.title  # copies often share one: say which file is which
         sides = "; ".join(
@@ -373,6 +365,11 @@ def _opening(text: str) -> list[str]:
     """A document's first OPENING words, as written (a word runs well under 25 characters: no
     need to read further)."""
     return _WORD.findall(text[: OPENING * 25])[:OPENING]
+
+
+def _opening_words(text: str) -> set[str]:
+    """The document's first OPENING words, lower-cased: what two copies of one text share."""
+    return {w.lower() for w in _opening(text)}
 
 
 def _words(text: str) -> set[str]:

@@ -58,11 +58,17 @@ class Pair:
     kind: str  # "gold", "paragraph", "article", "swap", "squad2-unanswerable", ...
 
 
+def allowlisted(root: Path = BENCHMARKS) -> list[str]:
+    """The entries of TRAINING-ALLOWLIST.txt ("squad/<title>", "ramdocs/<file>", ...)."""
+    lines = (root / "TRAINING-ALLOWLIST.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines]
+
+
 def allowlist(root: Path = BENCHMARKS) -> dict[str, set[str]]:
     """{"squad": {titles}, "squad2": {titles}} from TRAINING-ALLOWLIST.txt."""
     allowed: dict[str, set[str]] = {name: set() for name in SOURCES}
-    for line in (root / "TRAINING-ALLOWLIST.txt").read_text(encoding="utf-8").splitlines():
-        source, _, title = line.strip().partition("/")
+    for line in allowlisted(root):
+        source, _, title = line.partition("/")
         if source in allowed and title:
             allowed[source].add(title)
     return allowed
@@ -188,8 +194,7 @@ def load_ramdocs(fold: int | None = None, root: Path = BENCHMARKS) -> list[Item]
     Web text (tables, navigation, citation marks) unlike SQuAD's paragraphs: what the judge
     missed in 242 of 961 correct documents (bench/JUDGE_NOTES.md).
     """
-    listed = (root / "TRAINING-ALLOWLIST.txt").read_text(encoding="utf-8").splitlines()
-    if RAMDOCS not in (line.strip() for line in listed):
+    if RAMDOCS not in allowlisted(root):
         raise ValueError(f"not on the training allowlist: {RAMDOCS}")
     lines = (root / RAMDOCS).read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
