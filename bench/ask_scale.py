@@ -15,7 +15,7 @@ import gc
 import os
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -103,6 +103,29 @@ def replicate(parts: list[Part], target: int) -> Corpus:
             corpus.chunks += [_copy(c, doc_id) for c in chunks]
             corpus.layout.append(at)
     return corpus
+
+
+def replicated_parts(parts: list[Part], target: int, seed: int = 7) -> Iterator[Any]:
+    """What `replicate` and `synthetic_vectors` make, as DocParts made one at a time (what
+    ingest hands its store), so that a build of any size holds one document's records."""
+    from rag.store.protocol import DocPart
+
+    rng = np.random.default_rng(seed)
+    chunks = copy = 0
+    while chunks < target:
+        for article, sentences, doc_chunks, chunk_vectors, sentence_vectors in parts:
+            if chunks >= target:
+                break
+            doc_id = f"{article.doc_id}__c{copy:04d}"
+            yield DocPart(
+                article=_copy(article, doc_id, path=CORPUS / f"{doc_id}.txt"),
+                sentences=[_copy(s, doc_id) for s in sentences],
+                chunks=[_copy(c, doc_id) for c in doc_chunks],
+                chunk_vectors=chunk_vectors if copy == 0 else _noisy(chunk_vectors, rng),
+                sentence_vectors=sentence_vectors if copy == 0 else _noisy(sentence_vectors, rng),
+            )
+            chunks += len(doc_chunks)
+        copy += 1
 
 
 def _noisy(vectors: Matrix, rng: np.random.Generator) -> Matrix:

@@ -7,8 +7,9 @@ a file that cannot be read keeps its previously indexed version (nothing indexed
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,6 +23,10 @@ from rag.index.folder import ingest_lock
 from rag.schema import Article, Chunk, Sentence, SkippedFile
 from rag.store.faiss_folder import open_store
 from rag.store.protocol import Changes, DocPart, Previous, Store
+
+# Texts embedded per call while ingest streams documents to the store: large enough that the
+# embedder's length-sorted batches pad little, small enough that a batch's vectors stay ~25 MB.
+EMBED_BATCH = 16_384
 
 
 @dataclass
@@ -69,12 +74,11 @@ def _ingest(settings: Settings, store: Store, embedder: Embedder, progress: bool
     if previous is not None:
         current = {p.article.doc_id for p in parts}
         report.removed = sorted(set(previous.articles) - current)
-    _embed_missing(parts, embedder, settings, progress, report)
     parts.sort(key=lambda p: p.article.doc_id)
     _tally(parts, report)
     if previous is None or report.updated or report.removed or report.relabelled:
         changes = Changes(report.updated, report.removed, report.relabelled)
-        store.write(parts, changes, embedder.dim)
+        store.write(_embedded(parts, embedder, settings, progress, report), changes, embedder.dim)
         report.saved = True
     report.seconds = time.perf_counter() - started
     return report
@@ -119,40 +123,92 @@ def _keep_unreadable(
     return kept
 
 
-def _embed_missing(
+def _embedded(
     parts: list[DocPart],
     embedder: Embedder,
     settings: Settings,
     progress: bool,
     report: IngestReport,
-) -> None:
-    """Vectors for the new parts: sentences always, chunks encoded or pooled."""
-    todo = [p for p in parts if not p.stored]
-    encode_chunks = settings.chunk_vectors == "encoded"
-    chunk_texts = (
-        [chunk_text(p.article.title, c.text) for p in todo for c in p.chunks]
-        if encode_chunks
-        else []
-    )
-    texts = chunk_texts + [s.text for p in todo for s in p.sentences]
-    # A text met twice (a heading repeated, a syndicated copy's sentences) is embedded once.
-    unique = {text: n for n, text in enumerate(dict.fromkeys(texts))}
-    vectors = embedder.embed(list(unique), progress=progress)
-    if len(unique) < len(texts):
-        vectors = vectors[[unique[text] for text in texts]]
-    row = 0
-    for part in todo if encode_chunks else []:
-        part.chunk_vectors = vectors[row : row + len(part.chunks)]
-        row += len(part.chunks)
-    for part in todo:
-        part.sentence_vectors = vectors[row : row + len(part.sentences)]
-        row += len(part.sentences)
-        if not encode_chunks:
-            part.chunk_vectors = pooled_chunk_vectors(
-                part.chunks, part.sentences, part.sentence_vectors
+) -> Iterator[DocPart]:
+    """The parts in order, each new one with its vectors: embedded a batch of documents at a
+    time (EMBED_BATCH texts or more) as the store reads them, so that ingest holds one batch's
+    vectors, not the corpus's (the store writes each part as it comes)."""
+    batches = _Embedding(embedder, settings, progress, report, [p for p in parts if not p.stored])
+    batch: list[DocPart] = []
+    texts = 0
+    for part in parts:
+        batch.append(part)
+        texts += 0 if part.stored else len(part.chunks) + len(part.sentences)
+        if texts >= EMBED_BATCH:
+            yield from batches.embed(batch)
+            batch, texts = [], 0
+    yield from batches.embed(batch)
+
+
+class _Embedding:
+    """Embeds batches of new parts. A text met twice in the corpus (a heading repeated, a
+    syndicated copy's sentences) is embedded once: its vector is kept for the later batches."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        settings: Settings,
+        progress: bool,
+        report: IngestReport,
+        new: list[DocPart],
+    ) -> None:
+        self.embedder = embedder
+        self.encode_chunks = settings.chunk_vectors == "encoded"
+        self.progress = progress
+        self.report = report
+        # Counted by hash, not by text (1M chunks' texts would be held at once): a collision
+        # only keeps one vector longer than needed.
+        counts = Counter(hash(text) for part in new for text in self._texts(part))
+        self.repeated = {key for key, n in counts.items() if n > 1}
+        self.kept: dict[str, np.ndarray] = {}
+
+    def _texts(self, part: DocPart) -> list[str]:
+        """What a new part embeds: its chunks (when encoded), then its sentences."""
+        title = part.article.title
+        chunks = [chunk_text(title, c.text) for c in part.chunks] if self.encode_chunks else []
+        return chunks + [s.text for s in part.sentences]
+
+    def embed(self, parts: list[DocPart]) -> list[DocPart]:
+        """Copies of the parts, the new ones with vectors: sentences always, chunks encoded or
+        pooled. The parts themselves are left without, so that their vectors go once written."""
+        todo = [p for p in parts if not p.stored]
+        if not todo:
+            return parts
+        texts = [self._texts(p) for p in todo]
+        fresh = list(dict.fromkeys(t for group in texts for t in group if t not in self.kept))
+        dim = self.embedder.dim
+        made = self.embedder.embed(fresh, progress=self.progress) if fresh else _none(dim)
+        row_of = {text: n for n, text in enumerate(fresh)}
+        for text, row in row_of.items():
+            if hash(text) in self.repeated:
+                self.kept[text] = made[row]
+        out = []
+        for part, group in zip(todo, texts, strict=True):
+            rows = [self.kept[t] if t in self.kept else made[row_of[t]] for t in group]
+            vectors = np.stack(rows) if rows else _none(dim)
+            chunks = len(part.chunks) if self.encode_chunks else 0
+            sentence_vectors = vectors[chunks:]
+            chunk_vectors = (
+                vectors[:chunks]
+                if self.encode_chunks
+                else pooled_chunk_vectors(part.chunks, part.sentences, sentence_vectors)
             )
-    report.embedded_chunks = len(chunk_texts)
-    report.embedded_sentences = sum(len(p.sentences) for p in todo)
+            out.append(
+                replace(part, chunk_vectors=chunk_vectors, sentence_vectors=sentence_vectors)
+            )
+            self.report.embedded_chunks += chunks
+            self.report.embedded_sentences += len(part.sentences)
+        by_id = {p.article.doc_id: p for p in out}
+        return [by_id.get(p.article.doc_id, p) for p in parts]
+
+
+def _none(dim: int) -> Vectors:
+    return np.zeros((0, dim), dtype=np.float32)
 
 
 def pooled_chunk_vectors(

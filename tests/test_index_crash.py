@@ -12,7 +12,8 @@ import time
 import pytest
 
 from rag.config import Settings
-from rag.index.core import CRASH_POINTS, load
+from rag.index.core import load
+from rag.index.writer import CRASH_POINTS
 from rag.ingestion import IngestReport
 from tests.test_index import beside_index
 from tests.test_index_folder import fake_env, run_fake_rag

@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 
 from rag.config import Settings
 from rag.errors import IndexFolderError
-from rag.index.core import Index, load, save
+from rag.index.core import Index, load
 from rag.index.folder import dead_writers_temp_folders, ingest_lock
+from rag.index.writer import save
 from rag.ingestion import IngestReport, ingest
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_cli import invoke, said

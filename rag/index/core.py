@@ -1,8 +1,9 @@
-"""Chunks + vectors ⇄ disk, and search over them: vectors (index/vectors.py), JSON-lines records
-and a manifest.
+"""An index folder → a loaded Index, and search over it: vectors (index/vectors.py), JSON-lines
+records and a manifest.
 
-Does NOT chunk or embed (see ingestion.py). Saves are atomic (temp folder, then rename); loads
-check the manifest and every file's hash, and refuse a stale or corrupt index loudly.
+Does NOT chunk or embed (see ingestion.py) or write (index/writer.py, which streams documents
+into a temp folder and swaps it in). Loads check the manifest and every file's hash, and refuse a
+stale or corrupt index loudly.
 No pickle: chunk vectors are .npy (allow_pickle=False), sentence vectors a FAISS fp16 index
 (index/vectors.py), records are JSON lines.
 """
@@ -10,44 +11,38 @@ No pickle: chunk vectors are .npy (allow_pickle=False), sentence vectors a FAISS
 from __future__ import annotations
 
 import functools
-import os
 import shutil
-import signal
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from pydantic import ValidationError
 
-from rag.text import anaphora
 from rag.config import Settings
 from rag.embedding.model import Vectors
-from rag.errors import CorruptIndexError, IndexFolderError, IndexMissingError, StaleIndexError
-from rag.index.check import check_files, check_records, check_vectors, sha256_file
+from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
+from rag.index.check import check_files, check_records, check_vectors
 from rag.index.folder import (
     HNSW_FILE,
     MANIFEST,
     WRITTEN_FILES,
-    check_replaceable,
     dead_writers_temp_folders,
     holds_only_index_files,
     resolved,
     swap_lock,
-    temp_prefix,
 )
 from rag.index.lexical import Lexical
-from rag.index.manifest import DocEntry, Manifest, expected_params, new_manifest, read_manifest
+from rag.index.manifest import Manifest, expected_params, read_manifest
 from rag.index.records import Records, from_lines, from_models
-from rag.schema import Article, Chunk, Sentence
 from rag.index.vectors import DTYPE as SENTENCE_DTYPE
 from rag.index.vectors import ChunkSearch, SentenceVectors
+from rag.schema import Article, Chunk, Sentence
+from rag.text import anaphora
 
 _FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
 SENTENCE_FILE = "sentences.faiss"
-# The reliability suite kills a real `rag ingest` at these points (RAG_CRASH_AT=<point>).
-CRASH_POINTS = ("files-written", "between-renames", "before-cleanup")
 
 
 class RemoteChunks(Protocol):
@@ -194,18 +189,6 @@ class Index:
                 out.append((rows[idx], score))
         return out
 
-    def manifest(self, settings: Settings) -> Manifest:
-        docs = {
-            a.doc_id: DocEntry(
-                sha256=a.sha256,
-                title=a.title,
-                chunks=len(self.doc_chunk_rows(a.doc_id)),
-                sentences=len(self.doc_sentence_rows(a.doc_id)),
-            )
-            for a in self.articles.values()
-        }
-        return new_manifest(settings, self.dim, self.search_kind, docs)
-
 
 def chunk_text(title: str, text: str) -> str:
     """What a chunk is embedded and BM25-indexed as: the title gives it the context its own
@@ -223,79 +206,25 @@ def carried_names(sentence: Sentence, previous: Sentence | None, article_text: s
     return anaphora.carried_names(sentence.text, previous.text, between)
 
 
-def save(index: Index, settings: Settings, folder: Path) -> Manifest:
-    """Write to a temp folder beside `folder`, then swap it in; a crash leaves the old one.
-
-    Refuses (IndexFolderError) to replace a folder that holds anything but index files.
-    """
-    folder = resolved(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    _remove_dead_writers_temp_folders(folder)
-    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(folder), dir=folder.parent))
-    try:
-        _write_jsonl(tmp / "articles.jsonl", index.articles.values())
-        _write_lines(tmp / "sentences.jsonl", index.sentences.lines())
-        _write_lines(tmp / "chunks.jsonl", index.chunks.lines())
-        np.save(tmp / "chunks.npy", index.chunk_vectors, allow_pickle=False)
-        index._sentence_store.save(tmp / SENTENCE_FILE)
-        index.lexical.save(tmp)
-        manifest = index.manifest(settings)
-        files = _FILES
-        if index.search_kind == "hnsw":
-            index._chunk_search.save(tmp / HNSW_FILE)
-            files += (HNSW_FILE,)
-        manifest.files = {name: sha256_file(tmp / name) for name in files}
-        (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-        _crash_point("files-written")
-        with swap_lock(folder, exclusive=True):
-            _swap(tmp, folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return manifest
-
-
-def _swap(tmp: Path, folder: Path) -> None:
-    """Under the swap lock, so that the folder checks see no other writer's half-done swap."""
-    check_replaceable(folder)
-    previous = _previous(folder)
-    if not holds_only_index_files(previous):
-        raise IndexFolderError(
-            f"{previous} holds files that are not an index; move it away, then re-run."
-        )
-    # Without `folder` (an earlier crash between the renames), `previous` is the only good copy.
-    if folder.exists():
-        shutil.rmtree(previous, ignore_errors=True)
-        os.rename(folder, previous)
-    _crash_point("between-renames")
-    os.rename(tmp, folder)
-    _crash_point("before-cleanup")
-    shutil.rmtree(previous, ignore_errors=True)
-
-
 def clear_leftovers(folder: Path) -> None:
     """After `load(folder)` succeeded: drop what killed saves left beside it.
 
     The previous copy goes only when `folder` itself holds the index (so it loaded, not the copy).
     """
     folder = resolved(folder)
-    previous = _previous(folder)
+    previous = previous_folder(folder)
     if (folder / MANIFEST).is_file() and previous.exists() and holds_only_index_files(previous):
         shutil.rmtree(previous, ignore_errors=True)
-    _remove_dead_writers_temp_folders(folder)
+    remove_dead_writers_temp_folders(folder)
 
 
-def _remove_dead_writers_temp_folders(folder: Path) -> None:
+def remove_dead_writers_temp_folders(folder: Path) -> None:
     for stale in dead_writers_temp_folders(folder):
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _crash_point(name: str) -> None:
-    """Fault injection for the reliability suite: die here as `kill -9` would."""
-    if os.environ.get("RAG_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _previous(folder: Path) -> Path:
+def previous_folder(folder: Path) -> Path:
+    """Where a swap keeps the index it replaces until the new one is in (index/writer.py)."""
     return folder.with_name(f".{folder.name}.previous")
 
 
@@ -322,11 +251,22 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
     rows = sum(entry.sentences for entry in manifest.documents.values())
     tails = {SENTENCE_FILE: (rows * manifest.dim, SENTENCE_DTYPE)}
     names = _FILES + ((HNSW_FILE,) if manifest.search == "hnsw" else ())
-    problem = check_files(folder, manifest.files, names, tails)
+    # The JSON records are parsed while the files are hashed (hashlib lets go of the GIL): at
+    # 1M chunks each took ~7 s (bench/README.md). Nothing binary (numpy, FAISS) is opened
+    # before every hash has passed, and a hash that fails is reported before a parse error.
+    with ThreadPoolExecutor(max_workers=1) as checker:
+        checked = checker.submit(check_files, folder, manifest.files, names, tails)
+        try:
+            records: _Records | Exception = _read_records(folder)
+        except (ValueError, ValidationError, OSError) as exc:
+            records = exc
+        problem = checked.result()
     if problem:
         raise CorruptIndexError(f"{problem}. Rebuild it with `rag ingest`.")
     try:
-        return _read_index(folder, manifest, settings)
+        if isinstance(records, Exception):
+            raise records
+        return _read_index(folder, manifest, settings, records)
     except (ValueError, ValidationError, OSError) as exc:
         raise CorruptIndexError(
             f"{folder} cannot be read ({exc}). Rebuild it with `rag ingest`."
@@ -336,16 +276,28 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
 def _usable_folder(folder: Path) -> Path:
     if (folder / MANIFEST).exists():
         return folder
-    if (_previous(folder) / MANIFEST).exists():  # a crash between the two renames of _swap
-        return _previous(folder)
+    if (previous_folder(folder) / MANIFEST).exists():  # a crash between the renames of a swap
+        return previous_folder(folder)
     raise IndexMissingError(f"No index in {folder}/. Run `rag ingest` to build it.")
 
 
-def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
+class _Records(NamedTuple):
+    articles: list[Article]
+    sentences: Records[Sentence]
+    chunks: Records[Chunk]
+
+
+def _read_records(folder: Path) -> _Records:
+    """The JSON-lines files, parsed and validated (ValueError / ValidationError / OSError)."""
     articles = [Article.model_validate_json(x) for x in _read_lines(folder / "articles.jsonl")]
     by_id = {a.doc_id: a for a in articles}
     sentences = from_lines(Sentence, _read_lines(folder / "sentences.jsonl"), by_id)
     chunks = from_lines(Chunk, _read_lines(folder / "chunks.jsonl"), by_id)
+    return _Records(articles, sentences, chunks)
+
+
+def _read_index(folder: Path, manifest: Manifest, settings: Settings, records: _Records) -> Index:
+    articles, sentences, chunks = records
     # Memory-mapped: ask reads a few rows; compare's one product over all reads them from the
     # page cache, which the OS can reclaim and processes share, not a private copy each.
     chunk_vectors = np.load(folder / "chunks.npy", mmap_mode="r", allow_pickle=False)
@@ -367,18 +319,6 @@ def _read_index(folder: Path, manifest: Manifest, settings: Settings) -> Index:
         lexical,
         graph,
     )
-
-
-def _write_lines(path: Path, lines: Iterable[str]) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for line in lines:
-            f.write(line + "\n")
-
-
-def _write_jsonl(path: Path, records: Any) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for record in records:
-            f.write(record.model_dump_json() + "\n")
 
 
 def _read_lines(path: Path) -> list[str]:

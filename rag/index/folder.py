@@ -35,9 +35,12 @@ WRITTEN_FILES = frozenset(
 )
 # Written only when chunk search is HNSW (above Settings.ann_threshold chunks): its graph.
 HNSW_FILE = "chunks.hnsw.faiss"
+# Where index/writer.py puts chunk vectors as they come, in its temp folder only (a killed
+# writer's folder holds it, and is still recognised as its leftover).
+CHUNK_WORK_FILE = "chunks.f32.part"
 # What an index folder may hold: today's files, and those older formats wrote (an index of
 # format 3 or before has sentences.npy), so that `rag ingest` may replace an old index.
-INDEX_FILES = WRITTEN_FILES | {HNSW_FILE, "sentences.npy"}
+INDEX_FILES = WRITTEN_FILES | {HNSW_FILE, "sentences.npy", CHUNK_WORK_FILE}
 
 
 def resolved(folder: Path) -> Path:

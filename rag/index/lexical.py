@@ -8,11 +8,13 @@ took 17-23 s at 100k chunks. Does NOT rank or fuse (retrieval.py does).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import cast, overload
 
 import bm25s
 import numpy as np
+from bm25s.tokenization import Tokenized
 
 from rag.index.folder import BM25_FILES, TERMS_FILES
 from rag.text.tokens import tokenize
@@ -41,17 +43,9 @@ class Lexical:
 
     @classmethod
     def build(cls, chunk_texts: Sequence[str], sentence_texts: Sequence[str]) -> Lexical:
-        bm25 = None
-        if chunk_texts:
-            bm25 = bm25s.BM25()
-            bm25.index(tokenize(list(chunk_texts)), show_progress=False)
-        held = [sorted(set(tokens)) for tokens in tokenize(list(sentence_texts))]
-        vocab = sorted({t for row in held for t in row})
-        index = {t: i for i, t in enumerate(vocab)}
-        ids = np.fromiter((index[t] for row in held for t in row), dtype=np.int32)
-        indptr = np.zeros(len(held) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(row) for row in held])
-        return cls(bm25, vocab, indptr, ids)
+        builder = LexicalBuilder()
+        builder.add(chunk_texts, sentence_texts)
+        return builder.finish()
 
     @property
     def chunk_vocab(self) -> dict[str, int]:
@@ -119,6 +113,95 @@ class Lexical:
         ids = np.load(folder / ids_file, mmap_mode="r", allow_pickle=False)
         _check_terms(vocab, indptr, ids, sentences)
         return cls(bm25, vocab, indptr, ids)
+
+
+class LexicalBuilder:
+    """A Lexical gathered document by document (index/writer.py streams them): tokens are kept
+    as int32 ids, not lists of strings, which at ~50 bytes a token held 1M chunks' worth past
+    24 GB (bench/README.md, "Towards 1M chunks")."""
+
+    def __init__(self) -> None:
+        self._chunk_vocab: dict[str, int] = {}  # in order of first use; BM25 keeps it so
+        self._chunk_ids: list[np.ndarray] = []
+        self._chunk_lengths: list[np.ndarray] = []
+        self._term_vocab: dict[str, int] = {}  # sorted when finished
+        self._term_ids: list[np.ndarray] = []
+        self._term_counts: list[np.ndarray] = []
+
+    def add(self, chunk_texts: Sequence[str], sentence_texts: Sequence[str]) -> None:
+        """The next chunks' texts, and the next sentences' (in context), in index order."""
+        chunks = tokenize(list(chunk_texts)) if chunk_texts else []
+        self._chunk_ids.append(_ids(chunks, self._chunk_vocab))
+        self._chunk_lengths.append(np.fromiter(map(len, chunks), np.int64, len(chunks)))
+        held = [set(tokens) for tokens in tokenize(list(sentence_texts))] if sentence_texts else []
+        self._term_ids.append(_ids(held, self._term_vocab))
+        self._term_counts.append(np.fromiter(map(len, held), np.int64, len(held)))
+
+    def finish(self) -> Lexical:
+        lengths = _joined(self._chunk_lengths, np.int64)
+        bm25 = None
+        if len(lengths):
+            offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+            offsets[1:] = np.cumsum(lengths)
+            corpus = _Rows(_joined(self._chunk_ids, np.int32), offsets)
+            bm25 = bm25s.BM25()
+            # bm25s walks `ids` as a sequence of lists; _Rows makes each list as it is read
+            tokenized = Tokenized(ids=cast(list[list[int]], corpus), vocab=dict(self._chunk_vocab))
+            bm25.index(tokenized, show_progress=False)
+        vocab, indptr, ids = self._sentence_terms()
+        return Lexical(bm25, vocab, indptr, ids)
+
+    def _sentence_terms(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The sentence terms as Lexical holds them: vocabulary sorted, each row's ids ascending."""
+        counts = _joined(self._term_counts, np.int64)
+        indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(counts)
+        vocab = sorted(self._term_vocab)
+        size = max(len(vocab), 1)
+        renumbered = np.zeros(size, dtype=np.int64)
+        renumbered[[self._term_vocab[t] for t in vocab]] = np.arange(len(vocab))
+        # (row, new id) as one int64 key: one sort orders every row's ids without moving rows
+        keys = np.repeat(np.arange(len(counts), dtype=np.int64), counts) * size
+        keys += renumbered[_joined(self._term_ids, np.int32)]
+        keys.sort()
+        return vocab, indptr, (keys % size).astype(np.int32)
+
+
+class _Rows(Sequence[list[int]]):
+    """Each chunk's token ids, read from one flat array as bm25s walks the corpus."""
+
+    def __init__(self, ids: np.ndarray, offsets: np.ndarray) -> None:
+        self.ids = ids
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, row: int) -> list[int]: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[list[int]]: ...
+
+    def __getitem__(self, row: int | slice) -> list[int] | list[list[int]]:
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self)))]
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        ids: list[int] = self.ids[self.offsets[row] : self.offsets[row + 1]].tolist()
+        return ids
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return (self[r] for r in range(len(self)))
+
+
+def _ids(rows: Iterable[Iterable[str]], vocab: dict[str, int]) -> np.ndarray:
+    """Every token of `rows` as its id in `vocab`, which grows by the tokens it lacks."""
+    return np.fromiter((vocab.setdefault(t, len(vocab)) for row in rows for t in row), np.int32)
+
+
+def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
 def _empty_bm25(folder: Path) -> None:

@@ -118,11 +118,6 @@ class Records(Sequence[T], Generic[T]):
                 rows.setdefault(self.doc_ids[int(docs[block[0]])], []).extend(block.tolist())
         return rows
 
-    def lines(self) -> Iterator[str]:
-        """The JSON lines to save: one per document."""
-        for doc_id, rows in self.doc_rows().items():
-            yield _line(self.kind, self.columns, doc_id, np.asarray(rows, dtype=np.int64))
-
 
 def _line(kind: type, c: dict[str, np.ndarray], doc_id: str, rows: np.ndarray) -> str:
     picked = {
@@ -143,12 +138,24 @@ def _line(kind: type, c: dict[str, np.ndarray], doc_id: str, rows: np.ndarray) -
     return record.model_dump_json()
 
 
+def doc_line(kind: type[T], doc_id: str, models: Sequence[T]) -> str:
+    """The JSON line of one document's records (in order), as `lines` gives them."""
+    columns = _model_columns(kind, models, {doc_id: 0})
+    return _line(kind, columns, doc_id, np.arange(len(models), dtype=np.int64))
+
+
 def from_models(kind: type[T], models: Sequence[T], articles: Mapping[str, Article]) -> Records[T]:
     """Records from pydantic objects (what ingest builds), or the same Records back."""
     if isinstance(models, Records):
         return models
     doc_ids = list(articles)
-    position = {d: i for i, d in enumerate(doc_ids)}
+    columns = _model_columns(kind, models, {d: i for i, d in enumerate(doc_ids)})
+    return Records(kind, columns, doc_ids, [articles[d].text for d in doc_ids])
+
+
+def _model_columns(
+    kind: type[T], models: Sequence[T], position: Mapping[str, int]
+) -> dict[str, np.ndarray]:
     columns: dict[str, np.ndarray] = {
         "doc": np.fromiter((position[m.doc_id] for m in models), np.int32, len(models)),
         "idx": np.fromiter((m.idx for m in models), np.int32, len(models)),
@@ -161,7 +168,7 @@ def from_models(kind: type[T], models: Sequence[T], articles: Mapping[str, Artic
     else:
         for name in ("first_sentence", "last_sentence"):
             columns[name] = np.fromiter((getattr(m, name) for m in models), np.int32, len(models))
-    return Records(kind, columns, doc_ids, [articles[d].text for d in doc_ids])
+    return columns
 
 
 def from_lines(kind: type[T], lines: list[str], articles: Mapping[str, Article]) -> Records[T]:

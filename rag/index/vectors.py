@@ -26,7 +26,8 @@ _BUILD_THREADS = faiss.omp_get_max_threads()
 
 class ChunkSearch:
     """Nearest chunks by cosine: exact up to `ann_threshold` chunks, HNSW above. An HNSW graph
-    takes ~2 min per million chunks to build on 2 cores, so index/core.py saves it with the index."""
+    takes ~2 min per million chunks to build on 2 cores, so index/writer.py saves it with the
+    index."""
 
     def __init__(self, index: faiss.Index) -> None:
         self._index = index
@@ -91,11 +92,10 @@ class SentenceVectors:
         self.array = _view(index, dim)
 
     @classmethod
-    def build(cls, vectors: Vectors, dim: int) -> SentenceVectors:
-        index = _empty(dim)
-        for start in range(0, len(vectors), _BLOCK):
-            index.add(np.ascontiguousarray(vectors[start : start + _BLOCK], dtype=np.float32))
-        return cls(index, dim)
+    def build(cls, vectors: np.ndarray, dim: int) -> SentenceVectors:
+        builder = SentenceVectorsBuilder(dim)
+        builder.add(vectors)
+        return builder.done()
 
     @classmethod
     def load(cls, path: Path, rows: int, dim: int) -> SentenceVectors:
@@ -143,6 +143,28 @@ class SentenceVectors:
             out.fill(found[0][-1] if k < n else 0.0)
             out[ids[0]] = found[0]
         return out
+
+
+class SentenceVectorsBuilder:
+    """Sentence vectors added a document at a time (index/writer.py), held in half precision
+    from the start; `done` makes the read-only SentenceVectors (later adds are refused)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._index: faiss.IndexScalarQuantizer | None = _empty(dim)
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Rows of any float dtype (a stored index's float16 rows are read back exactly)."""
+        if self._index is None:
+            raise ValueError("these sentence vectors are done; no more can be added")
+        for start in range(0, len(vectors), _BLOCK):
+            self._index.add(np.ascontiguousarray(vectors[start : start + _BLOCK], np.float32))
+
+    def done(self) -> SentenceVectors:
+        if self._index is None:
+            raise ValueError("these sentence vectors are done already")
+        index, self._index = self._index, None
+        return SentenceVectors(index, self.dim)
 
 
 _FP16 = faiss.ScalarQuantizer.QT_fp16

@@ -10,16 +10,17 @@ embedding and deciding what changed stay in ingestion.py; ranking and fusion in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from rag.config import Settings
-from rag.embedding.model import Vectors
 from rag.errors import IndexMissingError
 from rag.index import core as index_store
 from rag.index.core import Index
 from rag.index.folder import check_apart, check_replaceable, resolved
+from rag.index.writer import writing
 from rag.schema import Article
 from rag.store.protocol import Changes, DocPart, Store
 
@@ -55,8 +56,17 @@ class FaissStore:
         index_store.clear_leftovers(self.folder)
         return _FaissPrevious(index)
 
-    def write(self, parts: list[DocPart], changes: Changes, dim: int) -> None:
-        index_store.save(assemble(parts, dim, self.settings), self.settings, self.folder)
+    def write(self, parts: Iterable[DocPart], changes: Changes, dim: int) -> None:
+        """Every part, streamed into a new folder (index/writer.py) that replaces the old one."""
+        with writing(self.settings, self.folder, dim) as writer:
+            for p in parts:
+                writer.add(
+                    p.article,
+                    p.sentences,
+                    p.chunks,
+                    _vectors(p.chunk_vectors, len(p.chunks), dim),
+                    _vectors(p.sentence_vectors, len(p.sentences), dim),
+                )
 
     def load(self, dim: int | None = None) -> Index:
         return index_store.load(self.folder, self.settings, dim)
@@ -68,6 +78,9 @@ class _FaissPrevious:
         self.articles = index.articles
 
     def part(self, article: Article) -> DocPart:
+        """Records as objects, vectors as views of the memory-mapped files (a document's rows
+        are contiguous): nothing of them is read until the part is written, so a re-ingest
+        does not hold a copy of every vector. Sentence vectors stay float16, as stored."""
         index = self.index
         chunk_rows = index.doc_chunk_rows(article.doc_id)
         sent_rows = index.doc_sentence_rows(article.doc_id)
@@ -75,24 +88,20 @@ class _FaissPrevious:
             article=article,
             sentences=[index.sentences[i] for i in sent_rows],
             chunks=[index.chunks[i] for i in chunk_rows],
-            chunk_vectors=index.chunk_vectors[chunk_rows],
-            sentence_vectors=index.sentence_vectors[sent_rows].astype(np.float32),
+            chunk_vectors=index.chunk_vectors[_span(chunk_rows)],
+            sentence_vectors=index.sentence_vectors[_span(sent_rows)],
             stored=True,
         )
 
 
-def assemble(parts: list[DocPart], dim: int, settings: Settings) -> Index:
-    """One Index of parts that all carry their records and vectors."""
+def _span(rows: list[int]) -> slice:
+    return slice(rows[0], rows[-1] + 1) if rows else slice(0, 0)
 
-    def stack(arrays: list[Vectors | None]) -> Vectors:
-        kept = [a for a in arrays if a is not None and len(a)]
-        return np.vstack(kept).astype(np.float32) if kept else np.zeros((0, dim), np.float32)
 
-    return Index(
-        articles=[p.article for p in parts],
-        sentences=[s for p in parts for s in p.sentences],
-        chunks=[c for p in parts for c in p.chunks],
-        chunk_vectors=stack([p.chunk_vectors for p in parts]),
-        sentence_vectors=stack([p.sentence_vectors for p in parts]),
-        ann_threshold=settings.ann_threshold,
-    )
+def _vectors(vectors: np.ndarray | None, rows: int, dim: int) -> np.ndarray:
+    """A part's vectors; a part without records may come without them."""
+    if vectors is None:
+        if rows:
+            raise ValueError("a document to write has records but no vectors")
+        return np.zeros((0, dim), dtype=np.float32)
+    return vectors

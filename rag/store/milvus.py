@@ -153,10 +153,12 @@ class MilvusStore:
         self._check_params(meta, dim)
         return _MilvusPrevious(self._articles())
 
-    def write(self, parts: list[DocPart], changes: Changes, dim: int) -> None:
+    def write(self, parts: Iterable[DocPart], changes: Changes, dim: int) -> None:
         """A few calls per batch of rows, not per document (each call is a round trip, and a
         server's delete takes ~0.2 s). Changed documents' article rows are deleted first and
-        written last: until then a reader sees those documents as absent, never half there."""
+        written last: until then a reader sees those documents as absent, never half there.
+        Rows go kind by kind, so every part (and its vectors) is held at once."""
+        parts = list(parts)
         meta = self._meta()
         fresh = meta is None or meta.format != FORMAT or meta.params != _params(self.settings, dim)
         if meta is None or fresh:

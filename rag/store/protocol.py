@@ -4,12 +4,13 @@ crosses it: a document's share of the index, and what an ingest changes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from rag.embedding.model import Vectors
+import numpy as np
+
 from rag.index.core import Index
 from rag.schema import Article, Chunk, Sentence
 
@@ -17,13 +18,14 @@ from rag.schema import Article, Chunk, Sentence
 @dataclass
 class DocPart:
     """One article's share of the index: its records and vectors. A part the store keeps as it
-    is (`stored`) may come without them: only their counts are needed."""
+    is (`stored`) may come without them: only their counts are needed. Vectors are float32,
+    except a stored FAISS index's sentence vectors (float16 views of its file)."""
 
     article: Article
     sentences: list[Sentence]
     chunks: list[Chunk]
-    chunk_vectors: Vectors | None = None
-    sentence_vectors: Vectors | None = None
+    chunk_vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
     stored: bool = False
     counts: tuple[int, int] | None = None  # (chunks, sentences) of a stored part without records
 
@@ -70,8 +72,9 @@ class Store(Protocol):
         (ingest then rebuilds everything)."""
         ...
 
-    def write(self, parts: list[DocPart], changes: Changes, dim: int) -> None:
-        """Make the store hold exactly `parts` (sorted by doc_id)."""
+    def write(self, parts: Iterable[DocPart], changes: Changes, dim: int) -> None:
+        """Make the store hold exactly `parts` (sorted by doc_id). They may be made as they are
+        read (ingest embeds them in batches): a store reads them once."""
         ...
 
     def load(self, dim: int | None = None) -> Index: ...
