@@ -9,6 +9,7 @@ import pytest
 from rag.answer import extractive as answer_extractive
 from rag.answer.extractive import score_rows
 from rag.engine import Engine
+from rag.index import vectors as index_vectors
 from rag.retrieval import Retriever, convex, reciprocal_rank, tokenize
 from rag.schema import Hit
 
@@ -193,10 +194,12 @@ def test_the_inverted_index_scores_as_the_set_test_does(
     assert {row for row, score, _ in by_sets if score >= 0.35} <= floored.keys()
     assert all(floored[row] == score for row, score, _ in by_sets if row in floored)
     assert len(floored) < len(by_sets)
-    # FAISS ranking only a few rows and bounding the rest (escalating when too many rows are
-    # near the floor) keeps exactly the same rows, with the same scores to the bit.
-    for top, row_wise_max in ((3, 10**9), (3, 1)):
+    # FAISS ranking only a few rows and bounding the rest (escalating once when too many rows
+    # are near the floor, then products row by row, in blocks) keeps exactly the same rows,
+    # with the same scores to the bit.
+    for top, row_wise_max, block in ((3, 10**9, 1 << 15), (3, 1, 1 << 15), (3, 1, 7)):
         monkeypatch.setattr(answer_extractive, "DENSE_TOP", top)
         monkeypatch.setattr(answer_extractive, "ROW_WISE_MAX", row_wise_max)
+        monkeypatch.setattr(index_vectors, "_BLOCK", block)
         bounded = {s.row: s.score for s in score_rows(question, rows, retriever, floor=0.35)}
         assert bounded == floored

@@ -40,7 +40,7 @@ MANY_ROWS = 20_000  # from this many rows on, word overlaps come from Retriever.
 # 1,000 took 45 ms, 16,384 52 ms and all 171 ms, and 1,000 left too many rows near the floor for
 # 9 of 10 compare questions (the replicated corpus repeats each sentence ~1,300 times).
 DENSE_TOP = 16_384
-ROW_WISE_MAX = 20_000  # more rows than this near the floor: FAISS ranks 16x more instead
+ROW_WISE_MAX = 20_000  # more rows than this near the floor: FAISS ranks 16x more, once
 # A runner-up joins the best sentence when it scores within this of it: closer for a second
 # sentence of the same source than for another source's.
 SAME_SOURCE_MARGIN = 0.04
@@ -114,15 +114,19 @@ def _dense_many(
     FAISS ranks the best DENSE_TOP products in its fp16 kernel and the rest get the last one's as
     an upper bound; only rows whose bound can reach the floor get their own row-wise product
     (the kernel sums in another order, ~1e-5, so a sentence scores the same to the bit whichever
-    path ran). When too many rows could, FAISS ranks more, up to all of them."""
-    top = DENSE_TOP if floor > 0 else len(index.sentences)
-    while True:
+    path ran). When too many rows could, FAISS ranks 16x more, once: ranking more still cost more
+    than the row-wise products it saves (its heap grows with what it ranks: at 1M chunks, 5.4M
+    sentences, ranking 262k took 0.5 s and ranking all 2-2.5 s, where the row-wise products of
+    the rows left near the floor take ~0.8 us a row; bench/README.md, "1M chunks")."""
+    n = len(index.sentences)
+    top = min(DENSE_TOP, n) if floor > 0 else n
+    for _ in range(2):
         dense = index.sentence_bounds(query, top)[order]
         best_case = _combined(dense, lexical, 1.0)
         near = np.flatnonzero(best_case >= floor - _SUM_ORDER_SLACK)
-        if len(near) <= ROW_WISE_MAX or top >= len(index.sentences):
+        if len(near) <= ROW_WISE_MAX or top >= n:
             break
-        top = min(top * 16, len(index.sentences))
+        top = min(top * 16, n)
     dense[near] = index.sentence_scores(query, order[near])
     best_case[near] = _combined(dense[near], lexical[near], 1.0)
     return dense, best_case

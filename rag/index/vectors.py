@@ -125,8 +125,13 @@ class SentenceVectors:
         """Cosine of `query` with the sentences `rows` (every sentence when None), float32."""
         if rows is not None:
             # Row by row (not one matrix product, whose kernel and so last bits depend on how
-            # many rows it gets): a sentence scores the same in any selection of rows.
-            return np.einsum("ij,j->i", self.array[rows].astype(np.float32), query)
+            # many rows it gets): a sentence scores the same in any selection of rows. In
+            # blocks, so that a million rows do not make a 1.5 GB float32 copy.
+            out = np.empty(len(rows), dtype=np.float32)
+            for start in range(0, len(rows), _BLOCK):
+                block = self.array[rows[start : start + _BLOCK]].astype(np.float32)
+                out[start : start + _BLOCK] = np.einsum("ij,j->i", block, query)
+            return out
         return self.bounds(query, len(self))
 
     def bounds(self, query: Vectors, top: int) -> np.ndarray:
