@@ -16,6 +16,7 @@ from rag.index.core import Index, chunk_text, load
 from rag.index.lexical import Lexical, LexicalBuilder
 from rag.index.writer import save, writing
 from rag.ingestion import ingest
+from rag.retrieval import Retriever
 from rag.text.tokens import tokenize
 from tests.conftest import FakeEmbedder, make_settings
 
@@ -152,3 +153,20 @@ def test_a_text_repeated_in_another_batch_is_embedded_once(
     assert len(embedder.texts) == len(set(embedder.texts))
     rows = [r for r, s in enumerate(index.sentences) if s.text == shared]
     assert len(rows) == 2 and np.array_equal(*index.sentence_vectors[rows])
+
+
+def test_a_corpus_of_stop_words_only_builds_an_index_without_bm25(tmp_path: Path) -> None:
+    """bm25s cannot index an empty vocabulary (it raised ValueError: max() of an empty
+    sequence): chunks without a single term get no BM25, and a question matches nothing."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "it.txt").write_text("The and of it is.\n", encoding="utf-8")
+    settings = make_settings(corpus, tmp_path / "index")
+    embedder = FakeEmbedder()
+
+    ingest(settings, embedder)
+    index = load(settings.index_dir, settings)
+
+    assert len(index.chunks) == 1 and index.lexical.bm25 is None
+    assert Retriever(index, embedder, settings).lexical("What is it?", 5) == []
+    assert ingest(settings, embedder).saved is False  # the saved index is sound: nothing to redo

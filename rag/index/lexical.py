@@ -32,9 +32,17 @@ class Lexical:
     """BM25 over chunk texts; each sentence's set of terms; term → sentence rows on demand."""
 
     def __init__(
-        self, bm25: bm25s.BM25 | None, vocab: list[str], indptr: np.ndarray, ids: np.ndarray
+        self,
+        bm25: bm25s.BM25 | None,
+        vocab: list[str],
+        indptr: np.ndarray,
+        ids: np.ndarray,
+        chunks: int,
     ) -> None:
-        self.bm25 = bm25  # None for an index without chunks: an unbuilt BM25 has no vocabulary
+        # None when no chunk holds a term (no chunks, or only stop-words): bm25s cannot index
+        # an empty vocabulary, and there is nothing for a question to match
+        self.bm25 = bm25
+        self.chunks = chunks
         self.vocab = vocab  # the sentence terms' vocabulary; ids index into it
         self.indptr = indptr  # sentence row r holds ids[indptr[r]:indptr[r + 1]]
         self.ids = ids
@@ -90,7 +98,7 @@ class Lexical:
         if self.bm25 is not None:
             self.bm25.save(folder, allow_pickle=False, show_progress=False, **_BM25_NAMES)
         else:
-            _empty_bm25(folder)
+            _empty_bm25(folder, self.chunks)
         vocab, indptr, ids = TERMS_FILES
         (folder / vocab).write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
         np.save(folder / indptr, self.indptr, allow_pickle=False)
@@ -103,7 +111,7 @@ class Lexical:
         if params.get("num_docs") != chunks:
             raise ValueError(f"BM25 counts {params.get('num_docs')} chunks, the index {chunks}")
         bm25 = None
-        if chunks:
+        if (folder / _BM25_NAMES["vocab_name"]).read_text(encoding="utf-8").strip() != "{}":
             bm25 = bm25s.BM25.load(
                 folder, mmap=True, allow_pickle=False, show_progress=False, **_BM25_NAMES
             )
@@ -112,7 +120,7 @@ class Lexical:
         indptr = np.load(folder / indptr_file, mmap_mode="r", allow_pickle=False)
         ids = np.load(folder / ids_file, mmap_mode="r", allow_pickle=False)
         _check_terms(vocab, indptr, ids, sentences)
-        return cls(bm25, vocab, indptr, ids)
+        return cls(bm25, vocab, indptr, ids, chunks)
 
 
 class LexicalBuilder:
@@ -140,7 +148,7 @@ class LexicalBuilder:
     def finish(self) -> Lexical:
         lengths = _joined(self._chunk_lengths, np.int64)
         bm25 = None
-        if len(lengths):
+        if self._chunk_vocab:
             offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
             offsets[1:] = np.cumsum(lengths)
             corpus = _Rows(_joined(self._chunk_ids, np.int32), offsets)
@@ -149,7 +157,7 @@ class LexicalBuilder:
             tokenized = Tokenized(ids=cast(list[list[int]], corpus), vocab=dict(self._chunk_vocab))
             bm25.index(tokenized, show_progress=False)
         vocab, indptr, ids = self._sentence_terms()
-        return Lexical(bm25, vocab, indptr, ids)
+        return Lexical(bm25, vocab, indptr, ids, len(lengths))
 
     def _sentence_terms(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The sentence terms as Lexical holds them: vocabulary sorted, each row's ids ascending."""
@@ -204,12 +212,13 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
-def _empty_bm25(folder: Path) -> None:
-    """The same files for an index without chunks, so every index has the same file set."""
+def _empty_bm25(folder: Path, chunks: int) -> None:
+    """The same files for an index whose chunks hold no term (or that has none), so that every
+    index has the same file set."""
     for key in ("data_name", "indices_name", "indptr_name"):
         np.save(folder / _BM25_NAMES[key], np.zeros(0, dtype=np.int32), allow_pickle=False)
     (folder / _BM25_NAMES["vocab_name"]).write_text("{}", encoding="utf-8")
-    params = json.dumps({"num_docs": 0})
+    params = json.dumps({"num_docs": chunks})
     (folder / _BM25_NAMES["params_name"]).write_text(params, encoding="utf-8")
 
 
