@@ -237,8 +237,7 @@ def changed_answers(
                 continue
             if key := normalize(answer.text):
                 said.append((view, st, key, _words(answer.text), _outside(st)))
-    docs = {v.doc_id for v, *_ in said}
-    opening = {d: _opening_words(openings.get(d, "")) for d in docs}
+    opening: dict[str, set[str]] = {}  # read only for the pairs that get that far (few)
     # Which answers differ, worked out once per two distinct answers: most sources repeat one.
     keys = sorted({entry[2] for entry in said})
     differ = {(x, y) for x, y in combinations(keys, 2) if not same_answer(x, y)}
@@ -254,6 +253,9 @@ def changed_answers(
         if not alike[texts]:
             continue
         answers = words_a | words_b
+        for doc in (v1.doc_id, v2.doc_id):
+            if doc not in opening:
+                opening[doc] = _opening_words(openings.get(doc, ""))
         first, second = opening[v1.doc_id] - answers, opening[v2.doc_id] - answers
         if _jaccard(first, second) >= SAME_OPENING:
             flagged.setdefault((v1.doc_id, a.citation.start), a)
@@ -292,8 +294,14 @@ def changed_words(views: list[SourceView], openings: dict[str, str]) -> list[Dis
         for st in view.statements
     ]
     for (v1, a, words_a), (v2, b, words_b) in combinations(said, 2):
+        # cheap tests first: copies repeat a sentence word for word, and more than
+        # CHANGED_WORDS words of difference in length cannot pass either
+        if v1.doc_id == v2.doc_id or words_a == words_b:
+            continue
+        if abs(len(words_a) - len(words_b)) > CHANGED_WORDS:
+            continue
         only_a, only_b = words_a - words_b, words_b - words_a
-        if v1.doc_id == v2.doc_id or not only_a or not only_b:
+        if not only_a or not only_b:
             continue
         if max(len(only_a), len(only_b)) > CHANGED_WORDS:
             continue
