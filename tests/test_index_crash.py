@@ -1,5 +1,6 @@
-"""rag/index/core.py under `kill -9`: a real `rag ingest` process is killed at each crash point of a
-save (files written, between the two renames, before the cleanup) and at random moments;
+"""rag/index/writer.py under `kill -9`: a real `rag ingest` process is killed at each crash point
+of a save (a document written, all files written, between the two renames, before the cleanup)
+and at random moments;
 afterwards an index still answers, and the next ingest completes and leaves nothing behind.
 """
 

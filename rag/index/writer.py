@@ -54,7 +54,7 @@ from rag.schema import Article, Chunk, Sentence
 
 _FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
 # The reliability suite kills a real `rag ingest` at these points (RAG_CRASH_AT=<point>).
-CRASH_POINTS = ("files-written", "between-renames", "before-cleanup")
+CRASH_POINTS = ("document-written", "files-written", "between-renames", "before-cleanup")
 _COPY_ROWS = 1 << 16  # chunk vectors copied from the work file at a time (96 MB at dim 384)
 
 
@@ -108,6 +108,7 @@ class IndexWriter:
             [chunk_text(article.title, c.text) for c in chunks],
             [_in_context(sentences, row, article.text) for row in range(len(sentences))],
         )
+        _crash_point("document-written")  # mid-stream: the work file and half the records out
 
     def finish(self) -> Manifest:
         """Write the vectors, the lexical side and the manifest; the folder is then complete."""
