@@ -17,6 +17,7 @@ import pytest
 from rag.config import Settings
 from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
 from rag.index.core import Index, load
+from rag.index.manifest import FORMAT_VERSION
 from rag.ingestion import IngestReport, ingest
 from tests.conftest import FakeEmbedder, fake_vector
 
@@ -65,7 +66,7 @@ def test_manifest_records_model_parameters_and_document_hashes(
 ) -> None:
     manifest = json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8"))
 
-    assert manifest["format_version"] == 4
+    assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model_name"] == "fake-sha256"
     assert manifest["dim"] == 384
     assert (manifest["chunk_size"], manifest["chunk_overlap"]) == (200, 1)

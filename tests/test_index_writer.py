@@ -170,3 +170,16 @@ def test_a_corpus_of_stop_words_only_builds_an_index_without_bm25(tmp_path: Path
     assert len(index.chunks) == 1 and index.lexical.bm25 is None
     assert Retriever(index, embedder, settings).lexical("What is it?", 5) == []
     assert ingest(settings, embedder).saved is False  # the saved index is sound: nothing to redo
+
+
+def test_a_name_typed_without_its_accents_finds_the_text_that_has_them() -> None:
+    texts = ["Kraków lies on the Vistula.", "Warsaw is the capital of Poland."]
+    lexical = Lexical.build(texts, texts)
+
+    tokens = [
+        t for t in tokenize(["Which river runs through Krakow?"])[0] if t in lexical.chunk_vocab
+    ]
+
+    assert tokens == ["krakow"]
+    assert int(np.argmax(lexical.chunk_scores(tokens))) == 0
+    assert "krakow" in lexical.sentence_terms(0)

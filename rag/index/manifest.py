@@ -15,8 +15,9 @@ from rag.errors import CorruptIndexError
 from rag.index.folder import MANIFEST
 
 # 2: BM25 and sentence terms saved; 3: sentences and chunks one line per document;
-# 4: sentence vectors a FAISS fp16 index (sentences.faiss) instead of sentences.npy
-FORMAT_VERSION = 4
+# 4: sentence vectors a FAISS fp16 index (sentences.faiss) instead of sentences.npy;
+# 5: BM25 and sentence terms with accents folded ("Kraków" is "krakow", rag/text/tokens.py)
+FORMAT_VERSION = 5
 
 
 class DocEntry(BaseModel):

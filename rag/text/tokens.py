@@ -1,11 +1,13 @@
 """Words → stemmed terms: the one tokenizer every part of the product uses (BM25, overlap, cues).
 
-bm25s's English stop-words and the Snowball English stemmer (PyStemmer). Does NOT build or
-search an index (rag/index/lexical.py does).
+Accents on Latin letters are dropped first ("Kraków" and "Krakow" are one term: people type
+names without them), then bm25s's English stop-words and the Snowball English stemmer
+(PyStemmer). Does NOT build or search an index (rag/index/lexical.py does).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import bm25s
@@ -17,10 +19,43 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: list[str]) -> list[list[str]]:
-    """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"]."""
+def _latin_base_letters() -> dict[int, str]:
+    """Each precomposed Latin letter whose canonical decomposition is an ASCII letter and
+    accents ("é" → "e", "Ł" has none and stays), over the Latin blocks (U+00C0–U+024F,
+    U+1E00–U+1EFF). Other scripts are left as they are: a Japanese kana's voicing mark or a
+    Cyrillic breve changes the letter, not how it is typed."""
+    table = {}
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        parts = unicodedata.normalize("NFD", chr(code))
+        base, marks = parts[0], parts[1:]
+        if base.isascii() and base.isalpha() and marks and all(map(unicodedata.combining, marks)):
+            table[code] = base
+    return table
+
+
+_FOLD = str.maketrans(_latin_base_letters())
+
+
+def fold_accents(text: str) -> str:
+    """Latin letters without their accents, whether the text writes them precomposed or as a
+    letter and combining marks.
+
+    >>> fold_accents("Kraków, São Paulo, Zürich, Łódź")
+    'Krakow, Sao Paulo, Zurich, Łodz'
+    """
+    return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_FOLD)
+
+
+def tokenize(texts: list[str], fold: bool = True) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"];
+    "Kraków" → ["krakow"]. `fold=False` keeps accents (the judge's training data was selected
+    so, rag/judge/data.py)."""
     out = bm25s.tokenize(
-        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+        [fold_accents(t) for t in texts] if fold else texts,
+        stopwords="en",
+        stemmer=_stemmer(),
+        return_ids=False,
+        show_progress=False,
     )
     return [list(tokens) for tokens in out]
 
