@@ -187,8 +187,13 @@ class _Embedding:
         for text, row in row_of.items():
             if hash(text) in self.repeated:
                 self.kept[text] = made[row]
+        groups = iter(texts)
         out = []
-        for part, group in zip(todo, texts, strict=True):
+        for part in parts:
+            if part.stored:
+                out.append(part)
+                continue
+            group = next(groups)
             rows = [self.kept[t] if t in self.kept else made[row_of[t]] for t in group]
             vectors = np.stack(rows) if rows else _none(dim)
             chunks = len(part.chunks) if self.encode_chunks else 0
@@ -203,8 +208,7 @@ class _Embedding:
             )
             self.report.embedded_chunks += chunks
             self.report.embedded_sentences += len(part.sentences)
-        by_id = {p.article.doc_id: p for p in out}
-        return [by_id.get(p.article.doc_id, p) for p in parts]
+        return out
 
 
 def _none(dim: int) -> Vectors:

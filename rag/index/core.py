@@ -41,7 +41,8 @@ from rag.index.vectors import ChunkSearch, SentenceVectors
 from rag.schema import Article, Chunk, Sentence
 from rag.text import anaphora
 
-_FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
+# The files every index has besides its manifest (the HNSW graph is added above the threshold)
+DATA_FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
 SENTENCE_FILE = "sentences.faiss"
 
 
@@ -113,9 +114,7 @@ class Index:
 
     def in_context(self, row: int) -> str:
         """The sentence with the names it refers back to: what its terms are read from."""
-        carried = self.carried_names(row)
-        text = self.sentences[row].text
-        return f"{text} {carried}" if carried else text
+        return with_carried(self.sentences[row].text, self.carried_names(row))
 
     @property
     def search_kind(self) -> str:
@@ -196,6 +195,11 @@ def chunk_text(title: str, text: str) -> str:
     return f"{title}\n{text}"
 
 
+def with_carried(text: str, carried: str) -> str:
+    """A sentence's text with the names it carries over (carried_names), if any."""
+    return f"{text} {carried}" if carried else text
+
+
 def carried_names(sentence: Sentence, previous: Sentence | None, article_text: str) -> str:
     """The names `sentence` carries over from the sentence before it in the same paragraph of
     the same article ("The pharmaceutical giant …" after "Pfizer adopted …"); a heading is no
@@ -250,7 +254,7 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
         )
     rows = sum(entry.sentences for entry in manifest.documents.values())
     tails = {SENTENCE_FILE: (rows * manifest.dim, SENTENCE_DTYPE)}
-    names = _FILES + ((HNSW_FILE,) if manifest.search == "hnsw" else ())
+    names = DATA_FILES + ((HNSW_FILE,) if manifest.search == "hnsw" else ())
     # The JSON records are parsed while the files are hashed (hashlib lets go of the GIL): at
     # 1M chunks each took ~7 s (bench/README.md). Nothing binary (numpy, FAISS) is opened
     # before every hash has passed, and a hash that fails is reported before a parse error.

@@ -126,7 +126,7 @@ class Lexical:
 class LexicalBuilder:
     """A Lexical gathered document by document (index/writer.py streams them): tokens are kept
     as int32 ids, not lists of strings, which at ~50 bytes a token held 1M chunks' worth past
-    24 GB (bench/README.md, "Towards 1M chunks")."""
+    24 GB (bench/README.md, "1M chunks, measured")."""
 
     def __init__(self) -> None:
         self._chunk_vocab: dict[str, int] = {}  # in order of first use; BM25 keeps it so

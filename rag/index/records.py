@@ -139,7 +139,8 @@ def _line(kind: type, c: dict[str, np.ndarray], doc_id: str, rows: np.ndarray) -
 
 
 def doc_line(kind: type[T], doc_id: str, models: Sequence[T]) -> str:
-    """The JSON line of one document's records (in order), as `lines` gives them."""
+    """The JSON line of one document's records (in order): what sentences.jsonl and
+    chunks.jsonl hold, one per document (from_lines reads them back)."""
     columns = _model_columns(kind, models, {doc_id: 0})
     return _line(kind, columns, doc_id, np.arange(len(models), dtype=np.int64))
 

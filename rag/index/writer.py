@@ -1,6 +1,6 @@
 """Documents → an index folder, streamed: each document's records and vectors are written as
 they come, so that building holds the index's derived structures, not every record and vector
-(a 1M-chunk build went past 24 GB when it did: bench/README.md, "Towards 1M chunks").
+(a 1M-chunk build went past 24 GB when it did: bench/README.md, "1M chunks, measured").
 
 What a document costs while the build runs: its DocEntry, its tokens as int32 ids (for BM25 and
 the sentence terms, built when the last document is in) and its sentences' vectors in half
@@ -28,18 +28,19 @@ from rag.config import Settings
 from rag.errors import IndexFolderError
 from rag.index.check import sha256_file
 from rag.index.core import (
+    DATA_FILES,
     SENTENCE_FILE,
     Index,
     carried_names,
     chunk_text,
     previous_folder,
     remove_dead_writers_temp_folders,
+    with_carried,
 )
 from rag.index.folder import (
     CHUNK_WORK_FILE,
     HNSW_FILE,
     MANIFEST,
-    WRITTEN_FILES,
     check_replaceable,
     holds_only_index_files,
     resolved,
@@ -52,7 +53,6 @@ from rag.index.records import doc_line
 from rag.index.vectors import ChunkSearch, SentenceVectorsBuilder
 from rag.schema import Article, Chunk, Sentence
 
-_FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
 # The reliability suite kills a real `rag ingest` at these points (RAG_CRASH_AT=<point>).
 CRASH_POINTS = ("document-written", "files-written", "between-renames", "before-cleanup")
 _COPY_ROWS = 1 << 16  # chunk vectors copied from the work file at a time (96 MB at dim 384)
@@ -117,13 +117,13 @@ class IndexWriter:
         vectors = self._chunk_vectors()
         search = ChunkSearch.build(vectors, self.settings.ann_threshold)
         del vectors
-        files = _FILES
-        if search.kind == "hnsw":
+        kind, files = search.kind, DATA_FILES
+        if kind == "hnsw":
             search.save(self.folder / HNSW_FILE)
             files += (HNSW_FILE,)
-        del search
+        del search  # its copy of the vectors goes before BM25 is built
         self._lexical.finish().save(self.folder)
-        manifest = new_manifest(self.settings, self.dim, _kind(files), self._docs)
+        manifest = new_manifest(self.settings, self.dim, kind, self._docs)
         manifest.files = {name: sha256_file(self.folder / name) for name in files}
         (self.folder / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
         self.manifest = manifest
@@ -156,13 +156,7 @@ class IndexWriter:
 def _in_context(sentences: Sequence[Sentence], row: int, article_text: str) -> str:
     """What a sentence's terms are read from (Index.in_context, for a document being written)."""
     previous = sentences[row - 1] if row > 0 else None
-    carried = carried_names(sentences[row], previous, article_text)
-    text = sentences[row].text
-    return f"{text} {carried}" if carried else text
-
-
-def _kind(files: tuple[str, ...]) -> str:
-    return "hnsw" if HNSW_FILE in files else "flat"
+    return with_carried(sentences[row].text, carried_names(sentences[row], previous, article_text))
 
 
 @contextmanager
