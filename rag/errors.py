@@ -18,6 +18,9 @@ RagError
 
 from __future__ import annotations
 
+# What an unusable index's message ends with; `rag ingest`, which is already rebuilding, drops it.
+REBUILD = "Rebuild it with `rag ingest`."
+
 
 class RagError(Exception):
     """Base class: the CLI prints these as one red line, the UI as a message."""

@@ -15,9 +15,9 @@ import numpy as np
 
 from rag.config import Settings
 from rag.corpus.chunking import make_chunks, split_sentences
-from rag.corpus.reader import load_corpus
+from rag.corpus.reader import SUFFIXES, load_corpus
 from rag.embedding.model import Embedder, Vectors
-from rag.errors import IndexError_
+from rag.errors import REBUILD, IndexError_
 from rag.index.core import chunk_text
 from rag.index.folder import ingest_lock
 from rag.schema import Article, Chunk, Sentence, SkippedFile
@@ -88,7 +88,7 @@ def _load_previous(store: Store, dim: int, report: IngestReport) -> Previous | N
     try:
         return store.previous(dim)
     except IndexError_ as exc:
-        report.notes.append(f"Rebuilding everything: {exc}")
+        report.notes.append(f"Rebuilding everything: {str(exc).replace(REBUILD, '').strip()}")
         return None
 
 
@@ -116,6 +116,8 @@ def _keep_unreadable(
 ) -> list[DocPart]:
     kept = []
     for item in skipped:
+        if item.path.suffix.lower() not in SUFFIXES:  # a subfolder, reported: not a document
+            continue
         old = previous.articles.get(item.path.stem) if previous else None
         if previous and old:
             kept.append(previous.part(old))

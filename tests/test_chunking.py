@@ -7,6 +7,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rag.corpus import chunking
 from rag.corpus.chunking import make_chunks, split_sentences
@@ -208,3 +210,47 @@ def test_marks_inside_a_line_still_go_to_pysbd(line: str) -> None:
 @pytest.mark.parametrize("line", ["Key Takeaways", "* Google* holds 14%", "Why now?", "Done.”"])
 def test_lines_without_inner_marks_are_one_sentence(line: str) -> None:
     assert chunking._one_sentence(line)
+
+
+def test_chinese_and_japanese_full_stops_end_sentences(tmp_path: Path) -> None:
+    article = article_of("北京是中国的首都。上海很大！「你好。」他说。\n東京は首都です。", tmp_path)
+
+    assert texts(article) == [
+        "北京是中国的首都。",
+        "上海很大！",
+        "「你好。」",
+        "他说。",
+        "東京は首都です。",
+    ]
+
+
+def test_a_line_with_no_sentence_mark_is_cut_at_spaces_below_the_bound(tmp_path: Path) -> None:
+    """A 1 MB line of words was one sentence, quoted whole as an answer."""
+    line = " ".join(f"word{n}" for n in range(3_000))
+    article = article_of(f"{line}\nA short sentence.", tmp_path)
+    sentences = split_sentences(article)
+
+    assert all(len(s.text) <= chunking.MAX_SENTENCE for s in sentences)
+    assert " ".join(s.text for s in sentences[:-1]) == line  # cut between words, nothing lost
+    assert sentences[-1].text == "A short sentence."
+    chunks = make_chunks(article, sentences, 900, 1)
+    assert max(len(c.text) for c in chunks) <= chunking.MAX_SENTENCE
+
+
+def test_text_without_spaces_is_cut_at_the_bound(tmp_path: Path) -> None:
+    article = article_of("字" * 2_500, tmp_path)
+
+    assert [len(t) for t in texts(article)] == [1_000, 1_000, 500]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab 。.!\n字"), max_size=3_000))
+def test_any_text_gives_bounded_sentences_that_round_trip(text: str) -> None:
+    article = make_article(Path("doc.txt"), text, {}) if text.strip() else None
+    if article is None:
+        return
+    sentences = split_sentences(article)
+    for s in sentences:
+        assert article.text[s.start : s.end] == s.text
+        assert len(s.text) <= chunking.MAX_SENTENCE
+    assert all(a.end <= b.start for a, b in itertools.pairwise(sentences))

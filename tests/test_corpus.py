@@ -184,6 +184,31 @@ def test_entries_that_are_not_article_files_are_skipped_with_reasons(
     assert all("salary" not in a.text for a in load.articles)
 
 
+def test_a_subfolder_of_articles_is_reported_not_silently_left_out(corpus_dir: Path) -> None:
+    (corpus_dir / "2024").mkdir()
+    (corpus_dir / "2024" / "zeta.txt").write_text("Orion ships chips.", encoding="utf-8")
+    (corpus_dir / "images").mkdir()  # nothing an article could be in: not reported
+    (corpus_dir / "images" / "logo.png").write_bytes(b"\x89PNG")
+    (corpus_dir / ".removed").mkdir()  # where `rag remove` moves files: not reported
+    (corpus_dir / ".removed" / "old.txt").write_text("Removed.", encoding="utf-8")
+
+    load = load_corpus(corpus_dir)
+
+    reasons = {s.path.name: s.reason for s in load.skipped}
+    assert list(reasons) == ["2024"]
+    assert "1 article file(s), which are not read" in reasons["2024"]
+    assert "point --corpus at the subfolder" in reasons["2024"]
+    assert "zeta" not in {a.doc_id for a in load.articles}
+
+
+def test_a_folder_whose_articles_are_all_in_a_subfolder_says_so(tmp_path: Path) -> None:
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "a.txt").write_text("Orion ships chips.", encoding="utf-8")
+
+    with pytest.raises(CorpusError, match=r"inner/ is a subfolder with 1 article file"):
+        load_corpus(tmp_path)
+
+
 def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> None:
     (corpus_dir / "metadata.toml").write_text(
         '[alpha]\npublished = 2024-11-22\npublisher = "Daily Chips"\n'

@@ -166,6 +166,22 @@ def test_a_file_that_becomes_unreadable_keeps_its_indexed_version(
     assert "beta" in doc_ids(index)
 
 
+def test_an_article_moved_into_a_subfolder_leaves_the_index_and_the_folder_is_reported(
+    ingested: IngestReport, settings: Settings, embedder: FakeEmbedder
+) -> None:
+    """A subfolder is reported as skipped; it is not an unreadable copy of a document of its
+    name, so nothing is kept for it (the moved article is removed like any other)."""
+    (settings.corpus_dir / "beta").mkdir()
+    (settings.corpus_dir / "beta.txt").rename(settings.corpus_dir / "beta" / "beta.txt")
+
+    report, index = reindex(settings, embedder)
+
+    assert [item.path.name for item in report.skipped] == ["beta"]
+    assert report.kept_previous == []
+    assert report.removed == ["beta"]
+    assert doc_ids(index) == {"alpha", "delta", "gamma"}
+
+
 def test_an_unreadable_file_survives_an_update_of_another(
     ingested: IngestReport, settings: Settings, embedder: FakeEmbedder
 ) -> None:
@@ -203,6 +219,7 @@ def test_index_built_with_other_settings_is_rebuilt_with_a_note(
 
     assert report.embedded_chunks == report.chunks == len(index.chunks)
     assert any("Rebuilding everything" in note for note in report.notes)
+    assert not any("`rag ingest`" in note for note in report.notes)  # it is what runs
 
 
 def test_pooled_chunk_vectors_embed_sentences_only(

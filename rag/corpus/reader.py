@@ -52,9 +52,10 @@ def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
             "Point --corpus at a folder of .txt/.md/.html files."
         )
     try:
-        entries = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+        listed = sorted(folder.iterdir())
     except OSError as exc:
         raise CorpusError(f"Cannot list {folder} ({exc.strerror}). Check its permissions.") from exc
+    entries = [p for p in listed if p.suffix.lower() in SUFFIXES]
     files, skipped = [], []
     for path in entries:
         problem = _not_an_article(path, folder)
@@ -62,11 +63,37 @@ def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
             skipped.append(SkippedFile(path=path, reason=problem))
         else:
             files.append(path)
+    nested = [
+        SkippedFile(path=p, reason=reason)
+        for p in listed
+        if p not in entries and (reason := _subfolder_with_articles(p))
+    ]
     if not entries:
+        inside = "".join(f" ({n.path.name}/ {n.reason})" for n in nested[:3])
         raise CorpusError(
-            f"No .txt, .md or .html files in {folder}. Add articles there, then re-run."
+            f"No .txt, .md or .html files in {folder}{inside}. Add articles there, then re-run."
         )
-    return files, skipped
+    return files, skipped + nested
+
+
+def _subfolder_with_articles(path: Path) -> str:
+    """Why a subfolder's articles are not read ("" when `path` is no such folder): only files
+    directly in the corpus folder are articles, and a folder of them must not vanish silently.
+    Hidden folders (`.removed/`, where `rag remove` moves files) are not reported."""
+    if path.name.startswith(".") or path.is_symlink():
+        return ""
+    try:
+        if not path.is_dir():
+            return ""
+        count = sum(1 for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
+    except OSError:
+        return ""
+    if not count:
+        return ""
+    return (
+        f"is a subfolder with {count} article file(s), which are not read (only files directly "
+        "in the corpus folder are); move them up, or point --corpus at the subfolder"
+    )
 
 
 def _not_an_article(path: Path, folder: Path) -> str:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from rag.config import Settings
 from rag.embedding.model import Vectors
-from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError
+from rag.errors import REBUILD, CorruptIndexError, IndexMissingError, StaleIndexError
 from rag.index.check import check_files, check_records, check_vectors
 from rag.index.folder import (
     HNSW_FILE,
@@ -250,7 +250,7 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
             f"The index in {folder} was built with other settings (model {manifest.model_name}, "
             f"dimension {manifest.dim}, chunks {manifest.chunk_size}/{manifest.chunk_overlap} "
             f"v{manifest.chunking_version}, format {manifest.format_version}). "
-            "Rebuild it with `rag ingest`."
+            + REBUILD
         )
     rows = sum(entry.sentences for entry in manifest.documents.values())
     tails = {SENTENCE_FILE: (rows * manifest.dim, SENTENCE_DTYPE)}
@@ -266,14 +266,14 @@ def _load(folder: Path, settings: Settings, dim: int | None) -> Index:
             records = exc
         problem = checked.result()
     if problem:
-        raise CorruptIndexError(f"{problem}. Rebuild it with `rag ingest`.")
+        raise CorruptIndexError(f"{problem}. {REBUILD}")
     try:
         if isinstance(records, Exception):
             raise records
         return _read_index(folder, manifest, settings, records)
     except (ValueError, ValidationError, OSError) as exc:
         raise CorruptIndexError(
-            f"{folder} cannot be read ({exc}). Rebuild it with `rag ingest`."
+            f"{folder} cannot be read ({exc}). {REBUILD}"
         ) from exc
 
 

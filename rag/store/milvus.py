@@ -41,7 +41,13 @@ from pydantic import BaseModel
 
 from rag.config import Settings
 from rag.embedding.model import Vectors
-from rag.errors import CorruptIndexError, IndexMissingError, StaleIndexError, StoreError
+from rag.errors import (
+    REBUILD,
+    CorruptIndexError,
+    IndexMissingError,
+    StaleIndexError,
+    StoreError,
+)
 from rag.index.core import Index, chunk_text
 from rag.index.folder import check_apart
 from rag.index.manifest import expected_params
@@ -338,8 +344,7 @@ class MilvusStore:
         if meta.format != FORMAT or meta.params != _params(self.settings, dim):
             raise StaleIndexError(
                 f"The index in {self.settings.index_location()} was built with other settings "
-                f"(format {meta.format}, {meta.params[1]}, dimension {meta.params[2]}). "
-                "Rebuild it with `rag ingest`."
+                f"(format {meta.format}, {meta.params[1]}, dimension {meta.params[2]}). " + REBUILD
             )
 
     # -- writing -------------------------------------------------------------------------------
@@ -728,8 +733,7 @@ def _in_order(rows: list[dict[str, Any]], count: int, article: Article) -> list[
     rows = sorted(rows, key=lambda r: int(r["idx"]))
     if [int(r["idx"]) for r in rows] != list(range(count)):
         raise CorruptIndexError(
-            f"Milvus holds {len(rows)} of {count} rows of {article.doc_id}. "
-            "Rebuild it with `rag ingest`."
+            f"Milvus holds {len(rows)} of {count} rows of {article.doc_id}. {REBUILD}"
         )
     return rows
 
