@@ -569,6 +569,31 @@ def test_an_added_article_answers_until_it_is_removed(
     assert "4 articles" in handlers.status_view(res)
 
 
+def test_update_rebuilds_a_stale_index_and_reads_files_copied_into_the_folder(
+    ingested: IngestReport,
+    settings: Settings,
+    embedder: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server started on an index of another version could only say "run `rag ingest`", and a
+    file copied into the folder (not uploaded) was never read; Update the index does both."""
+    monkeypatch.setattr("rag.index.manifest.CHUNKING_VERSION", 999)  # built by another version
+    monkeypatch.setattr(handlers, "make_embedder", lambda _settings: embedder)
+    res = Resources(settings)
+    assert "rag ingest" in handlers.status_view(res)
+    assert "Sources → Update the index" in handlers.status_view(res)
+    (settings.corpus_dir / "lighthouses.txt").write_text(LIGHTHOUSES, encoding="utf-8")
+    app = create_app(settings)
+
+    note, rows, *_ = handler(app, "update")()  # the button's handler, as the page calls it
+
+    assert "Index brought up to date with" in note and "5 articles" in note
+    assert "lighthouses" in [row[1] for row in rows]
+    updated = sources_view.update(res, lambda step, done: None)
+    assert "0 added or changed, 0 removed" in updated.note  # this server's copy caught up too
+    assert 'data-kind="answer"' in ask_view(res, ONLY_IT_ANSWERS)
+
+
 def test_a_question_already_running_keeps_the_previous_index(
     res: Resources, settings: Settings, tmp_path: Path
 ) -> None:

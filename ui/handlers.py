@@ -17,7 +17,7 @@ from rag.answer.timeline import timeline
 from rag.config import Settings
 from rag.embedding.model import Embedder, make_embedder
 from rag.engine import Engine, clear_engines, load_engine
-from rag.errors import RagError
+from rag.errors import CorruptIndexError, IndexMissingError, RagError, StaleIndexError
 from rag.ingestion import IngestReport, ingest
 from rag.schema import Comparison, Timeline
 from rag.validation import clean_question
@@ -90,6 +90,8 @@ def guarded(action: Callable[[], str]) -> str:
 def failure_html(exc: Exception) -> str:
     """The error box for a failed handler: the library's (or the form's) own message, else a
     short apology, the details only in the log."""
+    if isinstance(exc, IndexMissingError | StaleIndexError | CorruptIndexError):
+        return render.error_box(f"{exc} In this page: Sources → Update the index.")
     if isinstance(exc, RagError | FormError):
         return render.error_box(str(exc))
     log.error("UI handler failed", exc_info=exc)

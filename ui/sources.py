@@ -28,11 +28,14 @@ def sources_tab(
     res: Resources, demo: gr.Blocks, status: gr.HTML, source_filter: gr.Dropdown
 ) -> None:
     """`source_filter`: the Sources filter of Ask and Compare; its choices follow the list."""
-    gr.Markdown(
-        "Add a .txt, .md or .html article, or remove one (its file is moved to `.removed/`, not "
-        "deleted). The index is updated step by step; questions asked meanwhile are answered "
-        "from the previous index."
-    )
+    with gr.Row(equal_height=True):
+        gr.Markdown(
+            "Add a .txt, .md or .html article, or remove one (its file is moved to `.removed/`, "
+            "not deleted). The index is updated step by step; questions asked meanwhile are "
+            "answered from the previous index. Files changed in the folder itself are read by "
+            "**Update the index**.",
+        )
+        update = gr.Button("Update the index", elem_id="update-index", scale=0, min_width=180)
     with gr.Row():
         upload = gr.File(
             label="New article (.txt, .md or .html)",
@@ -66,6 +69,14 @@ def sources_tab(
         _adder(res),
         inputs=upload,
         outputs=[*listing, upload],
+        show_progress_on=note,
+        concurrency_limit=1,
+        concurrency_id=EDITS,
+        api_visibility="private",
+    )
+    update.click(
+        _updater(res),
+        outputs=listing,
         show_progress_on=note,
         concurrency_limit=1,
         concurrency_id=EDITS,
@@ -168,6 +179,14 @@ def _adder(res: Resources) -> Callable[..., tuple[Any, ...]]:
         return _guard(run, extra=1)
 
     return add
+
+
+def _updater(res: Resources) -> Callable[..., tuple[Any, ...]]:
+    def update(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Re-read the corpus folder, re-index, refresh the lists."""
+        return _guard(lambda: _refreshed(res, sources_view.update(res, _stages(progress))), 0)
+
+    return update
 
 
 def _asker(res: Resources) -> Callable[[str | None], tuple[Any, ...]]:

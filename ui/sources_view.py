@@ -87,6 +87,15 @@ def remove(res: Resources, doc_id: str | None, stage: Stage) -> Changed:
     return _changed(res, f"Removed “{title}” (id {doc_id}).", report, where)
 
 
+def update(res: Resources, stage: Stage) -> Changed:
+    """Re-read the corpus folder and update the index: files copied in, edited or deleted
+    outside the UI since the server started, or an index that is missing or was built by
+    another version (which the page otherwise can only report)."""
+    with res.editing:
+        report = _reindex(res, stage, f"{res.settings.corpus_dir}/ was read.")
+    return _changed(res, f"Index brought up to date with {res.settings.corpus_dir}/.", report)
+
+
 def _read_upload(path: Path) -> bytes:
     try:
         return path.read_bytes()
