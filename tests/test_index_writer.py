@@ -183,3 +183,26 @@ def test_a_name_typed_without_its_accents_finds_the_text_that_has_them() -> None
     assert tokens == ["krakow"]
     assert int(np.argmax(lexical.chunk_scores(tokens))) == 0
     assert "krakow" in lexical.sentence_terms(0)
+
+
+@pytest.mark.parametrize(
+    ("question", "best"),
+    [("中国的首都是哪里？", 0), ("日本の首都はどこですか", 2), ("서울에 대해", 3)],
+)
+def test_chinese_japanese_and_korean_questions_match_text_that_words_them_otherwise(
+    question: str, best: int
+) -> None:
+    """A run of such characters was one token: a question matched only a text that had the
+    same run between the same punctuation. As character pairs, shared words match."""
+    texts = [
+        "北京是中国的首都，也是政治中心。",
+        "上海是中国最大的城市。",
+        "東京は日本の首都です。",
+        "서울은 한국의 수도입니다.",
+    ]
+    lexical = Lexical.build(texts, texts)
+
+    tokens = [t for t in tokenize([question])[0] if t in lexical.chunk_vocab]
+
+    assert tokens
+    assert int(np.argmax(lexical.chunk_scores(tokens))) == best

@@ -16,8 +16,9 @@ from rag.index.folder import MANIFEST
 
 # 2: BM25 and sentence terms saved; 3: sentences and chunks one line per document;
 # 4: sentence vectors a FAISS fp16 index (sentences.faiss) instead of sentences.npy;
-# 5: BM25 and sentence terms with accents folded ("Kraków" is "krakow", rag/text/tokens.py)
-FORMAT_VERSION = 5
+# 5: BM25 and sentence terms with accents folded ("Kraków" is "krakow", rag/text/tokens.py);
+# 6: and Chinese, Japanese and Korean text as character pairs ("首都" in "中国的首都")
+FORMAT_VERSION = 6
 
 
 class DocEntry(BaseModel):

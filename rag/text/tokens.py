@@ -1,12 +1,15 @@
 """Words → stemmed terms: the one tokenizer every part of the product uses (BM25, overlap, cues).
 
 Accents on Latin letters are dropped first ("Kraków" and "Krakow" are one term: people type
-names without them), then bm25s's English stop-words and the Snowball English stemmer
-(PyStemmer). Does NOT build or search an index (rag/index/lexical.py does).
+names without them), Chinese, Japanese and Korean runs become overlapping character pairs
+(they are written without spaces between words), then bm25s's English stop-words and the
+Snowball English stemmer (PyStemmer). Does NOT build or search an index (rag/index/lexical.py
+does).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -46,12 +49,34 @@ def fold_accents(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_FOLD)
 
 
+# Han, kana and Hangul: scripts written without spaces between words (Korean puts particles on
+# its words), so a run of them was one token and a question matched it only word for word.
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+def cjk_bigrams(text: str) -> str:
+    """Each run of CJK characters as its overlapping character pairs, the usual way to index
+    such text without a dictionary (Lucene's CJK analyzer does the same); a lone character
+    is left as it is, and the tokenizer, which keeps words of two characters or more, drops it.
+
+    >>> cjk_bigrams("北京是中国的首都, Claude是")
+    ' 北京 京是 是中 中国 国的 的首 首都 , Claude 是 '
+    """
+    if text.isascii():
+        return text
+    return _CJK_RUN.sub(lambda m: " " + _pairs(m.group()) + " ", text)
+
+
+def _pairs(run: str) -> str:
+    return " ".join(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else run
+
+
 def tokenize(texts: list[str], fold: bool = True) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"];
-    "Kraków" → ["krakow"]. `fold=False` keeps accents (the judge's training data was selected
-    so, rag/judge/data.py)."""
+    "Kraków" → ["krakow"]; "中国的首都" → ["中国", "国的", "的首", "首都"]. `fold=False` keeps
+    accents and CJK runs whole (the judge's training data was selected so, rag/judge/data.py)."""
     out = bm25s.tokenize(
-        [fold_accents(t) for t in texts] if fold else texts,
+        [cjk_bigrams(fold_accents(t)) for t in texts] if fold else texts,
         stopwords="en",
         stemmer=_stemmer(),
         return_ids=False,
