@@ -21,7 +21,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
-CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Folder of .txt/.md articles.")]
+CorpusOpt = Annotated[
+    Path | None, typer.Option("--corpus", help="Folder of .txt/.md/.html/.pdf articles.")
+]
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder.")]
 KOpt = Annotated[int | None, typer.Option("--k", min=1, max=100, help="Passages to retrieve.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -432,7 +434,7 @@ def eval_diff(
 
 @app.command()
 def add(
-    files: Annotated[list[Path], typer.Argument(help=".txt/.md articles to add.")],
+    files: Annotated[list[Path], typer.Argument(help=".txt/.md/.html/.pdf articles to add.")],
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
 ) -> None:

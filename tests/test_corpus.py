@@ -29,7 +29,7 @@ def write_bad_files(folder: Path) -> dict[str, str]:
 
 
 def test_reads_txt_and_md_files_with_stem_as_doc_id(corpus_dir: Path) -> None:
-    (corpus_dir / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (corpus_dir / "photo.png").write_bytes(b"\x89PNG")  # not a kind of document: not listed
 
     load = load_corpus(corpus_dir)
 
@@ -108,9 +108,9 @@ def test_missing_folder_says_where_to_point(tmp_path: Path) -> None:
 
 
 def test_folder_without_articles_says_what_to_add(tmp_path: Path) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK")
 
-    with pytest.raises(CorpusError, match=r"No \.txt, \.md or \.html files"):
+    with pytest.raises(CorpusError, match=r"No \.txt, \.md, \.html or \.pdf files"):
         load_corpus(tmp_path)
 
 

@@ -30,16 +30,17 @@ def sources_tab(
     """`source_filter`: the Sources filter of Ask and Compare; its choices follow the list."""
     with gr.Row(equal_height=True):
         gr.Markdown(
-            "Add a .txt, .md or .html article, or remove one (its file is moved to `.removed/`, "
-            "not deleted). The index is updated step by step; questions asked meanwhile are "
-            "answered from the previous index. Files changed in the folder itself are read by "
+            "Add a .txt, .md, .html or .pdf article, or remove one (its file is moved to "
+            "`.removed/`, not deleted). The index is updated step by step; questions asked "
+            "meanwhile are answered from the previous index. Files changed in the folder itself "
+            "are read by "
             "**Update the index**.",
         )
         update = gr.Button("Update the index", elem_id="update-index", scale=0, min_width=180)
     with gr.Row():
         upload = gr.File(
-            label="New article (.txt, .md or .html)",
-            file_types=[".txt", ".md", ".html", ".htm"],
+            label="New article (.txt, .md, .html or .pdf)",
+            file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
             type="filepath",
             elem_id="article-upload",
             height=110,

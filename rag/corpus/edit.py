@@ -38,7 +38,7 @@ def check_new_article(settings: Settings, filename: str, data: bytes) -> Path:
     if not folder.is_dir():
         raise ArticleError(f"Corpus folder {folder} does not exist; create it or fix --corpus.")
     name = safe_name(filename)
-    text, problem = decode_text(data, settings.max_file_bytes)
+    text, problem = decode_text(data, settings.max_file_bytes, Path(name).suffix)
     if not problem and Path(name).suffix.lower() in HTML_SUFFIXES and not html_to_text(text)[0]:
         problem = "has no text outside its markup"
     if problem:
@@ -63,8 +63,8 @@ def safe_name(filename: str) -> str:
     stem, suffix = os.path.splitext(name)
     if suffix.lower() not in SUFFIXES:
         raise ArticleError(
-            f"{filename!r} is not a .txt, .md or .html file; save the article as plain "
-            "text (.txt or .md) or a web page (.html) and add that."
+            f"{filename!r} is not a .txt, .md, .html or .pdf file; save the article as "
+            "plain text (.txt or .md), a web page (.html) or a PDF and add that."
         )
     clean = _UNSAFE.sub("-", stem).strip("-.")
     if not clean or len(clean) + len(suffix) > MAX_NAME:
@@ -95,7 +95,8 @@ def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> 
 
 
 def article_paths(folder: Path) -> list[Path]:
-    """Every top-level .txt/.md entry of `folder`, usable or not (ids they hold are taken)."""
+    """Every top-level article entry (.txt, .md, .html, .pdf) of `folder`, usable or not (ids
+    they hold are taken)."""
     try:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
     except OSError as exc:

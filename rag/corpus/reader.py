@@ -1,7 +1,7 @@
-"""Folder of .txt/.md/.html files → Articles (raw text kept exactly, plus a derived title).
+"""Folder of .txt/.md/.html/.pdf files → Articles (raw text kept exactly, plus a derived title).
 
 Does NOT split or clean text: offsets downstream point into `Article.text` as read (for an
-.html page, the text corpus/html_text.py extracts from it).
+.html page, the text corpus/html_text.py extracts from it; for a PDF, corpus/pdf_text.py's).
 Bad files are skipped with a reason; only an unusable folder stops the load.
 """
 
@@ -12,11 +12,13 @@ import tomllib
 from pathlib import Path
 
 from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
+from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
 from rag.errors import CorpusError
 from rag.schema import Article, CorpusLoad, SkippedFile, date_range
 from rag.text.headlines import fused_headline
 
-SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *PDF_SUFFIXES)
+KINDS = ".txt, .md, .html or .pdf"  # how messages name the files read
 METADATA_FILE = "metadata.toml"
 
 
@@ -45,11 +47,10 @@ def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
 
 
 def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
-    """The article files of `folder`, and each .txt/.md/.html entry that is not one, with why."""
+    """The article files of `folder`, and each entry named like one that is not one, with why."""
     if not folder.is_dir():
         raise CorpusError(
-            f"Corpus folder {folder} does not exist. "
-            "Point --corpus at a folder of .txt/.md/.html files."
+            f"Corpus folder {folder} does not exist. Point --corpus at a folder of {KINDS} files."
         )
     try:
         listed = sorted(folder.iterdir())
@@ -66,14 +67,25 @@ def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
     nested = [
         SkippedFile(path=p, reason=reason)
         for p in listed
-        if p not in entries and (reason := _subfolder_with_articles(p))
+        if p not in entries and (reason := _subfolder_with_articles(p) or _unread_document(p))
     ]
     if not entries:
         inside = "".join(f" ({n.path.name}/ {n.reason})" for n in nested[:3])
-        raise CorpusError(
-            f"No .txt, .md or .html files in {folder}{inside}. Add articles there, then re-run."
-        )
+        raise CorpusError(f"No {KINDS} files in {folder}{inside}. Add articles there, then re-run.")
     return files, skipped + nested
+
+
+# Documents people keep beside their articles that are not read: said, so they do not vanish.
+_OFFICE = {".doc": "Word", ".docx": "Word", ".odt": "OpenDocument", ".rtf": "RTF"}
+_OFFICE |= {".pptx": "PowerPoint", ".epub": "EPUB", ".pages": "Pages"}
+
+
+def _unread_document(path: Path) -> str:
+    """Why a document of a kind that is not read is left out ("" for anything else)."""
+    kind = _OFFICE.get(path.suffix.lower())
+    if kind is None or path.name.startswith("."):
+        return ""
+    return f"is a {kind} document, which is not read; save it as PDF or plain text and add that"
 
 
 def _subfolder_with_articles(path: Path) -> str:
@@ -97,7 +109,7 @@ def _subfolder_with_articles(path: Path) -> str:
 
 
 def _not_an_article(path: Path, folder: Path) -> str:
-    """Why a .txt/.md/.html entry is not read as an article ("" when it is one)."""
+    """Why an entry named like an article is not read as one ("" when it is one)."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
@@ -128,7 +140,7 @@ def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         return "", f"cannot be read ({exc.strerror or exc}); check its permissions"
-    return decode_text(data, max_file_bytes)
+    return decode_text(data, max_file_bytes, path.suffix)
 
 
 def too_big(size: int, max_file_bytes: int) -> str:
@@ -138,14 +150,17 @@ def too_big(size: int, max_file_bytes: int) -> str:
     )
 
 
-def decode_text(data: bytes, max_file_bytes: int) -> tuple[str, str]:
-    """The checks `read_text` makes, on bytes already read (an upload).
+def decode_text(data: bytes, max_file_bytes: int, suffix: str = ".txt") -> tuple[str, str]:
+    """The checks `read_text` makes, on bytes already read (an upload); a PDF (`suffix`) is
+    read for its text.
 
     >>> decode_text(b"\\xef\\xbb\\xbfHi", 100), decode_text(b" ", 100)
     (('Hi', ''), ('', 'is empty'))
     """
     if len(data) > max_file_bytes:
         return "", too_big(len(data), max_file_bytes)
+    if suffix.lower() in PDF_SUFFIXES:
+        return pdf_to_text(data)
     if b"\x00" in data:
         return "", "looks binary (contains NUL bytes); only text articles are indexed"
     try:
