@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 CorpusOpt = Annotated[
-    Path | None, typer.Option("--corpus", help="Folder of .txt/.md/.html/.pdf articles.")
+    Path | None, typer.Option("--corpus", help="Folder of .txt/.md/.html/.pdf/.docx articles.")
 ]
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder.")]
 KOpt = Annotated[int | None, typer.Option("--k", min=1, max=100, help="Passages to retrieve.")]
@@ -434,7 +434,7 @@ def eval_diff(
 
 @app.command()
 def add(
-    files: Annotated[list[Path], typer.Argument(help=".txt/.md/.html/.pdf articles to add.")],
+    files: Annotated[list[Path], typer.Argument(help=".txt/.md/.html/.pdf/.docx articles to add.")],
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
 ) -> None:

@@ -110,7 +110,7 @@ def test_missing_folder_says_where_to_point(tmp_path: Path) -> None:
 def test_folder_without_articles_says_what_to_add(tmp_path: Path) -> None:
     (tmp_path / "notes.xlsx").write_bytes(b"PK")
 
-    with pytest.raises(CorpusError, match=r"No \.txt, \.md, \.html or \.pdf files"):
+    with pytest.raises(CorpusError, match=r"No \.txt, \.md, \.html, \.pdf or \.docx files"):
         load_corpus(tmp_path)
 
 

@@ -135,8 +135,10 @@ def test_a_pdf_can_be_uploaded_and_a_copy_of_its_text_is_refused(settings: Setti
 
 
 def test_word_documents_in_the_folder_are_reported_not_ignored(settings: Settings) -> None:
-    (settings.corpus_dir / "minutes.docx").write_bytes(b"PK\x03\x04")
+    (settings.corpus_dir / "minutes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (settings.corpus_dir / "draft.odt").write_bytes(b"PK\x03\x04")
 
     reasons = {s.path.name: s.reason for s in load_corpus(settings.corpus_dir).skipped}
 
-    assert "is a Word document, which is not read" in reasons["minutes.docx"]
+    assert "is a Word 97-2003 document, which is not read" in reasons["minutes.doc"]
+    assert "save it as .docx, PDF or plain text" in reasons["draft.odt"]

@@ -617,7 +617,7 @@ def test_a_refused_upload_explains_and_changes_nothing(
 
     assert 'data-kind="error"' in note and "already in the collection" in note
     assert all(isinstance(o, type(gr.skip())) for o in others)  # table and lists as they were
-    assert "Choose a .txt, .md, .html or .pdf file" in add(None)[0]
+    assert "Choose a .txt, .md, .html, .pdf or .docx file" in add(None)[0]
     assert "is empty" in add(upload(tmp_path, "blank.md", "\n \n"))[0]
     assert sorted(p.name for p in settings.corpus_dir.iterdir()) == before
 

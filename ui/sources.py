@@ -30,7 +30,7 @@ def sources_tab(
     """`source_filter`: the Sources filter of Ask and Compare; its choices follow the list."""
     with gr.Row(equal_height=True):
         gr.Markdown(
-            "Add a .txt, .md, .html or .pdf article, or remove one (its file is moved to "
+            "Add a .txt, .md, .html, .pdf or .docx article, or remove one (its file is moved to "
             "`.removed/`, not deleted). The index is updated step by step; questions asked "
             "meanwhile are answered from the previous index. Files changed in the folder itself "
             "are read by "
@@ -39,8 +39,8 @@ def sources_tab(
         update = gr.Button("Update the index", elem_id="update-index", scale=0, min_width=180)
     with gr.Row():
         upload = gr.File(
-            label="New article (.txt, .md, .html or .pdf)",
-            file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
+            label="New article (.txt, .md, .html, .pdf or .docx)",
+            file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
             type="filepath",
             elem_id="article-upload",
             height=110,

@@ -42,9 +42,9 @@ def listing(res: Resources) -> tuple[list[list[object]], list[tuple[str, str]]]:
 
 
 def add(res: Resources, upload: str | None, stage: Stage) -> Changed:
-    """Add an uploaded .txt/.md/.html/.pdf file to the collection and index it."""
+    """Add an uploaded .txt/.md/.html/.pdf/.docx file to the collection and index it."""
     if not upload:
-        raise ArticleError("Choose a .txt, .md, .html or .pdf file to add first.")
+        raise ArticleError("Choose a .txt, .md, .html, .pdf or .docx file to add first.")
     stage(CHECKING, 0.0)
     name, data = Path(upload).name, _read_upload(Path(upload))
     with res.editing:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rag.config import Settings
 from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
-from rag.corpus.reader import SUFFIXES, decode_text, read_text, text_sha256
+from rag.corpus.reader import KINDS, SUFFIXES, decode_text, read_text, text_sha256
 from rag.errors import ArticleError
 
 REMOVED_DIR = ".removed"  # not *.txt/*.md and not top-level files: the loader never lists it
@@ -63,8 +63,8 @@ def safe_name(filename: str) -> str:
     stem, suffix = os.path.splitext(name)
     if suffix.lower() not in SUFFIXES:
         raise ArticleError(
-            f"{filename!r} is not a .txt, .md, .html or .pdf file; save the article as "
-            "plain text (.txt or .md), a web page (.html) or a PDF and add that."
+            f"{filename!r} is not a {KINDS} file; save the article as plain text (.txt or "
+            ".md), a web page (.html), a PDF or a Word document (.docx) and add that."
         )
     clean = _UNSAFE.sub("-", stem).strip("-.")
     if not clean or len(clean) + len(suffix) > MAX_NAME:
@@ -95,7 +95,7 @@ def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> 
 
 
 def article_paths(folder: Path) -> list[Path]:
-    """Every top-level article entry (.txt, .md, .html, .pdf) of `folder`, usable or not (ids
+    """Every top-level article entry (.txt, .md, .html, .pdf, .docx) of `folder`, usable or not (ids
     they hold are taken)."""
     try:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)

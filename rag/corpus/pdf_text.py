@@ -16,10 +16,11 @@ PDF_SUFFIXES = (".pdf",)
 # margin: the text goes on in the next line. A shorter one ends a paragraph or is a heading, and
 # its line break stays. Chosen on PDFs printed (Chromium) from 8 allowlisted SQuAD v1.1 articles,
 # by the share of their sentences recovered exactly: 0.108 with no joining; 0.989 at 0.5, 0.6
-# and 0.7, 0.987 at 0.8, 0.958 at 0.9; 0.6 is the middle of the best (bench/README.md, "PDF
-# articles"). A full line that ends a sentence before a capital keeps its break (_ends_sentence):
-# it costs those articles 0.007 (an abbreviation at a line's end: "the U.S." + "Army"), and keeps
-# a heading after a paragraph apart (the seed articles printed so, measured only: 0.907 → 0.974).
+# and 0.7, 0.987 at 0.8, 0.958 at 0.9; 0.6 is the middle of the best (bench/README.md, "PDF and
+# Word articles"). A full line that ends a sentence before a capital keeps its break
+# (_ends_sentence): it costs those articles 0.007 (an abbreviation at a line's end: "the U.S."
+# + "Army"), and keeps a heading after a paragraph apart (the seed articles printed so, measured
+# only: 0.907 → 0.974).
 FULL_LINE = 0.6
 _SENTENCE_END = frozenset('.!?:;…"”’)')
 

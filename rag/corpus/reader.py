@@ -1,7 +1,8 @@
-"""Folder of .txt/.md/.html/.pdf files → Articles (raw text kept exactly, plus a derived title).
+"""Folder of .txt/.md/.html/.pdf/.docx files → Articles (text kept exactly, and a derived title).
 
 Does NOT split or clean text: offsets downstream point into `Article.text` as read (for an
-.html page, the text corpus/html_text.py extracts from it; for a PDF, corpus/pdf_text.py's).
+.html page, the text corpus/html_text.py extracts from it; for a PDF, corpus/pdf_text.py's;
+for a Word document, corpus/docx_text.py's).
 Bad files are skipped with a reason; only an unusable folder stops the load.
 """
 
@@ -11,14 +12,15 @@ import hashlib
 import tomllib
 from pathlib import Path
 
+from rag.corpus.docx_text import DOCX_SUFFIXES, docx_to_text
 from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
 from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
 from rag.errors import CorpusError
 from rag.schema import Article, CorpusLoad, SkippedFile, date_range
 from rag.text.headlines import fused_headline
 
-SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *PDF_SUFFIXES)
-KINDS = ".txt, .md, .html or .pdf"  # how messages name the files read
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *PDF_SUFFIXES, *DOCX_SUFFIXES)
+KINDS = ".txt, .md, .html, .pdf or .docx"  # how messages name the files read
 METADATA_FILE = "metadata.toml"
 
 
@@ -76,7 +78,7 @@ def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
 
 
 # Documents people keep beside their articles that are not read: said, so they do not vanish.
-_OFFICE = {".doc": "Word", ".docx": "Word", ".odt": "OpenDocument", ".rtf": "RTF"}
+_OFFICE = {".doc": "Word 97-2003", ".odt": "OpenDocument", ".rtf": "RTF"}
 _OFFICE |= {".pptx": "PowerPoint", ".epub": "EPUB", ".pages": "Pages"}
 
 
@@ -85,7 +87,7 @@ def _unread_document(path: Path) -> str:
     kind = _OFFICE.get(path.suffix.lower())
     if kind is None or path.name.startswith("."):
         return ""
-    return f"is a {kind} document, which is not read; save it as PDF or plain text and add that"
+    return f"is a {kind} document, which is not read; save it as .docx, PDF or plain text"
 
 
 def _subfolder_with_articles(path: Path) -> str:
@@ -151,8 +153,8 @@ def too_big(size: int, max_file_bytes: int) -> str:
 
 
 def decode_text(data: bytes, max_file_bytes: int, suffix: str = ".txt") -> tuple[str, str]:
-    """The checks `read_text` makes, on bytes already read (an upload); a PDF (`suffix`) is
-    read for its text.
+    """The checks `read_text` makes, on bytes already read (an upload); a PDF or Word document
+    (`suffix`) is read for its text.
 
     >>> decode_text(b"\\xef\\xbb\\xbfHi", 100), decode_text(b" ", 100)
     (('Hi', ''), ('', 'is empty'))
@@ -161,6 +163,8 @@ def decode_text(data: bytes, max_file_bytes: int, suffix: str = ".txt") -> tuple
         return "", too_big(len(data), max_file_bytes)
     if suffix.lower() in PDF_SUFFIXES:
         return pdf_to_text(data)
+    if suffix.lower() in DOCX_SUFFIXES:
+        return docx_to_text(data)
     if b"\x00" in data:
         return "", "looks binary (contains NUL bytes); only text articles are indexed"
     try:
