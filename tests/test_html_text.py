@@ -29,6 +29,15 @@ def test_the_text_keeps_paragraphs_and_drops_markup_scripts_and_navigation() -> 
     )
 
 
+def test_a_table_row_is_a_line_of_its_cells_never_run_together() -> None:
+    """ "<td>2024</td><td>4,000</td>" was read "20244,000": a figure no source gives."""
+    table = (
+        "<table><tr><th>Year</th><th>Chips</th></tr><tr><td>2024</td><td>4,000</td></tr>"
+        "<tr><td>2025</td><td><b>6</b>,000</td></tr></table><p>After it.</p>"
+    )
+    assert html_to_text(table)[0] == "Year | Chips\n\n2024 | 4,000\n\n2025 | 6,000\n\nAfter it.\n"
+
+
 def test_a_page_with_no_text_is_skipped_with_a_reason(corpus_dir: Path) -> None:
     (corpus_dir / "empty.html").write_text("<html><script>x()</script></html>", "utf-8")
     skipped = {s.path.name: s.reason for s in load_corpus(corpus_dir).skipped}

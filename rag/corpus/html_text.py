@@ -15,6 +15,10 @@ _SKIPPED = {"script", "style", "noscript", "template", "svg", "nav", "head"}
 _BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "header", "footer", "blockquote"}
 _BLOCKS |= {"pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "main", "aside"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Table cells: a row is a line of its cells, " | " between them ("Year | Chips"): run together,
+# "<td>2024</td><td>4,000</td>" read "20244,000", a figure no source gives.
+_CELLS = {"td", "th"}
+CELL_SEPARATOR = " | "
 
 
 class _Extractor(HTMLParser):
@@ -25,6 +29,7 @@ class _Extractor(HTMLParser):
         self.heading: list[str] = []
         self._skip = 0
         self._in: list[str] = []
+        self._cells = 0  # cells begun in the current table row
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in.append(tag)
@@ -32,6 +37,12 @@ class _Extractor(HTMLParser):
             self._skip += 1
         if tag in _BLOCKS:
             self.parts.append("\n\n")
+        if tag == "tr":
+            self._cells = 0
+        elif tag in _CELLS:
+            if self._cells:
+                self.parts.append(CELL_SEPARATOR)
+            self._cells += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
