@@ -38,6 +38,12 @@ def test_a_table_row_is_a_line_of_its_cells_never_run_together() -> None:
     assert html_to_text(table)[0] == "Year | Chips\n\n2024 | 4,000\n\n2025 | 6,000\n\nAfter it.\n"
 
 
+def test_a_superscript_after_a_digit_never_runs_into_the_number() -> None:
+    page = "<p>Sales rose in 2024<sup>5</sup> to $4 billion<sup>[12]</sup> over 300 km<sup>2"
+    page += "</sup>.</p>"
+    assert html_to_text(page)[0] == "Sales rose in 2024 5 to $4 billion[12] over 300 km2.\n"
+
+
 def test_a_page_with_no_text_is_skipped_with_a_reason(corpus_dir: Path) -> None:
     (corpus_dir / "empty.html").write_text("<html><script>x()</script></html>", "utf-8")
     skipped = {s.path.name: s.reason for s in load_corpus(corpus_dir).skipped}

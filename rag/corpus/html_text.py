@@ -19,6 +19,9 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # "<td>2024</td><td>4,000</td>" read "20244,000", a figure no source gives.
 _CELLS = {"td", "th"}
 CELL_SEPARATOR = " | "
+# A superscript or subscript right after a digit is set apart by a space: a footnote mark
+# "2024<sup>5</sup>" read "20245", and "10<sup>6</sup> users" "106 users".
+_SCRIPTS = {"sup", "sub"}
 
 
 class _Extractor(HTMLParser):
@@ -37,12 +40,17 @@ class _Extractor(HTMLParser):
             self._skip += 1
         if tag in _BLOCKS:
             self.parts.append("\n\n")
+        if tag in _SCRIPTS and not self._skip and self._last_char().isdigit():
+            self.parts.append(" ")
         if tag == "tr":
             self._cells = 0
         elif tag in _CELLS:
             if self._cells:
                 self.parts.append(CELL_SEPARATOR)
             self._cells += 1
+
+    def _last_char(self) -> str:
+        return next((part[-1] for part in reversed(self.parts) if part), "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
