@@ -50,6 +50,18 @@ def test_paragraphs_and_table_rows_are_lines_in_the_documents_order() -> None:
     ]
 
 
+def test_a_superscript_after_a_digit_never_runs_into_the_number() -> None:
+    document = Document()
+    paragraph = document.add_paragraph("Sales rose in 2024")
+    paragraph.add_run("5").font.superscript = True
+    paragraph.add_run(" over 300 km")
+    paragraph.add_run("2").font.superscript = True
+    out = io.BytesIO()
+    document.save(out)
+
+    assert docx_to_text(out.getvalue())[0] == "Sales rose in 2024 5 over 300 km2"
+
+
 def test_a_cell_merged_across_columns_is_read_once() -> None:
     document = Document()
     grid = document.add_table(rows=1, cols=3)

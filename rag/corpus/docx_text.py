@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 DOCX_SUFFIXES = (".docx",)
 # A .docx is a zip: its parts may unpack to far more than the file's size (a "zip bomb" unpacks
@@ -46,8 +47,21 @@ def _lines(block: object) -> list[str]:
     """A paragraph's text (a line break inside it stays one), or a table's rows."""
     rows = getattr(block, "rows", None)
     if rows is None:
-        return [str(getattr(block, "text", "")).strip()]
+        return [_paragraph_text(block).strip()]
     return [" | ".join(_cells(row)).strip(" |") for row in rows]
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """The paragraph's runs and links in order; a superscript or subscript run right after a
+    digit is set apart by a space, as in HTML: "2024" + a footnote mark "5" read "20245"."""
+    parts: list[str] = []
+    for item in paragraph.iter_inner_content():
+        font = getattr(item, "font", None)
+        raised = font is not None and (font.superscript or font.subscript)
+        if raised and parts and parts[-1][-1:].isdigit():
+            parts.append(" ")
+        parts.append(item.text)
+    return "".join(parts)
 
 
 def _cells(row: object) -> list[str]:
