@@ -204,9 +204,13 @@ def test_a_subfolder_of_articles_is_reported_not_silently_left_out(corpus_dir: P
 def test_a_folder_whose_articles_are_all_in_a_subfolder_says_so(tmp_path: Path) -> None:
     (tmp_path / "inner").mkdir()
     (tmp_path / "inner" / "a.txt").write_text("Orion ships chips.", encoding="utf-8")
+    (tmp_path / "minutes.rtf").write_text("{\\rtf1 Orion}", encoding="utf-8")
 
-    with pytest.raises(CorpusError, match=r"inner/ is a subfolder with 1 article file"):
+    with pytest.raises(CorpusError) as caught:
         load_corpus(tmp_path)
+
+    assert "(inner/ is a subfolder with 1 article file" in str(caught.value)
+    assert "(minutes.rtf is an RTF document, which is not read" in str(caught.value)
 
 
 def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> None:

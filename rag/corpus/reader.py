@@ -72,14 +72,19 @@ def list_corpus_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
         if p not in entries and (reason := _subfolder_with_articles(p) or _unread_document(p))
     ]
     if not entries:
-        inside = "".join(f" ({n.path.name}/ {n.reason})" for n in nested[:3])
+        inside = "".join(f" ({_shown(n.path)} {n.reason})" for n in nested[:3])
         raise CorpusError(f"No {KINDS} files in {folder}{inside}. Add articles there, then re-run.")
     return files, skipped + nested
 
 
+def _shown(path: Path) -> str:
+    """An entry's name as messages give it: a folder's with a slash ("2024/")."""
+    return f"{path.name}/" if path.is_dir() else path.name
+
+
 # Documents people keep beside their articles that are not read: said, so they do not vanish.
-_OFFICE = {".doc": "Word 97-2003", ".odt": "OpenDocument", ".rtf": "RTF"}
-_OFFICE |= {".pptx": "PowerPoint", ".epub": "EPUB", ".pages": "Pages"}
+_OFFICE = {".doc": "a Word 97-2003", ".odt": "an OpenDocument", ".rtf": "an RTF"}
+_OFFICE |= {".pptx": "a PowerPoint", ".epub": "an EPUB", ".pages": "a Pages"}
 
 
 def _unread_document(path: Path) -> str:
@@ -87,7 +92,7 @@ def _unread_document(path: Path) -> str:
     kind = _OFFICE.get(path.suffix.lower())
     if kind is None or path.name.startswith("."):
         return ""
-    return f"is a {kind} document, which is not read; save it as .docx, PDF or plain text"
+    return f"is {kind} document, which is not read; save it as .docx, PDF or plain text"
 
 
 def _subfolder_with_articles(path: Path) -> str:
