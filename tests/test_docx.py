@@ -105,7 +105,7 @@ def test_a_docx_in_the_folder_and_an_upload_are_read(settings: Settings) -> None
 
     assert article.title == "Orion Chips Annual Report"
     assert "Orion sold 4,000 chips to Lumen in 2024." in article.text
-    with pytest.raises(ArticleError, match="same text is already in the collection"):
+    with pytest.raises(ArticleError, match="same file is already in the collection"):
         add_article(settings, "copy.docx", make_docx(REPORT))
     assert add_article(settings, "Other Report.DOCX", make_docx(["Other", "Text."])).name == (
         "Other-Report.docx"

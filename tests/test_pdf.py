@@ -123,12 +123,12 @@ def test_a_pdf_in_the_folder_is_searched_and_quoted_verbatim(
     assert any("Dresden" in c.quote for c in cited)
 
 
-def test_a_pdf_can_be_uploaded_and_a_copy_of_its_text_is_refused(settings: Settings) -> None:
+def test_a_pdf_can_be_uploaded_and_a_copy_of_it_is_refused(settings: Settings) -> None:
     path = add_article(settings, "Orion Report.PDF", make_pdf(PAGES))
 
     assert path.name == "Orion-Report.pdf"
     assert path.read_bytes() == make_pdf(PAGES)  # the file is kept as given
-    with pytest.raises(ArticleError, match="same text is already in the collection"):
+    with pytest.raises(ArticleError, match="same file is already in the collection"):
         add_article(settings, "copy.pdf", make_pdf(PAGES))
     with pytest.raises(ArticleError, match="without a text layer"):
         add_article(settings, "scan.pdf", make_pdf([[]]))

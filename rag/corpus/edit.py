@@ -13,7 +13,9 @@ import secrets
 from pathlib import Path
 
 from rag.config import Settings
+from rag.corpus.docx_text import DOCX_SUFFIXES
 from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
+from rag.corpus.pdf_text import PDF_SUFFIXES
 from rag.corpus.reader import KINDS, SUFFIXES, decode_text, read_text, text_sha256
 from rag.errors import ArticleError
 
@@ -43,7 +45,7 @@ def check_new_article(settings: Settings, filename: str, data: bytes) -> Path:
         problem = "has no text outside its markup"
     if problem:
         raise ArticleError(f"{filename} {problem}; nothing was added.")
-    _check_unique(folder, Path(name).stem, text, settings.max_file_bytes)
+    _check_unique(folder, Path(name).stem, text, data, settings.max_file_bytes)
     return folder / name
 
 
@@ -75,9 +77,14 @@ def safe_name(filename: str) -> str:
     return clean + suffix.lower()
 
 
-def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> None:
+# Files whose text is extracted (a PDF, a Word document) are compared by their bytes: reading
+# every one of them again for each upload took seconds per hundred files.
+_EXTRACTED = (*PDF_SUFFIXES, *DOCX_SUFFIXES)
+
+
+def _check_unique(folder: Path, doc_id: str, text: str, data: bytes, max_file_bytes: int) -> None:
     """Refuse an id already taken (case aside: two ids differing only so confuse people)
-    and a text already in the folder under another name."""
+    and a text already in the folder under another name (a PDF or Word file: the same file)."""
     digest = text_sha256(text)
     for path in article_paths(folder):
         if path.stem.lower() == doc_id.lower():
@@ -86,6 +93,13 @@ def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> 
                 f"({path.name}); nothing was added. Rename your file (e.g. {doc_id}-2.txt), "
                 "or remove the existing article first."
             )
+        if path.suffix.lower() in _EXTRACTED:
+            if _same_bytes(path, data):
+                raise ArticleError(
+                    f"The same file is already in the collection as {path.name} "
+                    f"(id {path.stem!r}); nothing was added."
+                )
+            continue
         existing, problem = read_text(path, max_file_bytes)
         if not problem and text_sha256(existing) == digest:
             raise ArticleError(
@@ -94,9 +108,16 @@ def _check_unique(folder: Path, doc_id: str, text: str, max_file_bytes: int) -> 
             )
 
 
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def article_paths(folder: Path) -> list[Path]:
-    """Every top-level article entry (.txt, .md, .html, .pdf, .docx) of `folder`, usable or not (ids
-    they hold are taken)."""
+    """Every top-level article entry (.txt, .md, .html, .pdf, .docx) of `folder`, usable or
+    not (ids they hold are taken)."""
     try:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
     except OSError as exc:
