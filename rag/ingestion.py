@@ -116,7 +116,7 @@ def _keep_unreadable(
 ) -> list[DocPart]:
     kept = []
     for item in skipped:
-        if item.path.suffix.lower() not in SUFFIXES:  # a subfolder, reported: not a document
+        if item.path.suffix.lower() not in SUFFIXES:  # a subfolder or an unread kind of file
             continue
         old = previous.articles.get(item.path.stem) if previous else None
         if previous and old:

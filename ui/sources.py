@@ -33,8 +33,7 @@ def sources_tab(
             "Add a .txt, .md, .html, .pdf or .docx article, or remove one (its file is moved to "
             "`.removed/`, not deleted). The index is updated step by step; questions asked "
             "meanwhile are answered from the previous index. Files changed in the folder itself "
-            "are read by "
-            "**Update the index**.",
+            "are read by **Update the index**.",
         )
         update = gr.Button("Update the index", elem_id="update-index", scale=0, min_width=180)
     with gr.Row():

@@ -11,6 +11,8 @@ import io
 import zipfile
 from typing import Any
 
+from rag.corpus.html_text import CELL_SEPARATOR
+
 DOCX_SUFFIXES = (".docx",)
 # A .docx is a zip: its parts may unpack to far more than the file's size (a "zip bomb" unpacks
 # a few MB to GBs, and python-docx parses every part in memory). Unpacked beyond this many
@@ -48,7 +50,7 @@ def _lines(block: object) -> list[str]:
     rows = getattr(block, "rows", None)
     if rows is None:
         return [_paragraph_text(block).strip()]
-    return [" | ".join(_cells(row)).strip(" |") for row in rows]
+    return [CELL_SEPARATOR.join(_cells(row)).strip(CELL_SEPARATOR) for row in rows]
 
 
 def _paragraph_text(paragraph: Any) -> str:
