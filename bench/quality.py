@@ -80,7 +80,7 @@ def build_pooled(work: Path) -> dict[str, Any]:
     settings = {}
     for name, (backend, overrides) in POOLED.items():
         s = rag_settings(corpus_dir=CORPUS, index_dir=work / name, **BACKENDS[backend], **overrides)
-        ingest(s, make_embedder(s))
+        ingest(s, make_embedder(s, bulk=True))  # as `rag ingest`: OpenVINO for openvino-*
         settings[name] = s
     return settings
 
