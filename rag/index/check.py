@@ -20,6 +20,7 @@ import numpy as np
 
 from rag.embedding.model import Vectors
 from rag.index.records import Records
+from rag.index.stamps import Identity, Stamp, identity, read_stamps, record, settled, vouched
 from rag.schema import Article, Chunk, Sentence
 
 
@@ -48,24 +49,33 @@ def check_files(
 ) -> str:
     """What is wrong with the files `names` against their `expected` sha256 ("" when nothing):
     hashed on several threads, since hashlib lets go of the GIL while it hashes large blocks.
+    A file an earlier load verified and nothing has changed since is not read again
+    (index/stamps.py); the files verified now are stamped.
 
     Values are checked finite in every .npy file, and in each file of `tails` (name → (values,
     dtype)): its last that many values, where a FAISS index keeps its vectors."""
     tails = tails or {}
+    stamps = read_stamps(folder)
+    unread = [n for n in names if not vouched(stamps, folder, n, expected.get(n))]
 
-    def scan(name: str) -> tuple[str | None, bool]:
-        return _scan(folder / name, tails.get(name))
+    def scan(name: str) -> tuple[Identity | None, str | None, bool]:
+        before = identity(folder / name)
+        return (before, *_scan(folder / name, tails.get(name)))
 
     with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-        found = dict(zip(names, pool.map(scan, names), strict=True))
-    for name in names:
-        digest, finite = found[name]
+        found = dict(zip(unread, pool.map(scan, unread), strict=True))
+    verified = {}
+    for name in unread:
+        before, digest, finite = found[name]
         if digest is None or digest != expected.get(name):
             return (
                 f"{folder / name} is missing or does not match the manifest (truncated or edited?)"
             )
         if not finite:
             return f"{folder / name} holds NaN or infinite values"
+        if same := settled(before, folder / name):
+            verified[name] = Stamp(sha256=digest, identity=same)
+    record(folder, stamps, verified)
     return ""
 
 

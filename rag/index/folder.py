@@ -38,9 +38,11 @@ HNSW_FILE = "chunks.hnsw.faiss"
 # Where index/writer.py puts chunk vectors as they come, in its temp folder only (a killed
 # writer's folder holds it, and is still recognised as its leftover).
 CHUNK_WORK_FILE = "chunks.f32.part"
+# Which files loads have already verified (index/stamps.py): written by loads, not the writer.
+STAMPS_FILE = "verified.json"
 # What an index folder may hold: today's files, and those older formats wrote (an index of
 # format 3 or before has sentences.npy), so that `rag ingest` may replace an old index.
-INDEX_FILES = WRITTEN_FILES | {HNSW_FILE, "sentences.npy", CHUNK_WORK_FILE}
+INDEX_FILES = WRITTEN_FILES | {HNSW_FILE, "sentences.npy", CHUNK_WORK_FILE, STAMPS_FILE}
 
 
 def resolved(folder: Path) -> Path:
