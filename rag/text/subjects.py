@@ -41,6 +41,7 @@ _ACTOR = re.compile(
 _OWNER = re.compile(r"\b([A-Z][\w-]+)(?:’s|'s)\s")
 
 
+@lru_cache(maxsize=1 << 16)  # a sentence repeated across sources, and question after question
 def about_subject(question: str, sentence: str, at: int, carried: str = "") -> bool:
     """Is the figure at `at` about what the question asks?
     - Its nearby words, or the names the sentence refers back to (`carried`, when no other
