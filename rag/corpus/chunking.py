@@ -131,7 +131,11 @@ def _segment(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
         return
     cursor = 0
-    for sent in _segmenter().segment(piece):
+    # pysbd's own rules (its Processor), without `segment`'s last step: that one locates each
+    # sentence in the text by compiling a regex of the sentence itself and scanning the whole
+    # text with it, which we do below with `find`. Same sentences on 2.7M characters (seed,
+    # SQuAD, RAMDocs), in 0.58 of the time.
+    for sent in _segmenter().processor(piece).process():
         core = sent.strip()
         found = piece.find(core, cursor) if core else -1
         if found < 0:
