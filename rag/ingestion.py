@@ -27,6 +27,11 @@ from rag.store.protocol import Changes, DocPart, Previous, Store
 # Texts embedded per call while ingest streams documents to the store: large enough that the
 # embedder's length-sorted batches pad little, small enough that a batch's vectors stay ~25 MB.
 EMBED_BATCH = 16_384
+# From how many new texts a caller's bulk embedder is worth loading (`ingest(bulk=...)`): the web
+# UI holds the question's model (onnxruntime); OpenVINO in bf16 took 1.2 s more to load here and
+# then embedded ~1.6x as fast (bench/README.md, "Ingest"), so it pays from a few hundred texts,
+# not for one uploaded article (~60). A number chosen by that arithmetic, not fitted.
+BULK_TEXTS = 2_000
 
 
 @dataclass
@@ -52,18 +57,26 @@ def ingest(
     embedder: Embedder,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    bulk: Callable[[], Embedder] | None = None,
 ) -> IngestReport:
     """Bring the index up to date with the corpus; one ingest per index at a time.
 
-    `on_wait` is told when another ingest holds the index and this one waits for it.
+    `on_wait` is told when another ingest holds the index and this one waits for it. `bulk`
+    makes a faster embedder for large jobs (BULK_TEXTS new texts or more), dropped afterwards.
     """
     store = open_store(settings)
     store.check_writable()  # before any embedding work, not after
     with ingest_lock(store.lock_path(), on_wait):
-        return _ingest(settings, store, embedder, progress)
+        return _ingest(settings, store, embedder, progress, bulk)
 
 
-def _ingest(settings: Settings, store: Store, embedder: Embedder, progress: bool) -> IngestReport:
+def _ingest(
+    settings: Settings,
+    store: Store,
+    embedder: Embedder,
+    progress: bool,
+    bulk: Callable[[], Embedder] | None = None,
+) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     corpus = load_corpus(settings.corpus_dir, settings.max_file_bytes)
@@ -77,6 +90,9 @@ def _ingest(settings: Settings, store: Store, embedder: Embedder, progress: bool
     parts.sort(key=lambda p: p.article.doc_id)
     _tally(parts, report)
     if previous is None or report.updated or report.removed or report.relabelled:
+        new_texts = sum(len(p.chunks) + len(p.sentences) for p in parts if not p.stored)
+        if bulk is not None and new_texts >= BULK_TEXTS:
+            embedder = bulk()
         changes = Changes(report.updated, report.removed, report.relabelled)
         store.write(_embedded(parts, embedder, settings, progress, report), changes, embedder.dim)
         report.saved = True

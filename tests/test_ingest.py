@@ -317,3 +317,27 @@ def test_a_text_met_twice_is_embedded_once_and_both_get_its_vector(
     assert len(embedder.texts) < len(index.chunks) + len(index.sentences)
     for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
         assert np.allclose(vector, fake_vector(sentence.text), atol=HALF)
+
+
+def test_a_large_job_embeds_with_the_bulk_embedder_the_caller_offers(
+    settings: Settings, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web UI holds the question's model; a large update loads the faster bulk one."""
+    monkeypatch.setattr("rag.ingestion.BULK_TEXTS", 1)
+    bulk = FakeEmbedder()
+
+    report = ingest(settings, embedder, bulk=lambda: bulk)
+
+    assert report.saved and embedder.texts == []
+    assert len(bulk.texts) == report.embedded_chunks + report.embedded_sentences > 0
+
+
+def test_a_small_job_keeps_the_embedder_it_was_given(
+    settings: Settings, embedder: FakeEmbedder
+) -> None:
+    def never() -> Embedder:
+        raise AssertionError("a few texts are not worth loading a second model")
+
+    report = ingest(settings, embedder, bulk=never)
+
+    assert report.saved and len(embedder.texts) > 0

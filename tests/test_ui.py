@@ -30,7 +30,7 @@ from rag.schema import (
     Statement,
 )
 from rag.text.short_answers import ShortAnswer
-from tests.conftest import make_settings
+from tests.conftest import FakeEmbedder, make_settings
 from ui import conversation, eval_view, handlers, render, sources_view
 from ui.app import EXAMPLES, create_app
 from ui.handlers import Resources
@@ -653,3 +653,26 @@ def test_a_failed_reindex_says_the_file_was_saved_and_the_old_index_answers(
     assert "answered from the previous index" in message and "rag ingest" in message
     assert (settings.corpus_dir / "lighthouses.txt").exists()
     assert "lighthouses" not in res.engine().index.articles
+
+
+def test_a_large_update_from_the_page_embeds_with_the_bulk_model(
+    res: Resources, settings: Settings, embedder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rag ingest` loads the bulk model (OpenVINO where it is faster); so does the page's
+    update once it has enough to embed, instead of the question's model it holds."""
+    made: list[bool] = []
+    other = FakeEmbedder()
+
+    def make(_settings: Settings, bulk: bool = False) -> FakeEmbedder:
+        made.append(bulk)
+        return other
+
+    monkeypatch.setattr(handlers, "make_embedder", make)
+    monkeypatch.setattr("rag.ingestion.BULK_TEXTS", 1)
+    embedder.texts.clear()
+    (settings.corpus_dir / "lighthouses.txt").write_text(LIGHTHOUSES, encoding="utf-8")
+
+    report = res.reindex()
+
+    assert report.updated == ["lighthouses"] and made == [True]
+    assert other.texts and embedder.texts == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from rag.answer.comparison import compare
@@ -59,7 +60,12 @@ class Resources:
     def reindex(self, on_wait: Callable[[str], None] | None = None) -> IngestReport:
         """Bring the index up to date with the corpus folder; the next question loads it."""
         with self.editing:
-            report = ingest(self.settings, self.embedder(), on_wait=on_wait)
+            report = ingest(
+                self.settings,
+                self.embedder(),
+                on_wait=on_wait,
+                bulk=partial(make_embedder, self.settings, bulk=True),  # a large update's
+            )
             self._generation += 1
             clear_engines()
             self._engine = None
