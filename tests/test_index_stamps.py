@@ -147,3 +147,18 @@ def test_ingest_replaces_an_index_that_holds_stamps(
 
     assert report.updated == ["beta"] and report.saved
     assert "office" in load(settings.index_dir, settings).articles["beta"].text
+
+
+def test_files_not_read_for_their_hash_are_read_ahead_for_the_page_cache(
+    ingested: IngestReport, settings: Settings, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing warmed the OS cache for the memory-mapped vectors; a stamped load reads them
+    ahead on a background thread instead (the JSON is read by the load itself)."""
+    load(settings.index_dir, settings)
+    ahead: list[str] = []
+    monkeypatch.setattr(check, "_read_ahead", lambda paths: ahead.extend(p.name for p in paths))
+
+    load(settings.index_dir, settings)
+
+    assert sorted(ahead) == sorted(n for n in DATA_FILES if not n.endswith((".json", ".jsonl")))
+    assert "sentences.faiss" in ahead and "chunks.npy" in ahead
