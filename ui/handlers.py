@@ -64,7 +64,7 @@ class Resources:
                 self.settings,
                 self.embedder(),
                 on_wait=on_wait,
-                bulk=partial(make_embedder, self.settings, bulk=True),  # a large update's
+                bulk=partial(make_embedder, self.settings, bulk=True),  # for a large update
             )
             self._generation += 1
             clear_engines()

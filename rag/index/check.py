@@ -3,7 +3,8 @@ records and vectors agree with each other and the model.
 
 A file whose hash matches can still hold vectors of the wrong shape, NaNs, or sentence/chunk
 references that point nowhere; each is refused with the reason, so that `rag ingest` rebuilds
-instead of trusting it. Reads only to hash; does NOT parse records (index/core.py does).
+instead of trusting it. Reads files only to hash them, or, where an earlier load verified them
+(index/stamps.py), to bring them into the OS cache; does NOT parse records (index/core.py does).
 """
 
 from __future__ import annotations
