@@ -22,6 +22,11 @@ def clean_question(question: str, max_chars: int) -> str:
         )
     kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in question)
     text = _SPACE.sub(" ", kept).strip()
-    if not any(c.isalnum() for c in text):
+    if not text:
         raise QuestionError("The question is empty. Type a question about the articles.")
+    if not any(c.isalnum() for c in text):
+        raise QuestionError(
+            f"The question “{text[:40]}” has no words to look for, only marks or symbols. "
+            "Type a question about the articles."
+        )
     return text

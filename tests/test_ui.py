@@ -95,7 +95,7 @@ def test_abstention_looks_different_and_lists_related_passages(res: Resources) -
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("", "The question is empty"), ("  ?! ", "The question is empty"), ("x" * 2001, "limit")],
+    [("", "The question is empty"), ("  ?! ", "has no words to look for"), ("x" * 2001, "limit")],
 )
 def test_bad_questions_show_an_error_box(res: Resources, question: str, expected: str) -> None:
     html = ask_view(res, question)

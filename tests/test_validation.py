@@ -23,10 +23,18 @@ def test_control_characters_and_extra_space_are_removed(typed: str, cleaned: str
     assert clean_question(typed, LIMIT) == cleaned
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "\n\t", "\x00\x07", "?!...", "\u200b"])
+@pytest.mark.parametrize("typed", ["", "   ", "\n\t", "\x00\x07", "\u200b"])
 def test_empty_question_is_refused(typed: str) -> None:
     with pytest.raises(QuestionError, match=r"The question is empty\. Type a question"):
         clean_question(typed, LIMIT)
+
+
+@pytest.mark.parametrize("typed", ["?!...", " ?? ", "\U0001f916\U0001f916", "$ %"])
+def test_a_question_of_marks_or_symbols_only_is_refused_for_what_it_is(typed: str) -> None:
+    """Not "empty": the person typed something, and is told why it cannot be looked up."""
+    with pytest.raises(QuestionError, match=r"has no words to look for.*Type a question") as e:
+        clean_question(typed, LIMIT)
+    assert typed.strip() in str(e.value)
 
 
 def test_question_at_the_limit_is_accepted() -> None:
