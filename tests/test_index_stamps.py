@@ -162,3 +162,27 @@ def test_files_not_read_for_their_hash_are_read_ahead_for_the_page_cache(
 
     assert sorted(ahead) == sorted(n for n in DATA_FILES if not n.endswith((".json", ".jsonl")))
     assert "sentences.faiss" in ahead and "chunks.npy" in ahead
+
+
+@pytest.mark.parametrize("left", [b'{"version":1,"files":{"chunks.npy":{"sha', b""])
+def test_stamps_a_killed_load_left_half_written_are_written_whole_again(
+    ingested: IngestReport, settings: Settings, settled: None, left: bytes
+) -> None:
+    path = settings.index_dir / STAMPS_FILE
+    path.write_bytes(left)
+
+    load(settings.index_dir, settings)
+
+    assert set(json.loads(path.read_text(encoding="utf-8"))["files"]) == set(DATA_FILES)
+
+
+def test_a_shorter_set_of_stamps_leaves_no_tail_of_the_longer_one(
+    ingested: IngestReport, settings: Settings, settled: None
+) -> None:
+    path = settings.index_dir / STAMPS_FILE
+    path.write_text(stamps.Stamps().model_dump_json() + " " * 100_000, encoding="utf-8")
+
+    load(settings.index_dir, settings)
+
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == 1
+    assert path.stat().st_size < 100_000

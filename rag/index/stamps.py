@@ -18,14 +18,17 @@ Racy files (git's "racily clean" rule): timestamps tick coarsely (milliseconds o
 stamped only once its ctime is RACY_SECONDS old: a load right after `rag ingest` hashes
 every file and stamps none, a load a few seconds later stamps them.
 
-Loads write the file directly, not through a temporary one (which a killed process would
-leave in the index folder): a half-written or interleaved file is not valid JSON and reads as
-"no stamps", and every entry any load writes is one it verified. A folder this process may
-not write keeps no stamps, and its files are hashed on every load, as before.
+Loads write the file in place, not through a temporary one (which a killed process would
+leave in the index folder), one at a time (an exclusive lock on the file while writing it).
+A reader that meets it half-written, or a file a killed load left half-written, reads "no
+stamps": it begins as every file a load writes begins (_OURS), so the next load writes it
+whole again; every entry any load writes is one it verified. A folder this process may not
+write keeps no stamps, and its files are hashed on every load, as before.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from pathlib import Path
@@ -70,19 +73,26 @@ def identity(path: Path) -> Identity | None:
     )
 
 
+# How every file a load writes begins (pydantic's compact JSON of Stamps, fields in order).
+_OURS = b'{"version":1,"files":'
+
+
 def read_stamps(folder: Path) -> Stamps | None:
-    """The folder's stamps (none yet when there is no file); None when the file is there but
-    unreadable or not one a load wrote (then it vouches for nothing and is never overwritten)."""
+    """The folder's stamps: none yet when there is no file, or when a load's file is cut short;
+    None when the file is not one a load wrote (it vouches for nothing and is never written)."""
     path = folder / STAMPS_FILE
     if not path.exists() and not path.is_symlink():
         return Stamps()
     try:
         if path.is_symlink():
             return None
-        stamps = Stamps.model_validate_json(path.read_bytes())
-    except (OSError, ValueError, ValidationError):
+        data = path.read_bytes()
+    except OSError:
         return None
-    return stamps if stamps.version == 1 else None
+    try:
+        return Stamps.model_validate_json(data)
+    except (ValueError, ValidationError):
+        return Stamps() if data.startswith(_OURS) or not data else None
 
 
 def vouched(stamps: Stamps | None, folder: Path, name: str, expected: str | None) -> bool:
@@ -113,11 +123,16 @@ def record(folder: Path, stamps: Stamps | None, verified: dict[str, Stamp]) -> N
     there is not one a load wrote (never overwritten; not followed if it is a link)."""
     if not verified or stamps is None:
         return
-    merged = Stamps(files={**stamps.files, **verified})
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    data = Stamps(files={**stamps.files, **verified}).model_dump_json().encode()
     try:
-        fd = os.open(folder / STAMPS_FILE, flags, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(merged.model_dump_json())
+        fd = os.open(folder / STAMPS_FILE, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError:
         return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # two loads writing at once would interleave
+        os.pwrite(fd, data, 0)  # over the old stamps, then cut: never an empty file between
+        os.ftruncate(fd, len(data))
+    except OSError:
+        return
+    finally:
+        os.close(fd)  # and the lock with it
