@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from rag.corpus.reader import KINDS, SUFFIXES
 from rag.errors import RagError
 from ui import handlers, sources_view
 from ui.assets import CSS
@@ -38,8 +39,8 @@ def sources_tab(
         update = gr.Button("Update the index", elem_id="update-index", scale=0, min_width=180)
     with gr.Row():
         upload = gr.File(
-            label="New article (.txt, .md, .html, .pdf or .docx)",
-            file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+            label=f"New article ({KINDS})",
+            file_types=list(SUFFIXES),
             type="filepath",
             elem_id="article-upload",
             height=110,

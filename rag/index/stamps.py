@@ -107,12 +107,11 @@ def vouched(stamps: Stamps | None, folder: Path, name: str, expected: str | None
     )
 
 
-def settled(before: Identity | None, path: Path, now: float | None = None) -> Identity | None:
+def settled(before: Identity | None, path: Path) -> Identity | None:
     """The file's identity if it is the one seen before it was read (nothing wrote to it
     meanwhile) and its last change is RACY_SECONDS old; else None (do not stamp)."""
     after = identity(path)
-    now = time.time() if now is None else now
-    if after is None or after != before or after.ctime_ns > (now - RACY_SECONDS) * 1e9:
+    if after is None or after != before or after.ctime_ns > (time.time() - RACY_SECONDS) * 1e9:
         return None
     return after
 
