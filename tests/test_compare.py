@@ -9,6 +9,7 @@ import re
 import pytest
 
 from rag.answer.comparison import compare
+from rag.answer.judged import PER_SOURCE
 from rag.chain import ask
 from rag.engine import Engine
 from rag.judge.scorer import Candidate, Reading
@@ -211,3 +212,33 @@ def test_under_the_rules_ask_states_no_short_answers(real_engine: Engine) -> Non
 
     assert not answer.abstained
     assert answer.short_answers == [] and answer.answer_summary == ""
+
+
+class RecordingJudge(DollarJudge):
+    """DollarJudge that remembers every sentence it was given."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def read(self, question: str, candidates: list[Candidate]) -> list[Reading]:
+        self.seen.extend(c.text for c in candidates)
+        return super().read(question, candidates)
+
+
+def test_under_the_learned_judge_every_source_is_read_however_low_the_rules_score_it(
+    real_engine: Engine,
+) -> None:
+    """The rules' floor does not decide which sources the judge reads: a source where the rules
+    find nothing still has its PER_SOURCE best sentences read (the answer on a long web page is
+    often worded unlike the question)."""
+    judge = RecordingJudge()
+    engine = dataclasses.replace(real_engine, judge=judge)  # type: ignore[arg-type]
+    question = "What colour are the walls of the cafeteria?"
+    rules = compare(question, real_engine.settings, engine=real_engine)
+
+    compare(question, real_engine.settings, engine=engine)
+
+    assert not any(view.addresses for view in rules.sources)
+    read_from = {s.doc_id for s in real_engine.index.sentences if s.text in set(judge.seen)}
+    assert read_from == set(real_engine.index.articles)
+    assert len(judge.seen) >= PER_SOURCE * len(real_engine.index.articles)

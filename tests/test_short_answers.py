@@ -19,7 +19,7 @@ from rag.chain import ask
 from rag.engine import build_engine
 from rag.ingestion import ingest
 from rag.schema import AnswerGroup, Citation, SourceView, Statement
-from rag.text.short_answers import ShortAnswer, normalize, short_answer
+from rag.text.short_answers import ShortAnswer, normalize, short_answer, whole_span
 from tests.conftest import FakeEmbedder, make_settings
 
 
@@ -304,3 +304,22 @@ def test_changed_words_beside_an_answer_both_give_are_flagged_but_ask_does_not_u
     assert beside.summary.endswith("a has “Lefevere”; b has “Borgess”; both say 1856.")
     assert unread.summary.endswith("a has “Lefevere”; b has “Borgess”.")
     assert answers_agree(beside) and not answers_agree(unread)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "cut", "whole"),
+    [
+        ("What is the population?", "The population was 1,417 in 2010.", "417", "1,417"),
+        ("When was he born?", "Born October 12, 1753, in Lund.", "12, 1753", "October 12, 1753"),
+        ("When did he die?", "He died on 11 November 1798 at home.", "1798", "11 November 1798"),
+        ("What year did he die?", "He died on 11 November 1798 at home.", "1798", "1798"),
+        ("How much did it raise?", "It raised $8 billion in all.", "$8", "$8 billion"),
+        ("Who directed it?", "It was directed by Mahesh Bhatt.", "Mahesh Bhatt", "Mahesh Bhatt"),
+    ],
+)
+def test_a_span_cutting_a_figure_or_date_in_two_is_widened_to_the_whole(
+    question: str, sentence: str, cut: str, whole: str
+) -> None:
+    start = sentence.index(cut)
+    first, last = whole_span(question, sentence, start, start + len(cut))
+    assert sentence[first:last] == whole

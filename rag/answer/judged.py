@@ -19,6 +19,7 @@ from rag.judge.scorer import Candidate, Judge, Reading
 from rag.retrieval import Retriever
 from rag.schema import Answer, Hit, Sentence, ShortAnswer
 from rag.text.followup import WH_WORDS
+from rag.text.short_answers import whole_span
 from rag.text.tokens import stems, terms
 
 # How many of the rules scorer's best sentences the judge reads. On 300 answerable questions of
@@ -100,11 +101,13 @@ def judged_statements(
         doc = kept[item.sentence.doc_id]
         if read.probability >= judge.threshold and len(doc) < most:
             doc.append(replace(item, score=read.probability))
-            answers[item.row] = short_span(item.sentence, read, judge.threshold)
+            answers[item.row] = short_span(question, item.sentence, read, judge.threshold)
     return kept, answers
 
 
-def short_span(sentence: Sentence, read: Reading, threshold: float) -> ShortAnswer | None:
+def short_span(
+    question: str, sentence: Sentence, read: Reading, threshold: float
+) -> ShortAnswer | None:
     """The judge's short answer in the sentence (article offsets), or None.
 
     The span head's best span, where the [CLS] head finds the sentence answers (its calibrated
@@ -112,12 +115,15 @@ def short_span(sentence: Sentence, read: Reading, threshold: float) -> ShortAnsw
     The span head alone is too strict: trained against near-miss sentences, it reads "no answer"
     in "Bryan was born in Alexandria, Louisiana on February 8, 1900." for "When was General
     Bryan born?" (a RAMDocs question: the rule was chosen reading its public half, which the
-    allowlist admits for tuning the comparison; no number here was fitted)."""
+    allowlist admits for tuning the comparison; no number here was fitted). A span that ends
+    inside a figure or date ("417" of "1,417") is widened to the whole of it
+    (text/short_answers.whole_span)."""
     if not read.span or not (read.probability >= threshold or read.span_margin > 0):
         return None
-    raw = sentence.text[read.span[0] : read.span[1]]
+    first, last = whole_span(question, sentence.text, *read.span)
+    raw = sentence.text[first:last]
     text = raw.strip()
-    start = sentence.start + read.span[0] + len(raw) - len(raw.lstrip())
+    start = sentence.start + first + len(raw) - len(raw.lstrip())
     return ShortAnswer(text=text, start=start, end=start + len(text)) if text else None
 
 

@@ -96,6 +96,24 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
     return _name_spans(question, sentence)
 
 
+def whole_span(question: str, sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to every figure or date it cuts in two: a span read token by token (the
+    judge's span head) may end inside one. "417" in "1,417", "12, 1753" in "October 12,
+    1753", "1798" in "11 November 1798" (kept a year when the question asks for one).
+
+    >>> s = "The population was 1,417 at the 2010 census."
+    >>> s[slice(*whole_span("What is the population?", s, 21, 24))]
+    '1,417'
+    """
+    wide = [(f.start, f.end) for f in extract_figures(sentence)]
+    if not re.search(r"\byears?\b", question, re.I):
+        wide += _date_spans(sentence)
+    for a, b in wide:
+        if a < end and start < b and (a < start or b > end):
+            start, end = min(start, a), max(end, b)
+    return start, end
+
+
 def _date_spans(text: str) -> list[tuple[int, int]]:
     """Every date, the most specific reading first taking its span: "8 February 1900", "1856",
     and those text/dates.py reads ("Q3 2024", "fiscal 2025")."""
