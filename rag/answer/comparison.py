@@ -62,6 +62,13 @@ DENIAL_FLOOR = 0.35
 # "The pharmaceutical giant reported 30% faster literature review cycles" for "How much time
 # has Claude saved Pfizer's scientists?".
 NAMED_FLOOR = 0.35
+# Under the judge, at most this many sources in which the rules find nothing on the question have
+# their best sentences read (compare, `_with_unseen_sources`), the nearest by retrieval (asking
+# for UNSEEN_HITS chunks a source): every source of a RAMDocs question (at most 12 documents,
+# most with a sentence above the floor), while on a large corpus the judge's work stays bounded
+# (4 sentences a source). Set by that arithmetic, not tuned.
+UNSEEN_SOURCES = 8
+UNSEEN_HITS = 4
 FIGURE_MARGIN = 0.15  # a figure statement this far below the source's best is "no figure"
 NAMED_LEXICAL = 0.4  # and shares most of the question's words, weighted by rarity
 
@@ -82,7 +89,7 @@ def compare(
     if engine.judge is None:
         scored = scored_by_doc(text, doc_ids, engine)
     else:
-        scored = _above_floor_or_best(scored_by_doc(text, doc_ids, engine, 0.0), engine)
+        scored = _with_unseen_sources(text, scored_by_doc(text, doc_ids, engine), engine)
     answers = None
     if engine.judge is None:
         kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
@@ -179,24 +186,26 @@ def _with_claims(view: SourceView, found: list[Disagreement]) -> SourceView:
     return view.model_copy(update={"statements": view.statements + extra, "addresses": True})
 
 
-def _above_floor_or_best(
-    scored: dict[str, list[Scored]], engine: Engine
+def _with_unseen_sources(
+    question: str, scored: dict[str, list[Scored]], engine: Engine
 ) -> dict[str, list[Scored]]:
     """What the judge reads of each source in `compare`: its sentences above the rules' floor,
-    or, for a source with none there, its best ones however low the rules score them.
+    or, for a source with none there, its best ones however low the rules score them: for the
+    UNSEEN_SOURCES such sources whose chunks retrieval ranks nearest the question.
 
     On RAMDocs' public half (allowlisted; question-wise CV judges, bench/README.md) a quarter of
     the correct documents (243 of 961) held their answer only in sentences the rules score below
     their floor (long web pages, the answer worded unlike the question). Read with no floor at
     all, a seed article's "potential $25 billion" (Amazon's) was read as Google's for "How much
     has Google put into Anthropic?" and flagged against the $2 billion; a source the rules find
-    on the question keeps what they find there. Every source's sentences are scored, so compare
-    under the judge costs more on a large corpus.
+    on the question keeps what they find there.
     """
-    floor = _rules_floor(engine)
-    return {
-        doc_id: [i for i in items if i.score >= floor] or items for doc_id, items in scored.items()
-    }
+    unseen = frozenset(doc_id for doc_id, items in scored.items() if not items)
+    if not unseen:
+        return scored
+    hits = engine.retriever.search(question, UNSEEN_SOURCES * UNSEEN_HITS, docs=unseen)
+    nearest = list(dict.fromkeys(hit.chunk.doc_id for hit in hits))[:UNSEEN_SOURCES]
+    return scored | scored_by_doc(question, nearest, engine, 0.0)
 
 
 def _rules_floor(engine: Engine) -> float:
