@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from rag.answer import comparison
 from rag.answer.comparison import compare
 from rag.answer.judged import PER_SOURCE
 from rag.chain import ask
@@ -242,3 +243,18 @@ def test_under_the_learned_judge_every_source_is_read_however_low_the_rules_scor
     read_from = {s.doc_id for s in real_engine.index.sentences if s.text in set(judge.seen)}
     assert read_from == set(real_engine.index.articles)
     assert len(judge.seen) >= PER_SOURCE * len(real_engine.index.articles)
+
+
+def test_under_the_learned_judge_the_sources_read_below_the_floor_are_bounded(
+    real_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large corpus most sources say nothing on a question: only the UNSEEN_SOURCES of them
+    nearest by retrieval are read, so the judge's work does not grow with the corpus."""
+    monkeypatch.setattr(comparison, "UNSEEN_SOURCES", 2)
+    judge = RecordingJudge()
+    engine = dataclasses.replace(real_engine, judge=judge)  # type: ignore[arg-type]
+
+    compare("What colour are the walls of the cafeteria?", real_engine.settings, engine=engine)
+
+    read_from = {s.doc_id for s in real_engine.index.sentences if s.text in set(judge.seen)}
+    assert len(read_from) == 2
