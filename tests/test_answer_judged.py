@@ -71,6 +71,21 @@ def test_every_source_with_a_passing_sentence_is_cited_best_first(
     assert all("orion" in c.quote.lower() for c in answer.citations)
 
 
+def test_every_source_is_cited_even_beyond_the_answers_sentence_count(
+    retriever: Retriever, settings: Settings
+) -> None:
+    """max_answer_sentences bounds the further sentences, not the sources: a source whose
+    sentence the judge passes is never left out of the answer."""
+    one = settings.model_copy(update={"max_answer_sentences": 1})
+
+    answer = answer_with(WordJudge("orion"), "What does Orion do with chips?", retriever, one)
+
+    naming = {d for d, a in retriever.index.articles.items() if "orion" in a.text.lower()}
+    sources = [c.doc_id for c in answer.citations]
+    assert len(naming) > 1
+    assert len(set(sources)) == len(sources) and set(sources) == naming
+
+
 def test_the_judge_reads_each_sentence_with_the_one_before_it(
     retriever: Retriever, settings: Settings
 ) -> None:

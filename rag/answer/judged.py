@@ -2,7 +2,8 @@
 sentences; the judge reads each with the question and decides what answers it.
 
 Answers with every shortlisted sentence that clears the judge's calibrated threshold, the best
-of each source first (so a fact several sources state is cited from each), and abstains when
+of each source first (so a fact several sources state is cited from each; every source's, then
+others up to `max_answer_sentences`), and abstains when
 none clears it, listing the closest as related. Its span head also gives each source's short
 answer in `compare`. Does NOT verify citations (answer/citations.py does).
 """
@@ -143,16 +144,17 @@ def before(row: int, retriever: Retriever) -> str:
 def pick_judged(
     ranked: list[Scored], threshold: float, retriever: Retriever, settings: Settings
 ) -> list[Scored]:
-    """Above the threshold: each source's best sentence first, then the next best, no repeats."""
+    """Above the threshold: each source's best sentence, every source (issue 13: the answer
+    comes from every source that has one), then the next best up to `max_answer_sentences`;
+    no repeats."""
     passing = [s for s in ranked if s.score >= threshold and not s.sentence.heading] or ranked[:1]
     firsts: dict[str, Scored] = {}
     for item in passing:
         firsts.setdefault(item.sentence.doc_id, item)
-    order = list(firsts.values()) + [s for s in passing if s not in firsts.values()]
     index = retriever.index
     picked: list[Scored] = []
-    for item in order:
-        if len(picked) >= settings.max_answer_sentences:
+    for item in list(firsts.values()) + [s for s in passing if s not in firsts.values()]:
+        if item not in firsts.values() and len(picked) >= settings.max_answer_sentences:
             break
         if all(index.sentence_cosine(item.row, p.row) < DUPLICATE_COSINE for p in picked):
             picked.append(item)
