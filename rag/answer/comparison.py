@@ -85,15 +85,12 @@ def compare(
     text = clean_question(question, settings.max_question_chars)
     engine = engine or load_engine(settings)
     docs = select_documents(engine.index.articles, filters)
-    doc_ids = sorted(docs or engine.index.articles)
-    if engine.judge is None:
-        scored = scored_by_doc(text, doc_ids, engine)
-    else:
-        scored = _with_unseen_sources(text, scored_by_doc(text, doc_ids, engine), engine)
+    scored = scored_by_doc(text, sorted(docs or engine.index.articles), engine)
     answers = None
     if engine.judge is None:
         kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
     else:  # the learned judge picks each source's statements, its span head their short answers
+        scored = _with_unseen_sources(text, scored, engine)
         kept, answers = judged_statements(
             text, scored, engine.retriever, engine.judge, MAX_STATEMENTS
         )
