@@ -151,10 +151,11 @@ def pick_judged(
     firsts: dict[str, Scored] = {}
     for item in passing:
         firsts.setdefault(item.sentence.doc_id, item)
+    order = list(firsts.values()) + [s for s in passing if s not in firsts.values()]
     index = retriever.index
     picked: list[Scored] = []
-    for item in list(firsts.values()) + [s for s in passing if s not in firsts.values()]:
-        if item not in firsts.values() and len(picked) >= settings.max_answer_sentences:
+    for n, item in enumerate(order):
+        if n >= len(firsts) and len(picked) >= settings.max_answer_sentences:
             break
         if all(index.sentence_cosine(item.row, p.row) < DUPLICATE_COSINE for p in picked):
             picked.append(item)
