@@ -108,6 +108,20 @@ def test_bars_share_one_axis_in_dollars_and_flag_the_disagreeing_sources() -> No
     assert "disagrees" in "".join(root.itertext())
 
 
+def test_a_flagged_sources_figure_the_flag_did_not_count_is_not_marked() -> None:
+    # source a disputes the amount invested and also names $100 billion of cloud spend: a
+    # different subject, which compare leaves out of the flag's claims
+    cloud = statement("a", "$100 billion to AWS over a decade", ("$100 billion", 100e9, []))
+    view = source("a", "Amazon's $100 Billion Infrastructure Bet on Anthropic Reveals", FIVE, cloud)
+    comparison = AMAZON.model_copy(update={"sources": [view, *AMAZON.sources[1:]]})
+    flagged = {
+        g.get("data-value"): g.get("data-flagged")
+        for g in parsed(figure_bars(comparison)).iter("g")
+        if g.get("data-doc") == "a"
+    }
+    assert flagged == {"5000000000": "true", "20000000000": "true", "100000000000": "false"}
+
+
 def test_a_range_is_a_bar_from_its_low_to_its_high_end() -> None:
     ranged = Figure(
         raw="$10–15 billion", kind="money", value=10e9, high=15e9, unit="USD", start=0, end=14

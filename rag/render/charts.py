@@ -70,8 +70,8 @@ class _Bar:
 
 def figure_bars(comparison: Comparison) -> str | None:
     """The comparable figures per source as horizontal bars on a shared axis, one panel per
-    kind and unit (money first), a range drawn from its low to its high end; bars of sources
-    in a flagged disagreement in amber. None when no kind has two figures to compare.
+    kind and unit (money first), a range drawn from its low to its high end; a bar whose figure
+    a flagged claim states in amber. None when no kind has two figures to compare.
 
     A source's repeated figure is drawn once, with its fullest wording ("potential $25 billion"
     over a passing "$25 billion").
@@ -88,7 +88,15 @@ def figure_bars(comparison: Comparison) -> str | None:
 
 
 def _panels(comparison: Comparison) -> list[list[_Bar]]:
-    flagged = {st.citation.doc_id for d in comparison.disagreements for st in d.claims}
+    # A bar is amber when its figure is one a flagged claim states, not merely when its source
+    # is flagged: a source that disputes the amount invested may also name a figure about
+    # another subject ($100 billion of cloud spend), which the flag did not count.
+    flagged = {
+        (st.citation.doc_id, *_figure_key(f))
+        for d in comparison.disagreements
+        for st in d.claims
+        for f in st.figures
+    }
     by_key: dict[tuple[str, str], list[_Bar]] = {}
     drawn = 0  # sources with a bar so far: each takes the next colour
     for source in comparison.sources:
@@ -96,10 +104,16 @@ def _panels(comparison: Comparison) -> list[list[_Bar]]:
         colour = PALETTE[drawn % len(PALETTE)]
         drawn += bool(figures)
         for figure in figures:
-            bar = _Bar(source.doc_id, source.title, figure, source.doc_id in flagged, colour)
+            disputed = (source.doc_id, *_figure_key(figure)) in flagged
+            bar = _Bar(source.doc_id, source.title, figure, disputed, colour)
             by_key.setdefault((figure.kind, figure.unit), []).append(bar)
     order = sorted(by_key, key=lambda key: (CHARTED.index(key[0]), key[1]))
     return [by_key[key] for key in order]
+
+
+def _figure_key(f: Figure) -> tuple[str, str, float, float | None]:
+    """What makes two figures the same bar: kind, unit, value and range end."""
+    return (f.kind, f.unit, f.value, f.high)
 
 
 def _fullest(figures: Iterable[Figure]) -> list[Figure]:
@@ -108,7 +122,7 @@ def _fullest(figures: Iterable[Figure]) -> list[Figure]:
     for f in figures:
         if f.kind not in CHARTED:
             continue
-        key = (f.kind, f.unit, f.value, f.high)
+        key = _figure_key(f)
         if key not in kept or len(f.qualifiers) > len(kept[key].qualifiers):
             kept[key] = f
     return list(kept.values())
