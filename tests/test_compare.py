@@ -226,6 +226,43 @@ class RecordingJudge(DollarJudge):
         return super().read(question, candidates)
 
 
+class RememberingJudge(DollarJudge):
+    """DollarJudge that remembers its readings, as the real Judge does, and records each batch
+    of pairs it had not read before."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.known: dict[str, Reading] = {}
+
+    def read(self, question: str, candidates: list[Candidate]) -> list[Reading]:
+        new = list(dict.fromkeys(c.text for c in candidates if c.text not in self.known))
+        if new:
+            self.batches.append(new)
+            fresh = super().read(question, [Candidate(text) for text in new])
+            self.known.update(zip(new, fresh, strict=True))
+        return [self.known[c.text] for c in candidates]
+
+
+def test_ask_reads_every_sources_sentences_for_a_changed_answer_in_one_batch(
+    real_engine: Engine,
+) -> None:
+    """The changed-answer check of `ask` reads each source's best sentences: one batch for every
+    source, not a run of the judge per source (each run costs ~10 ms however few its pairs)."""
+    judge = RememberingJudge()
+    engine = dataclasses.replace(real_engine, judge=judge)  # type: ignore[arg-type]
+    docs = sorted(real_engine.index.articles)
+    scored = comparison.scored_by_doc(INVESTMENT, docs, engine)
+
+    comparison._changed_and_notes(INVESTMENT, scored, engine)
+
+    sources = [doc for doc in docs if scored[doc]]
+    assert len(sources) >= 2
+    assert len(judge.batches) == 1
+    assert len(judge.batches[0]) == len(
+        {s.sentence.text for doc in sources for s in scored[doc][:PER_SOURCE]}
+    )
+
+
 def test_under_the_learned_judge_every_source_is_read_however_low_the_rules_score_it(
     real_engine: Engine,
 ) -> None:

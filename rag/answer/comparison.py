@@ -136,6 +136,11 @@ def _changed_and_notes(
     ranked = sorted(
         ((doc, items) for doc, items in scored.items() if items), key=lambda p: -p[1][0].score
     )[:PAIRED_SOURCES]
+    if engine.judge is not None:  # every source's reading in one batch; _answered recalls them
+        read = [
+            candidate(i.row, engine.retriever) for _, items in ranked for i in items[:PER_SOURCE]
+        ]
+        engine.judge.read(question, read)
     views = [
         SourceView(
             doc_id=doc,
