@@ -9,11 +9,14 @@ import re
 import pytest
 
 from rag.answer import comparison
+from rag.answer.citations import checked
 from rag.answer.comparison import compare
+from rag.answer.extractive import citation_for
 from rag.answer.judged import PER_SOURCE
 from rag.chain import ask
 from rag.engine import Engine
 from rag.judge.scorer import Candidate, Reading
+from rag.schema import Answer
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 
@@ -206,6 +209,47 @@ def test_under_the_learned_judge_ask_states_the_short_answer_of_each_quoted_sour
     first = answer.short_answers[0]
     noun = "source says" if len(first.doc_ids) == 1 else "sources say"
     assert answer.answer_summary.startswith(f"{len(first.doc_ids)} {noun} {first.answer}")
+
+
+class WordJudge(DollarJudge):
+    """A stand-in judge that passes (P 0.9) exactly the sentences holding `word`."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def read(self, question: str, candidates: list[Candidate]) -> list[Reading]:
+        return [Reading(0.9 if self.word in c.text else 0.1, None, 0.0) for c in candidates]
+
+
+def test_under_the_learned_judge_ask_also_quotes_each_nearby_source_the_judge_passes(
+    real_engine: Engine,
+) -> None:
+    """Issue 13: the answer comes from every source with a sentence the judge passes, also a
+    source none of whose sentences made ask's shortlist: its most probable one joins, once."""
+    engine = dataclasses.replace(real_engine, judge=WordJudge("Inferentia"))  # type: ignore[arg-type]
+    question = "Which chips does Anthropic train its models on?"
+    scored = comparison.scored_by_doc(question, sorted(real_engine.index.articles), engine)
+    passing = {
+        doc
+        for doc, items in scored.items()
+        if any("Inferentia" in i.sentence.text for i in items[:PER_SOURCE])
+    }
+    assert len(passing) >= 2 and len(passing) < len(scored)
+    first = next(i for i in scored[min(passing)][:PER_SOURCE] if "Inferentia" in i.sentence.text)
+    answer = Answer.from_quotes(
+        question, [checked(citation_for(1, first, engine.retriever), engine.index)]
+    )
+
+    joined = comparison._with_judged_sources(answer, scored, engine)
+
+    quoted = [c.doc_id for c in joined.citations]
+    assert sorted(quoted) == sorted(passing)  # each passing source once, no other
+    assert all("Inferentia" in c.quote for c in joined.citations)
+    assert [c.n for c in joined.citations] == list(range(1, len(quoted) + 1))
+    assert joined.text.startswith(answer.text)
+    none = engine.settings.model_copy(update={"max_answer_sentences": 0})
+    bounded = dataclasses.replace(engine, settings=none)
+    assert comparison._with_judged_sources(answer, scored, bounded) == answer
 
 
 def test_under_the_rules_ask_states_no_short_answers(real_engine: Engine) -> None:
