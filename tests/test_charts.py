@@ -122,6 +122,19 @@ def test_a_flagged_sources_figure_the_flag_did_not_count_is_not_marked() -> None
     assert flagged == {"5000000000": "true", "20000000000": "true", "100000000000": "false"}
 
 
+def test_a_flag_whose_claims_list_no_figure_marks_the_figures_of_their_sentences() -> None:
+    # a changed-answer flag quotes the sentences bare; the rows hold them with their figures
+    bare = [st.model_copy(update={"figures": []}) for st in (FIVE, EIGHT)]
+    flag = Disagreement(kind="answer", subject="", claims=bare, summary="…")
+    comparison = AMAZON.model_copy(update={"disagreements": [flag]})
+    flagged = {
+        g.get("data-doc")
+        for g in bars(figure_bars(comparison)).values()
+        if g.get("data-flagged") == "true"
+    }
+    assert flagged == {"a", "b"}
+
+
 def test_a_range_is_a_bar_from_its_low_to_its_high_end() -> None:
     ranged = Figure(
         raw="$10–15 billion", kind="money", value=10e9, high=15e9, unit="USD", start=0, end=14

@@ -90,13 +90,13 @@ def figure_bars(comparison: Comparison) -> str | None:
 def _panels(comparison: Comparison) -> list[list[_Bar]]:
     # A bar is amber when its figure is one a flagged claim states, not merely when its source
     # is flagged: a source that disputes the amount invested may also name a figure about
-    # another subject ($100 billion of cloud spend), which the flag did not count.
-    flagged = {
-        (st.citation.doc_id, *_figure_key(f))
-        for d in comparison.disagreements
-        for st in d.claims
-        for f in st.figures
-    }
+    # another subject ($100 billion of cloud spend), which the flag did not count. A claim that
+    # lists no figures (a changed answer or wording) disputes those of its sentence's row.
+    claims = [st for d in comparison.disagreements for st in d.claims]
+    bare = {(st.citation.doc_id, st.citation.start) for st in claims if not st.figures}
+    rows = [st for v in comparison.sources for st in v.statements]
+    stated = [*claims, *(st for st in rows if (st.citation.doc_id, st.citation.start) in bare)]
+    flagged = {(st.citation.doc_id, *_figure_key(f)) for st in stated for f in st.figures}
     by_key: dict[tuple[str, str], list[_Bar]] = {}
     drawn = 0  # sources with a bar so far: each takes the next colour
     for source in comparison.sources:
