@@ -30,6 +30,7 @@ from rag.answer.short_answers import answer_groups, answer_summary
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
+from rag.index.core import Index
 from rag.schema import (
     Answer,
     Citation,
@@ -408,29 +409,37 @@ def _with_judged_sources(answer: Answer, scored: dict[str, list[Scored]], engine
     judge, index = engine.judge, engine.retriever.index
     cited = {c.doc_id for c in answer.citations}
     others = [(doc, items[:PER_SOURCE]) for doc, items in scored.items() if doc not in cited]
-    flat = [item for _, items in others for item in items if not item.sentence.heading]
+    flat = [item for _, items in others for item in items]  # scored_by_doc skips headings
     if not flat:
         return answer
     readings = judge.read(answer.question, [candidate(i.row, engine.retriever) for i in flat])
     probability = {item.row: r.probability for item, r in zip(flat, readings, strict=True)}
     best: list[Scored] = []
     for _, items in others:
-        passing = [i for i in items if probability.get(i.row, 0.0) >= judge.threshold]
+        passing = [i for i in items if probability[i.row] >= judge.threshold]
         if passing:
             top = max(passing, key=lambda i: probability[i.row])
             best.append(dataclasses.replace(top, score=probability[top.row]))
-    quoted = [
-        row
-        for c in answer.citations
-        for row in index.doc_sentence_rows(c.doc_id)
-        if index.sentences[row].start == c.start
-    ]
+    quoted = [row for _, row in _quoted_rows(answer, index)]
     extra: list[Citation] = []
     for item in sorted(best, key=lambda i: -i.score)[: engine.settings.max_answer_sentences]:
         if all(index.sentence_cosine(item.row, row) < DUPLICATE_COSINE for row in quoted):
             extra.append(checked(citation_for(1, item, engine.retriever), index))
             quoted.append(item.row)
     return answer.quoting_also(extra) if extra else answer
+
+
+def _quoted_rows(answer: Answer, index: Index) -> list[tuple[Citation, int]]:
+    """Each citation of the answer with the index row of the sentence it quotes (a citation that
+    starts no sentence of its source is left out)."""
+    starts = {
+        (index.sentences[row].doc_id, index.sentences[row].start): row
+        for doc_id in {c.doc_id for c in answer.citations}
+        for row in index.doc_sentence_rows(doc_id)
+    }
+    return [
+        (c, starts[c.doc_id, c.start]) for c in answer.citations if (c.doc_id, c.start) in starts
+    ]
 
 
 def _with_short_answers(answer: Answer, engine: Engine) -> Answer:
@@ -442,14 +451,7 @@ def _with_short_answers(answer: Answer, engine: Engine) -> Answer:
     if engine.judge is None or answer.abstained:
         return answer
     question, index = answer.question, engine.index
-    starts = {
-        (index.sentences[row].doc_id, index.sentences[row].start): row
-        for doc_id in {c.doc_id for c in answer.citations}
-        for row in index.doc_sentence_rows(doc_id)
-    }
-    quoted = [
-        (c, starts[c.doc_id, c.start]) for c in answer.citations if (c.doc_id, c.start) in starts
-    ]
+    quoted = _quoted_rows(answer, index)
     readings = engine.judge.read(question, [candidate(row, engine.retriever) for _, row in quoted])
     given: dict[str, Statement] = {}
     for (citation, row), read in zip(quoted, readings, strict=True):
