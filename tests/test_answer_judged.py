@@ -9,10 +9,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.answer.judged import NOT_SUPPORTED, NOTHING_NAMED, before, judged_answer
+from rag.answer.judged import (
+    NOT_SUPPORTED,
+    NOTHING_NAMED,
+    before,
+    judged_answer,
+    short_span,
+)
 from rag.config import Settings
-from rag.judge.scorer import Candidate
+from rag.judge.scorer import Candidate, Reading
 from rag.retrieval import Retriever
+from rag.schema import Sentence
 
 
 class WordJudge:
@@ -126,3 +133,18 @@ def test_one_known_word_is_enough_to_ask_the_judge(
     answer = answer_with(judge, "Who is Orion, zyzzyva?", retriever, settings)
 
     assert not answer.abstained and judge.seen
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"), [("25,32", None), ("100,000", "Over 100,000"), ("32", "32")]
+)
+def test_a_short_answer_is_never_a_run_of_reference_marks(span: str, expected: str | None) -> None:
+    text = "Over 100,000 customers run Claude on Bedrock 25,32, says the filing of 32 pages."
+    sentence = Sentence(doc_id="a", idx=0, start=10, end=10 + len(text), text=text)
+    first = text.index(span) if span != "100,000" else text.index("Over")
+    read = Reading(probability=0.9, span=(first, text.index(span) + len(span)), span_margin=1.0)
+
+    short = short_span("How many customers?", sentence, read, threshold=0.5)
+
+    assert (short.text if short else None) == expected
+    assert short is None or text[short.start - 10 : short.end - 10] == short.text

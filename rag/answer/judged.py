@@ -20,7 +20,7 @@ from rag.judge.scorer import Candidate, Judge, Reading
 from rag.retrieval import Retriever
 from rag.schema import Answer, Hit, Sentence, ShortAnswer
 from rag.text.followup import WH_WORDS
-from rag.text.short_answers import whole_span
+from rag.text.short_answers import reference_marks, whole_span
 from rag.text.tokens import stems, terms
 
 # How many of the rules scorer's best sentences the judge reads. On 300 answerable questions of
@@ -118,12 +118,14 @@ def short_span(
     Bryan born?" (a RAMDocs question: the rule was chosen reading its public half, which the
     allowlist admits for tuning the comparison; no number here was fitted). A span that ends
     inside a figure or date ("417" of "1,417") is widened to the whole of it
-    (text/short_answers.whole_span)."""
+    (text/short_answers.whole_span); one that is only reference marks ("25,32") is none."""
     if not read.span or not (read.probability >= threshold or read.span_margin > 0):
         return None
     first, last = whole_span(question, sentence.text, *read.span)
     raw = sentence.text[first:last]
     text = raw.strip()
+    if reference_marks(text):
+        return None
     start = sentence.start + first + len(raw) - len(raw.lstrip())
     return ShortAnswer(text=text, start=start, end=start + len(text)) if text else None
 
