@@ -145,6 +145,7 @@ def test_bf16_training_is_a_switch_off_by_default() -> None:
     assert Recipe().bf16 is False  # the committed artifact's first stage was trained in fp32
 
 
+@needs_data  # it reads the allowlist, which sits beside the checkout
 def test_training_reads_only_allowlisted_articles() -> None:
     with pytest.raises(ValueError, match="allowlist"):
         load_items("squad", {"Normans"})  # a v1.1 article kept for measurement only
