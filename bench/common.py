@@ -19,11 +19,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from rag.config import default_onnx_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT / "corpus"
 QA_FILE = ROOT / "evals" / "qa.jsonl"
-ONNX_DIR = ROOT / ".cache" / "onnx"  # the same cache `rag` uses when run from the repo root
+ONNX_DIR = default_onnx_dir()  # the exported models' cache `rag` itself uses
 PACKAGES = (
     "torch",
     "onnxruntime",

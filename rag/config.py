@@ -9,10 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_cache_path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.options import AnswererName
+
+
+def default_onnx_dir() -> Path:
+    """Where exported models are cached unless RAG_ONNX_DIR says: the user's cache folder."""
+    return user_cache_path("rag") / "onnx"
+
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["convex", "rrf"]
@@ -68,8 +75,10 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=16, ge=1)
     # ONNX backend (performance issue): the exported model is cached in `onnx_dir`; int8 dynamic
     # quantisation gives different vectors, so its index is named apart (see
-    # embedding/onnx_model.py).
-    onnx_dir: Path = Path(".cache/onnx")
+    # embedding/onnx_model.py). The user's cache folder (~/.cache/rag/onnx on Linux, or
+    # $XDG_CACHE_HOME/rag/onnx), not the working directory: relative to it, every folder `rag`
+    # was run from got its own 90 MB copies and each first run there spent ~5 s exporting.
+    onnx_dir: Path = Field(default_factory=default_onnx_dir)
     # int8 is onnxruntime's: with `onnx_quantize` the openvino backend hands over to it.
     onnx_quantize: bool = False
     # What OpenVINO computes in, for ingest and the judge: "auto" = bf16 on a CPU with native

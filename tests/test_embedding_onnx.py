@@ -135,3 +135,14 @@ def test_the_exported_graph_is_the_default_when_installed() -> None:
     assert isinstance(
         make_embedder(Settings(embedding_backend="torch")), SentenceTransformerEmbedder
     )
+
+
+def test_the_exported_model_is_cached_per_user_not_per_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relative to the working folder, every folder `rag` ran from got its own 90 MB export."""
+    monkeypatch.delenv("RAG_ONNX_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert Settings().onnx_dir == tmp_path / "xdg" / "rag" / "onnx"
+    monkeypatch.setenv("RAG_ONNX_DIR", str(tmp_path / "mine"))
+    assert Settings().onnx_dir == tmp_path / "mine"

@@ -211,7 +211,9 @@ def export_onnx(source: Path, dest: Path) -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # its "Loading weights" bar landed in `rag ask`'s output
     model = AutoModel.from_pretrained(str(source), attn_implementation="eager").eval()
     ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
     args = (ids, (ids > 0).long(), torch.zeros_like(ids))

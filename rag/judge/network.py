@@ -30,6 +30,7 @@ class JudgeNet(torch.nn.Module):
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # its load report lists the pooler we leave out
+        hf_logging.disable_progress_bar()  # "Loading weights" bars in the CLI's output
         self.encoder = AutoModel.from_pretrained(
             str(source), attn_implementation="eager", add_pooling_layer=False
         )
