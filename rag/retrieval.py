@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from rag.config import RetrievalMode, Settings
 from rag.embedding.model import Embedder, Vectors
 from rag.index.core import Index
 from rag.schema import Hit
-from rag.text.tokens import tokenize
+from rag.text.tokens import terms, tokenize
 
 
 class Retriever:
@@ -31,6 +32,11 @@ class Retriever:
     def doc_freq(self, term: str) -> int:
         """How many chunks hold `term`."""
         return self.index.lexical.doc_freq(term)
+
+    def unmentioned(self, words: Sequence[str]) -> list[str]:
+        """The words no chunk holds: one of their terms (stemmed, accents folded; single
+        letters aside) is in none. "Krakow" in a collection about Warsaw, a misspelt "Jasy"."""
+        return [w for w in words if any(len(t) > 1 and not self.doc_freq(t) for t in terms(w))]
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The

@@ -185,6 +185,11 @@ class Answer(BaseModel):
     understood_as: str = Field(
         default="", description='the standalone question a follow-up was rewritten to ("": none)'
     )
+    unmentioned: list[str] = Field(
+        default=[],
+        description='names the question asks about that no source mentions ("Krakow" in a '
+        "collection about Warsaw, a misspelt name): the answer, if any, is about something else",
+    )
     filters: Filters | None = Field(
         default=None, description="the filters the question was asked with"
     )
@@ -273,8 +278,12 @@ class Comparison(BaseModel):
     answer_groups: list[AnswerGroup] = []
     notes: list[str] = Field(
         default=[],
-        description="what looks like a disagreement and is not, said in words: sources that "
-        "answer in the same words about different subjects",
+        description="what the reader should know, said in words: names of the question no "
+        "source mentions; what looks like a disagreement and is not (sources that answer in "
+        "the same words about different subjects)",
+    )
+    unmentioned: list[str] = Field(
+        default=[], description="names the question asks about that no source mentions"
     )
     filters: Filters | None = None
     timings: dict[str, float] = {}

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from rag.render.console import describe_filters
 from rag.schema import Answer, AnswerSentence, Article, Citation, Filters
+from rag.text.names import unmentioned_note
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _ANSWERERS = {
@@ -58,8 +59,17 @@ def _turn(n: int, answer: Answer, articles: Mapping[str, Article]) -> str:
     return (
         f'<section class="turn" data-turn="{n}"><p class="asked" data-kind="question">'
         f'<span class="meta">You asked</span> {esc(answer.question)}</p>{understood}'
-        f"{searched_line(answer.filters)}{answer_html(answer, articles)}</section>"
+        f"{searched_line(answer.filters)}{unmentioned_line(answer.unmentioned)}"
+        f"{answer_html(answer, articles)}</section>"
     )
+
+
+def unmentioned_line(words: list[str]) -> str:
+    """A warning that names of the question occur in no source, or nothing when all do."""
+    if not words:
+        return ""
+    note = esc(unmentioned_note(words))
+    return f'<div class="box warn" data-kind="unmentioned">{note}</div>'
 
 
 def searched_line(filters: Filters | None) -> str:

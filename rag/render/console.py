@@ -25,6 +25,7 @@ from rag.schema import (
     SourceView,
     Timeline,
 )
+from rag.text.names import unmentioned_note
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -96,6 +97,8 @@ def print_answer(answer: Answer) -> None:
         console.print(f"[dim]Understood as:[/] {safe(answer.understood_as)}")
     if answer.filters is not None:
         console.print(f"[dim]Searched only: {safe(describe_filters(answer.filters))}[/]")
+    if answer.unmentioned:
+        console.print(f"[yellow]{safe(unmentioned_note(answer.unmentioned))}[/]")
     console.print(f"[{style}]{safe(answer.text)}[/]")
     if answer.answer_summary:
         console.print(

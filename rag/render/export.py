@@ -18,6 +18,7 @@ from rag.options import ExportFormat
 from rag.render.console import describe_filters
 from rag.render.formats import Cell, code, csv_text, escape, paragraph, table
 from rag.schema import MARKER, Answer, Citation, Comparison, Disagreement, Figure, Filters, Timeline
+from rag.text.names import unmentioned_note
 
 View = Answer | list[Answer] | Comparison | Timeline
 CONVERSATION_HEADING = "# Conversation\n"  # then "\n" + turn_markdown(...) per turn
@@ -115,6 +116,8 @@ def conversation_piece(answer: Answer, turn: int, fmt: str) -> str:
 
 def _answer_block(answer: Answer, heading: str, label: str) -> str:
     parts = [heading, *_asked_lines(answer.understood_as, answer.filters)]
+    if answer.unmentioned:
+        parts.append(f"*{escape(unmentioned_note(answer.unmentioned))}*")
     if answer.abstained:
         parts.append(f"**No grounded answer.** {paragraph(answer.text)}")
         parts += [paragraph(answer.reason)] if answer.reason else []

@@ -7,6 +7,7 @@ Does NOT say whom a name is (a person, a company): cues.py only guesses at peopl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rag.text.tokens import terms
@@ -29,3 +30,33 @@ def question_entities(question: str) -> frozenset[str]:
     words = _WORDS.findall(question)[1:]
     named = [w for w in words if w[0].isupper() or any(c.isdigit() for c in w)]
     return terms(" ".join(named))
+
+
+def asked_names(question: str) -> list[str]:
+    """The capitalised words of a question, as written (possessive dropped), but for each
+    sentence's first word and "I": "What did Amazon's CEO say? And Nvidia?" → ["Amazon", "CEO",
+    "Nvidia"].
+
+    >>> asked_names("Who founded Telnet? And what did the U.S. Army do?")
+    ['Telnet', 'U.S', 'Army']
+    """
+    out = []
+    for m in _WORDS.finditer(question):
+        before = question[: m.start()].rstrip()
+        word = POSSESSIVE.sub("", m.group()).strip(".'’-")
+        if before and before[-1] not in "?!" and word[:1].isupper() and word != "I":
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def unmentioned_note(words: Sequence[str]) -> str:
+    """'No source mentions "Krakow" or "Gdansk": check the spelling; the passages below may be
+    about something else.' ("" for none)"""
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return (
+        f"No source mentions {named}: check the spelling; the passages below may be about "
+        "something else."
+    )

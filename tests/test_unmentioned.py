@@ -1,0 +1,68 @@
+"""A name the question asks about that no source mentions is said so (`Answer.unmentioned`), in
+the CLI, the web UI and the exports: "Krakow" asked of a collection about Warsaw, or a misspelt
+name, gets an answer about something else, and the reader is told."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from rag.chain import ask
+from rag.engine import Engine
+from rag.render.export import to_markdown
+from rag.text.names import asked_names
+from tests.test_cli import invoke, said
+from ui.render import conversation_html
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("How much did Orion invest in Lumen?", ["Orion", "Lumen"]),
+        ("Orion invested how much?", []),  # a sentence's first word is capitalised anyway
+        ("What did I ask? And Nimbus?", ["Nimbus"]),
+        ("What did Orion's U.S. unit pay?", ["Orion", "U.S"]),
+        ("how much did orion invest?", []),
+    ],
+)
+def test_the_names_a_question_asks_about(question: str, names: list[str]) -> None:
+    assert asked_names(question) == names
+
+
+def test_a_name_no_source_mentions_is_listed(engine: Engine) -> None:
+    answer = ask("How much did Orion invest in Lumenn?", engine.settings, engine=engine)
+    assert answer.unmentioned == ["Lumenn"]
+
+
+def test_names_the_sources_mention_are_not_listed(engine: Engine) -> None:
+    for question in ("How much did Orion invest in Lumen?", "How much did Oríon invest?"):
+        assert ask(question, engine.settings, engine=engine).unmentioned == []
+
+
+def test_a_follow_up_is_checked_as_the_question_it_stands_for(engine: Engine) -> None:
+    first = ask("How much did Orion agree to invest in Lumen?", engine.settings, engine=engine)
+    second = ask("And Nimbuss?", engine.settings, engine=engine, history=[first])
+    assert second.understood_as and second.unmentioned == ["Nimbuss"]
+
+
+def test_the_cli_the_ui_and_the_export_say_so(rag: CliRunner, engine: Engine) -> None:
+    note = 'No source mentions "Lumenn": check the spelling'
+    result = invoke(rag, "ask", "How much did Orion invest in Lumenn?")
+    assert result.exit_code == 0, result.output
+    assert note in said(result.stdout)
+    answer = ask("How much did Orion invest in Lumenn?", engine.settings, engine=engine)
+    assert note in to_markdown(answer)
+    html = conversation_html([answer], engine.index.articles)
+    assert 'data-kind="unmentioned"' in html and "Lumenn" in html
+    clean = ask("How much did Orion invest in Lumen?", engine.settings, engine=engine)
+    assert "No source mentions" not in to_markdown(clean) + conversation_html([clean], {})
+
+
+def test_compare_says_so_too(engine: Engine) -> None:
+    from rag.answer.comparison import compare
+
+    comparison = compare("How much did Orion invest in Lumenn?", engine.settings, engine=engine)
+    assert comparison.unmentioned == ["Lumenn"]
+    assert comparison.notes[0].startswith('No source mentions "Lumenn"')
+    clean = compare("How much did Orion invest in Lumen?", engine.settings, engine=engine)
+    assert clean.unmentioned == [] and not any("No source" in n for n in clean.notes)
