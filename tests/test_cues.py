@@ -88,3 +88,11 @@ def test_a_count_must_count_what_the_question_asks_about() -> None:
 )
 def test_counts_of_a_thing(text: str, things: tuple[str, ...], counted: bool) -> None:
     assert counts(text, things) is counted
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Harvard was formed in 1636 by vote of the Great and General Court.", "It opened in 2024."],
+)
+def test_a_year_of_any_century_answers_when(sentence: str) -> None:
+    assert cue_match(wanted_kinds("When was it formed?"), sentence) == 1.0

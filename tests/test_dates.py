@@ -31,6 +31,11 @@ def spans(text: str, published: str | None = None) -> list[tuple[str, str, str, 
         ("over 2023–2024", ("2023–2024", "range", "2023-01-01", "2024-12-31")),
         ("between 2023 and 2025", ("between 2023 and 2025", "range", "2023-01-01", "2025-12-31")),
         ("in 2026", ("2026", "year", "2026-01-01", "2026-12-31")),
+        # History too: years from 1000 (1900–2099 only, before; news does not need more)
+        ("formed in 1636 by vote", ("1636", "year", "1636-01-01", "1636-12-31")),
+        ("the war (1754–1763) was", ("1754–1763", "range", "1754-01-01", "1763-12-31")),
+        ("in 1081 he led an army", ("1081", "year", "1081-01-01", "1081-12-31")),
+        ("on 11 November 1798", ("11 November 1798", "day", "1798-11-11", "1798-11-11")),
     ],
 )
 def test_absolute_dates_have_their_precision_and_span(text: str, expected: tuple) -> None:

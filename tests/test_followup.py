@@ -102,3 +102,8 @@ def test_the_swapped_name_is_the_clauses_subject_not_a_modifier() -> None:
     assert swap_target("What AI chips did Orion shelve?") == "Orion"
     assert swap_target("Who is the CEO of Orion?") == "Orion"
     assert rewrite("And Nimbus?", [turn("Who is the CEO of Orion?")]) == "Who is the CEO of Nimbus?"
+
+
+def test_a_time_swap_reads_years_before_1900_too() -> None:
+    before = turn("Who ruled Warsaw in 1830?")
+    assert rewrite("And in 1795?", [before]) == "Who ruled Warsaw in 1795?"

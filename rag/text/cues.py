@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.text.dates import MONTH_NAMES
+from rag.text.dates import MONTH_NAMES, YEAR
 from rag.text.kinds import Kind
 from rag.text.numbers import NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
@@ -25,7 +25,7 @@ KINDS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     Kind.MULTIPLIER: re.compile(rf"\d\s?[×x]\b|\b(?:{NUMBER_WORD})(?:fold| times)\b", re.I),
-    Kind.DATE: re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b", re.I),
+    Kind.DATE: re.compile(rf"\b{YEAR}\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b", re.I),
     Kind.PERSON: re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }

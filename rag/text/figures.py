@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.text.dates import MONTH_NAMES, MONTHS
+from rag.text.dates import MONTH_NAMES, MONTHS, YEAR
 from rag.text.kinds import FigureKind
 from rag.text.numbers import NUMBER_WORD, NUMBER_WORDS, PERCENT_SIGN
 from rag.text.spans import read_spans
@@ -86,14 +86,14 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("date", re.compile(rf"\b(?P<m>{MONTH_NAMES})\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
+    ("date", re.compile(rf"\b(?P<m>{MONTH_NAMES})\s+(?P<y>{YEAR})\b", re.I)),
     ("count", re.compile(r"\b(?P<w>half a)\s(?P<scale>million|billion)\b", re.I)),
     (
         "count",
         re.compile(rf"\b(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?\s(?P<scale>{_SCALE})\b", re.I),
     ),
     ("count", re.compile(r"\b(?P<a>\d{1,3}(?:,\d{3})+)\b")),
-    ("date", re.compile(r"\b(?P<y>(?:19|20)\d{2})\b")),
+    ("date", re.compile(rf"\b(?P<y>{YEAR})\b")),
 ]
 
 

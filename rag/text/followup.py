@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text.dates import MONTH_WORD
+from rag.text.dates import MONTH_WORD, YEAR
 from rag.text.names import CAPITALISED_RUN, POSSESSIVE
 
 WH_WORDS = "what|which|who|whom|whose|when|where|why|how"
@@ -34,8 +34,8 @@ NOT_NAMES |= {"As", "It", "Its", "A", "An", "Yet", "While", "Since", "After", "B
 NOT_NAMES |= {"According", "Meanwhile", "However", "Still", "Also", "To", "From", "If", "Sources"}
 NOT_NAMES |= {"Through", "Into", "Over", "Under", "Between", "Among", "Across", "During", "Of"}
 _DATE = (
-    rf"(?:(?:{MONTH_WORD})\.?\s+)?(?:19|20)\d{{2}}|fy\s?(?:19|20)?\d{{2}}|"
-    r"fiscal\s+(?:year\s+)?(?:19|20)\d{2}|q[1-4]\s+(?:19|20)\d{2}|"
+    rf"(?:(?:{MONTH_WORD})\.?\s+)?{YEAR}|fy\s?(?:19|20)?\d{{2}}|"
+    rf"fiscal\s+(?:year\s+)?(?:19|20)\d{{2}}|q[1-4]\s+{YEAR}|"
     r"(?:the\s+)?(?:last|next|this|previous|coming|same)\s+(?:year|quarter|month|decade)|the\s+year"
 )
 TIME_PHRASE = re.compile(
@@ -44,7 +44,7 @@ TIME_PHRASE = re.compile(
     rf"\b(?:{_DATE})\b",
     re.I,
 )
-_DATE_CORE = re.compile(rf"(?:(?:{MONTH_WORD})\.?\s+)?(?:19|20)\d{{2}}|fy\s?\d{{2,4}}", re.I)
+_DATE_CORE = re.compile(rf"(?:(?:{MONTH_WORD})\.?\s+)?{YEAR}|fy\s?\d{{2,4}}", re.I)
 
 
 @dataclass(frozen=True)

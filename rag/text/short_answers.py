@@ -17,7 +17,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.text.cues import wanted_kinds
-from rag.text.dates import MONTH_NAMES, MONTHS, find_dates
+from rag.text.dates import MONTH_NAMES, MONTHS, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import COMPARABLE, Kind
@@ -28,8 +28,7 @@ _FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
     "the a an of in on at for to by with and or from as its it this that name".split()
 )
 _WORD = re.compile(r"[\w'’-]+")
-# Any year from 1000 to 2099 (text/dates.py reads only 1900–2099, enough for news, not for history).
-_YEAR = r"(?P<y>1\d{3}|20\d{2})"
+_YEAR = rf"(?P<y>{YEAR})"
 _DATES = [
     re.compile(rf"\b(?P<m>{MONTH_NAMES})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{MONTH_NAMES}),?\s+{_YEAR}\b", re.I),
@@ -105,8 +104,9 @@ def whole_span(question: str, sentence: str, start: int, end: int) -> tuple[int,
     >>> s[slice(*whole_span("What is the population?", s, 21, 24))]
     '1,417'
     """
-    wide = [(f.start, f.end) for f in extract_figures(sentence)]
-    if not re.search(r"\byears?\b", question, re.I):
+    year = re.search(r"\byears?\b", question, re.I) is not None
+    wide = [(f.start, f.end) for f in extract_figures(sentence) if not (year and f.kind == "date")]
+    if not year:
         wide += _date_spans(sentence)
     for a, b in wide:
         if a < end and start < b and (a < start or b > end):
