@@ -107,3 +107,12 @@ def test_the_swapped_name_is_the_clauses_subject_not_a_modifier() -> None:
 def test_a_time_swap_reads_years_before_1900_too() -> None:
     before = turn("Who ruled Warsaw in 1830?")
     assert rewrite("And in 1795?", [before]) == "Who ruled Warsaw in 1795?"
+
+
+def test_it_after_who_is_the_subject_not_the_person_answered() -> None:
+    before = turn(
+        "Who founded Vega Labs?",
+        "Following the merger, Ada Quill started Vega Labs on an old campus.",
+    )
+    assert rewrite("How big is its campus?", [before]) == "How big is Vega Labs’s campus?"
+    assert rewrite("When did she leave?", [before]) == "When did Ada Quill leave?"

@@ -33,6 +33,10 @@ NOT_NAMES |= {"The", "This", "That", "These", "Those", "In", "On", "At", "For", 
 NOT_NAMES |= {"As", "It", "Its", "A", "An", "Yet", "While", "Since", "After", "Before", "Now"}
 NOT_NAMES |= {"According", "Meanwhile", "However", "Still", "Also", "To", "From", "If", "Sources"}
 NOT_NAMES |= {"Through", "Into", "Over", "Under", "Between", "Among", "Across", "During", "Of"}
+# Sentence openers an answer's quote starts with ("Following the American Civil War, President
+# Charles W. Eliot …" made "Following" the name a "Who …?" was answered by).
+NOT_NAMES |= {"Following", "Including", "Despite", "Although", "Because", "Unlike", "Once"}
+NOT_NAMES |= {"Today", "Later", "Earlier", "Instead", "Thus", "Then", "Here", "There", "Both"}
 _DATE = (
     rf"(?:(?:{MONTH_WORD})\.?\s+)?{YEAR}|fy\s?(?:19|20)?\d{{2}}|"
     rf"fiscal\s+(?:year\s+)?(?:19|20)\d{{2}}|q[1-4]\s+{YEAR}|"
@@ -57,6 +61,14 @@ class Previous:
     asks_for_name: bool  # "Which company …?", "Who …?": the wh-phrase is what is asked
     noun: str  # what a "Which model …?" asked for ("model"), "" otherwise
     time: str  # its time phrase ("at the start of 2025"), "" if none
+
+    @property
+    def thing(self) -> str:
+        """What "it"/"its" means where that differs from the antecedent: the question's subject
+        after a "Who …?", whose answer is a person ("Who founded Harvard?" → "How big is its
+        endowment?" is Harvard's); "" otherwise."""
+        asked_who = self.question.split(maxsplit=1)[0].lower() in ("who", "whom")
+        return self.subject if asked_who and self.asks_for_name else ""
 
     @property
     def antecedent(self) -> str:

@@ -38,6 +38,8 @@ _REFERS_BACK = re.compile(r"\b(?:that|this|it|they|them|those|these|so|there|its
 _PERSONAL = re.compile(r"\b(?:it|its|they|them|their|he|his|him|she|her)\b", re.I)
 _OBJECT = re.compile(r"\b(?:it|they|them|he|him|she)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(?:its|their|his|her)\b", re.I)
+_IT = re.compile(r"\bit\b", re.I)
+_ITS = re.compile(r"\bits\b", re.I)
 _THAT_TIME = re.compile(r"\b(?:that|the\s+same)\s+(?:month|year|quarter|day|time)\b", re.I)
 _THAT_THING = re.compile(
     rf"\b(?:that|this|those|these)\s+(?!(?:month|year|quarter|day|time|be|been|{AUX_WORDS})\b)"
@@ -133,6 +135,8 @@ def _resolve(text: str, previous: Previous) -> str:
     cut = text.find(own[0]) if own else len(text)
     head, tail = text[:cut], text[cut:]
     if who and _PERSONAL.search(head):
+        neuter = previous.thing or who
+        head = _IT.sub(neuter, _ITS.sub(f"{neuter}’s", head))
         head = _OBJECT.sub(who, _POSSESSIVE.sub(f"{who}’s", head))
     return head + tail
 
