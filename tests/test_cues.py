@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.text.cues import asks_status, counted_things, counts, cue_match, kinds_in, wanted_kinds
+from rag.text.kinds import Kind
 
 
 @pytest.mark.parametrize(
@@ -96,3 +97,18 @@ def test_counts_of_a_thing(text: str, things: tuple[str, ...], counted: bool) ->
 )
 def test_a_year_of_any_century_answers_when(sentence: str) -> None:
     assert cue_match(wanted_kinds("When was it formed?"), sentence) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("When did it open?", (Kind.DATE,)),
+        ("When exactly was it built?", (Kind.DATE,)),
+        ("Since when?", (Kind.DATE,)),
+        ("Prior to the merger, when were they last profitable?", (Kind.DATE,)),
+        ("How old was Manning when he played his last game?", ()),  # an age
+        ("Who fumbled the ball when tackled by Stewart?", (Kind.PERSON,)),
+    ],
+)
+def test_when_asks_for_a_date_only_as_a_question_word(question: str, kinds: tuple) -> None:
+    assert wanted_kinds(question) == kinds

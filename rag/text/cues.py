@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from rag.text.dates import MONTH_NAMES, YEAR
+from rag.text.followup import AUX_WORDS
 from rag.text.kinds import Kind
 from rag.text.numbers import NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
@@ -29,6 +30,9 @@ KINDS: dict[str, re.Pattern[str]] = {
     Kind.PERSON: re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
+# "When" asks for a date as a question word ("When did …", "Since when?"), not as a conjunction:
+# "How old was Manning when he played …?" asks for an age, "Who fumbled when tackled …?" for a
+# person. Read from the grammar of questions, not fitted.
 _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
     (
         re.compile(r"\b(what|which) (percentage|percent|share|proportion)\b|\bby how much\b", re.I),
@@ -44,7 +48,11 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
         (Kind.MULTIPLIER, Kind.PERCENT, Kind.NUMBER),
     ),
     (
-        re.compile(r"\bwhen\b|\b(what|which) (year|month|date|quarter)\b|\bbirth ?date\b", re.I),
+        re.compile(
+            rf"\bwhen(?:\s+\w+ly)?\s+(?:{AUX_WORDS})\b|\bwhen\W*$"
+            r"|\b(what|which) (year|month|date|quarter)\b|\bbirth ?date\b",
+            re.I,
+        ),
         (Kind.DATE,),
     ),
     (re.compile(r"^\s*who\b|\bwhich (person|executive)\b|\bwhose\b", re.I), (Kind.PERSON,)),
