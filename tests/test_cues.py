@@ -112,3 +112,27 @@ def test_a_year_of_any_century_answers_when(sentence: str) -> None:
 )
 def test_when_asks_for_a_date_only_as_a_question_word(question: str, kinds: tuple) -> None:
     assert wanted_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "things"),
+    [
+        ("States or departments in four nations contain the name.", ("nations",)),
+        ("He led the team with a career high seven interceptions.", ("interceptions",)),
+        ("Over 100,000 customers already run it.", ("customers",)),
+    ],
+)
+def test_a_number_written_out_counts_things_too(sentence: str, things: tuple[str, ...]) -> None:
+    assert counts(sentence, things)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the late 1980s the ctenophore was introduced into the Black Sea.",
+        "His writings were largely ignored in the 18th and 19th centuries.",
+        "Media day was held on the Tuesday afternoon before the game.",
+    ],
+)
+def test_a_decade_a_century_or_a_weekday_answers_when(sentence: str) -> None:
+    assert cue_match(wanted_kinds("When did that happen?"), sentence) == 1.0

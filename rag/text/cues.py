@@ -12,7 +12,7 @@ from functools import lru_cache
 from rag.text.dates import MONTH_NAMES, YEAR
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import Kind
-from rag.text.numbers import NUMBER_WORD, PERCENT_SIGN
+from rag.text.numbers import COUNT_WORD, NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
 
 KINDS: dict[str, re.Pattern[str]] = {
@@ -26,7 +26,13 @@ KINDS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     Kind.MULTIPLIER: re.compile(rf"\d\s?[×x]\b|\b(?:{NUMBER_WORD})(?:fold| times)\b", re.I),
-    Kind.DATE: re.compile(rf"\b{YEAR}\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b", re.I),
+    # A year, a month, a quarter; a decade, a century or a weekday ("in the late 1980s", "in the
+    # 18th and 19th centuries", "on the Tuesday before the game") when history says no more.
+    Kind.DATE: re.compile(
+        rf"\b{YEAR}s?\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b|\b\d{{1,2}}(?:st|nd|rd|th)[\s-]centur"
+        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+        re.I,
+    ),
     Kind.PERSON: re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
@@ -132,7 +138,7 @@ _NOT_THINGS = set("of the a an do does did are is were was have has".split())
 # 100,000"): chosen with the 'how many' abstentions of evals/qa.jsonl (commit aa365de), a leak.
 _WORDS_AFTER = 5
 _WORDS_BEFORE = 4
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{COUNT_WORD})\b", re.I)
 _SHARE = re.compile(rf"\s?{PERCENT_SIGN}", re.I)
 _WORD = re.compile(r"[\w'’-]+")
 

@@ -19,4 +19,10 @@ NUMBER_WORDS = {
     "ten": 10,
 }
 NUMBER_WORD = "|".join(NUMBER_WORDS)  # for a regex: "one|two|…|ten"
+# What can count things in words, for "How many …?": "four nations", "seven interceptions" (an
+# encyclopedia writes small numbers out; news mostly does not).
+COUNT_WORD = (
+    f"{NUMBER_WORD}|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    "nineteen|twenty|dozen"
+)
 PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"  # after a number: "30%", "30 percent", "30 per cent"
