@@ -71,7 +71,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "range",
         re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to)\s+(?P<y2>{YEAR})\b", re.I),
     ),
-    ("range", re.compile(rf"\b{_YEAR}{_DASH}(?P<y2>(?:1\d|20)?\d{{2}})\b(?!\s*%)")),
+    ("range", re.compile(rf"\b{_YEAR}{_DASH}(?P<y2>{YEAR}|\d{{2}})\b(?!\s*%)")),
     ("quarter", re.compile(rf"\bq(?P<q>[1-4])\s*(?:of\s+)?{_YEAR}\b", re.I)),
     (
         "quarter",

@@ -67,8 +67,8 @@ class Previous:
         """What "it"/"its" means where that differs from the antecedent: the question's subject
         after a "Who …?", whose answer is a person ("Who founded Harvard?" → "How big is its
         endowment?" is Harvard's); "" otherwise."""
-        asked_who = self.question.split(maxsplit=1)[0].lower() in ("who", "whom")
-        return self.subject if asked_who and self.asks_for_name else ""
+        asked_who = self.asks_for_name and self.question.split()[0].lower() in ("who", "whom")
+        return self.subject if asked_who else ""
 
     @property
     def antecedent(self) -> str:

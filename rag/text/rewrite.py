@@ -135,8 +135,8 @@ def _resolve(text: str, previous: Previous) -> str:
     cut = text.find(own[0]) if own else len(text)
     head, tail = text[:cut], text[cut:]
     if who and _PERSONAL.search(head):
-        neuter = previous.thing or who
-        head = _IT.sub(neuter, _ITS.sub(f"{neuter}’s", head))
+        if previous.thing:  # "it" is not the person a "Who …?" was answered by
+            head = _IT.sub(previous.thing, _ITS.sub(f"{previous.thing}’s", head))
         head = _OBJECT.sub(who, _POSSESSIVE.sub(f"{who}’s", head))
     return head + tail
 
