@@ -116,3 +116,8 @@ def test_it_after_who_is_the_subject_not_the_person_answered() -> None:
     )
     assert rewrite("How big is its campus?", [before]) == "How big is Vega Labs’s campus?"
     assert rewrite("When did she leave?", [before]) == "When did Ada Quill leave?"
+
+
+def test_a_quote_opening_with_a_pronoun_is_not_a_name() -> None:
+    before = turn("Who runs Lumen?", '"Our users need it," said Ada Quill, who runs Lumen.')
+    assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"

@@ -37,6 +37,8 @@ NOT_NAMES |= {"Through", "Into", "Over", "Under", "Between", "Among", "Across", 
 # Charles W. Eliot …" made "Following" the name a "Who …?" was answered by).
 NOT_NAMES |= {"Following", "Including", "Despite", "Although", "Because", "Unlike", "Once"}
 NOT_NAMES |= {"Today", "Later", "Earlier", "Instead", "Thus", "Then", "Here", "There", "Both"}
+# and pronouns ('"Our users tell us …," stated Dario Amodei' made "Our" the CEO asked for)
+NOT_NAMES |= {"We", "Our", "My", "Your", "He", "His", "She", "Her", "They", "Their"}
 _DATE = (
     rf"(?:(?:{MONTH_WORD})\.?\s+)?{YEAR}|fy\s?(?:19|20)?\d{{2}}|"
     rf"fiscal\s+(?:year\s+)?(?:19|20)\d{{2}}|q[1-4]\s+{YEAR}|"
