@@ -141,6 +141,20 @@ def test_markdown_heading_marks_fall_outside_the_sentence(articles: dict[str, Ar
     assert first.start == 2
 
 
+def test_a_headline_cut_at_its_dash_stays_a_heading(tmp_path: Path) -> None:
+    article = article_of(
+        "Transit agency outlines bus expansion - City Herald\n"
+        "The agency will add 60 buses - and more - by 2027.\n",
+        tmp_path,
+    )
+
+    flags = {s.text: s.heading for s in split_sentences(article)}
+
+    assert flags["City Herald"] is True
+    assert flags["Transit agency outlines bus expansion"] is True
+    assert not any(h for text, h in flags.items() if "buses" in text or "2027" in text)
+
+
 def test_docstring_example(tmp_path: Path) -> None:
     article = article_of("A $5.5 billion deal. U.S. firms agree.", tmp_path)
 

@@ -19,7 +19,8 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 3  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long
+CHUNKING_VERSION = 4  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+# 4: a piece cut from inside a heading line is a heading
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
@@ -177,16 +178,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
-    """A short line of its own with no closing punctuation, or a question standing as a title."""
+    """A short line of its own with no closing punctuation, or a question standing as a title.
+    A piece cut from inside such a line is part of it: "Council outlines plan - Riverton Herald"
+    is cut at " - " (an inline bullet's mark), and "Riverton Herald" alone read as a statement
+    (the answer to "Who is the mayor of Riverton?")."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     at_line_start = not text[line_start:start].strip(" \t•*#-0123456789.")
-    body = text[start:end]
     if not at_line_start:
-        return False
+        line = text[line_start:line_end].strip()
+        return _short_line(line) and not line.startswith(("-", "•", "*"))
+    body = text[start:end]
     # A markdown "## " marks a heading, not a bullet.
     bulleted = text[line_start:start].strip(" \t#") != ""
-    return body.endswith("?") or (
-        not bulleted and body[-1] not in _TERMINAL and len(body.split()) <= 14
-    )
+    return body.endswith("?") or (not bulleted and _short_line(body))
+
+
+def _short_line(body: str) -> bool:
+    return body[-1] not in _TERMINAL and len(body.split()) <= 14
