@@ -228,6 +228,37 @@ def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> No
     assert articles["gamma"].published is None  # unknown stays unknown
 
 
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        ("By Maria Okafor, City Desk | March 14, 2025", "2025-03-14"),
+        ("Posted 2 April 2025", "2025-04-02"),
+        ("Industry Wire, February 20, 2025", "2025-02-20"),
+        ("Updated March 20, 2025 | Published March 14, 2025", "2025-03-14"),
+        ("Updated March 20, 2025", None),  # an edit, not the publication
+        ("Died 21 December 1993 (aged 84)", None),  # a fact box
+        ("On March 3, 2025, the council voted to approve it.", None),  # an event in the story
+    ],
+)
+def test_the_date_an_articles_head_states_is_its_publication_date(
+    corpus_dir: Path, head: str, published: str | None
+) -> None:
+    (corpus_dir / "news.txt").write_text(
+        f"Council approves budget\n{head}\n\nThe council met on Tuesday.\n", encoding="utf-8"
+    )
+    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    assert articles["news"].published == published
+
+
+def test_metadata_dates_an_article_over_its_dateline(corpus_dir: Path) -> None:
+    (corpus_dir / "news.txt").write_text(
+        "Council approves budget\nPosted 2 April 2025\n\nThe council met.\n", encoding="utf-8"
+    )
+    (corpus_dir / "metadata.toml").write_text('[news]\npublished = "2025-04"\n', encoding="utf-8")
+    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    assert articles["news"].published == "2025-04"
+
+
 @pytest.mark.parametrize("bad", ['"yesterday"', '"2024-02-30"', '"2024-13"'])
 def test_a_publication_date_that_is_no_date_is_a_corpus_error(corpus_dir: Path, bad: str) -> None:
     (corpus_dir / "metadata.toml").write_text(f"[alpha]\npublished = {bad}\n", encoding="utf-8")

@@ -80,3 +80,21 @@ def test_impossible_dates_are_skipped_not_raised() -> None:
 def test_offsets_point_into_the_article() -> None:
     (mention,) = find_dates("in May 2023", offset=100)
     assert (mention.start, mention.end) == (103, 111)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # published on Friday 2025-03-14: "on Tuesday" is that week's
+        ("voted on Tuesday to approve", "2025-03-14", [("on Tuesday", "day", "2025-03-11")]),
+        ("On Friday, it said", "2025-03-14", [("On Friday", "day", "2025-03-14")]),
+        ("as it said last Friday", "2025-03-14", [("last Friday", "day", "2025-03-07")]),
+        ("voted on Tuesday to approve", "2025-03", []),  # no day to count back from
+        ("voted on Tuesday to approve", None, []),
+        ("Monday was quiet", "2025-03-14", []),  # a weekday alone dates nothing
+    ],
+)
+def test_a_weekday_is_placed_by_the_day_the_article_was_published(
+    text: str, published: str | None, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [(d.raw, d.precision, str(d.first)) for d in find_dates(text, published)] == expected

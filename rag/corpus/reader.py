@@ -12,6 +12,7 @@ import hashlib
 import tomllib
 from pathlib import Path
 
+from rag.corpus.dateline import dateline
 from rag.corpus.docx_text import DOCX_SUFFIXES, docx_to_text
 from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
 from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
@@ -187,7 +188,7 @@ def make_article(path: Path, text: str, override: dict[str, str]) -> Article:
         doc_id=path.stem,
         title=override.get("title", title),
         author=override.get("author"),
-        published=override.get("published"),
+        published=override.get("published") or dateline(text),
         publisher=override.get("publisher"),
         path=path,
         text=text,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from rag.text.spans import read_spans
@@ -60,6 +60,7 @@ _MONTH = rf"(?P<m>{MONTH_WORD})\.?"
 _YEAR = rf"(?P<y>{YEAR})"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3}
 _ORDINALS |= {"4th": 4}
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DASH = r"\s?(?:–|—|-|to|through)\s?"
 
 # Most specific first: a span a pattern takes is not read again by a later one.
@@ -88,6 +89,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("decade", re.compile(r"\b(?:over|in|within)\s+the\s+(?P<n>next|coming)\s+decade\b", re.I)),
     ("relative", re.compile(r"\b(?P<rel>this|last|next|previous)\s+(?P<unit>year|month)\b", re.I)),
     ("today", re.compile(r"\btoday\b", re.I)),
+    # "voted on Tuesday": news dates the week's events by weekday; placed only by a full date.
+    (
+        "weekday",
+        re.compile(
+            r"\b(?P<last>[Oo]n|[Ll]ast)\s+(?P<wd>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b"
+        ),
+    ),
     ("bare_month", re.compile(rf"\b(?:in|by|since|until|from)\s+{_MONTH}\b(?!\s+\d)", re.I)),
 ]
 
@@ -111,8 +119,14 @@ def find_dates(text: str, published: str | None = None, offset: int = 0) -> list
     >>> [(d.precision, str(d.first), d.resolved) for d in find_dates("this year", "2025-03")]
     [('year', '2025-01-01', True)]
     """
-    anchor = date_range(published)[0] if published else None
-    return read_spans(text, _PATTERNS, lambda kind, m: _mention(kind, m, anchor, offset))
+    first, last = date_range(published) if published else (None, None)
+
+    def mention(kind: str, m: re.Match[str]) -> DateMention | None:
+        if kind == "weekday" and (first is None or first != last):
+            return None  # "on Tuesday" needs the day it was published to count back from
+        return _mention(kind, m, first, offset)
+
+    return read_spans(text, _PATTERNS, mention)
 
 
 def _mention(kind: str, m: re.Match[str], anchor: date | None, offset: int) -> DateMention | None:
@@ -180,6 +194,12 @@ def _relative(kind: str, g: dict[str, str], anchor: date | None) -> Span:
         return "day", anchor, anchor, True
     if kind == "bare_month":  # "in February": that month of the article's year
         return ("month", *_month_span(anchor.year, _month(g["m"])), True)
+    if kind == "weekday":  # "on Tuesday": the last Tuesday up to the day it was published
+        back = (anchor.weekday() - _WEEKDAYS.index(g["wd"][:3])) % 7
+        if not back and g["last"].lower() == "last":  # "last Monday", said on a Monday
+            back = 7
+        day = anchor - timedelta(days=back)
+        return "day", day, day, True
     shift = {"this": 0, "last": -1, "previous": -1, "next": 1}[g["rel"].lower()]
     if g["unit"].lower() == "year":
         year = anchor.year + shift
