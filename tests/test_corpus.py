@@ -250,6 +250,24 @@ def test_the_date_an_articles_head_states_is_its_publication_date(
     assert articles["news"].published == published
 
 
+def test_an_html_pages_metadata_dates_it_unless_metadata_toml_does(corpus_dir: Path) -> None:
+    (corpus_dir / "page.html").write_text(
+        '<html><head><meta name="date" content="2025-01-05"><meta name="author" content="Ann">'
+        "</head><body><h1>Harbor opens</h1><p>The harbor opened.</p></body></html>",
+        encoding="utf-8",
+    )
+    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    assert (articles["page"].published, articles["page"].author) == ("2025-01-05", "Ann")
+    (corpus_dir / "metadata.toml").write_text('[page]\npublished = "2025"\n', encoding="utf-8")
+    assert {a.doc_id: a for a in load_corpus(corpus_dir).articles}["page"].published == "2025"
+
+
+def test_windows_unicode_text_is_read(corpus_dir: Path) -> None:
+    (corpus_dir / "notes.txt").write_bytes("Café owners raised prices by 5%.\n".encode("utf-16"))
+    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    assert articles["notes"].text == "Café owners raised prices by 5%.\n"
+
+
 def test_metadata_dates_an_article_over_its_dateline(corpus_dir: Path) -> None:
     (corpus_dir / "news.txt").write_text(
         "Council approves budget\nPosted 2 April 2025\n\nThe council met.\n", encoding="utf-8"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rag.chain import ask
 from rag.config import Settings
-from rag.corpus.html_text import html_to_text
+from rag.corpus.html_text import html_to_text, read_html
 from rag.corpus.reader import load_corpus
 from rag.engine import build_engine
 from rag.ingestion import ingest
@@ -62,3 +62,25 @@ def test_an_html_article_is_indexed_and_cited_from_its_text(
     cited = [c for c in answer.citations if c.doc_id == "vega-deal"]
     assert cited and all(c.verified for c in cited)
     assert any("$2.4 billion" in c.quote for c in cited)
+
+
+def test_a_pages_own_metadata_dates_and_signs_it() -> None:
+    page = (
+        "<html><head><title>Harbor news</title>"
+        '<meta property="article:published_time" content="2025-01-05T09:30:00Z">'
+        '<meta name="date" content="2024-12-31">'  # the first date given is kept
+        '<meta name="author" content="Ann Lee">'
+        '<meta property="og:site_name" content="Harbor Herald"></head>'
+        "<body><p>The harbor opened.</p></body></html>"
+    )
+    assert read_html(page)[2] == {
+        "published": "2025-01-05",
+        "author": "Ann Lee",
+        "publisher": "Harbor Herald",
+    }
+    assert read_html('<time itemprop="datePublished" datetime="2023/05/02">May 2</time>')[2] == {
+        "published": "2023-05-02"
+    }
+    # no date that is a real day, and a profile's address, are not metadata
+    odd = '<meta name="date" content="2024-02-30"><meta name="author" content="https://x.y/ann">'
+    assert read_html(odd + "<p>Text.</p>")[2] == {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from rag.text.dates import date_range
+
 HTML_SUFFIXES = (".html", ".htm")
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "nav", "head"}
 _BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "header", "footer", "blockquote"}
@@ -33,9 +35,12 @@ class _Extractor(HTMLParser):
         self._skip = 0
         self._in: list[str] = []
         self._cells = 0  # cells begun in the current table row
+        self.meta: dict[str, str] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in.append(tag)
+        if tag in ("meta", "time"):
+            self._read_meta(tag, {k.lower(): v or "" for k, v in attrs})
         if tag in _SKIPPED:
             self._skip += 1
         if tag in _BLOCKS:
@@ -48,6 +53,19 @@ class _Extractor(HTMLParser):
             if self._cells:
                 self.parts.append(CELL_SEPARATOR)
             self._cells += 1
+
+    def _read_meta(self, tag: str, attrs: dict[str, str]) -> None:
+        """<meta name="author" content="…">, <time itemprop="datePublished" datetime="…">:
+        the first value each field is given."""
+        if tag == "time":
+            key, value = attrs.get("itemprop", "").lower(), attrs.get("datetime", "")
+        else:
+            key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop", "")).lower()
+            value = attrs.get("content", "")
+        field = _META_FIELDS.get(key)
+        value = " ".join(value.split())
+        if field and value and field not in self.meta:
+            self.meta[field] = value
 
     def _last_char(self) -> str:
         return next((part[-1] for part in reversed(self.parts) if part), "")
@@ -71,10 +89,66 @@ class _Extractor(HTMLParser):
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """(the page's text, its title: <title>, else its first <h1>, else "")."""
+    text, title, _ = read_html(markup)
+    return text, title
+
+
+def read_html(markup: str) -> tuple[str, str, dict[str, str]]:
+    """html_to_text's text and title, and what the page's own metadata says of it: its
+    "published" day (YYYY-MM-DD), "author" and "publisher", where it says so.
+
+    >>> read_html('<meta property="article:published_time" content="2025-01-05T09:00Z">'
+    ...           '<meta name="author" content="Ann Lee"><p>Harbor opens.</p>')[2]
+    {'published': '2025-01-05', 'author': 'Ann Lee'}
+    """
     parser = _Extractor()
     parser.feed(markup)
     parser.close()
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     title = " ".join("".join(parser.title or parser.heading).split())
-    return (text + "\n" if text else ""), title
+    return (text + "\n" if text else ""), title, _usable(parser.meta)
+
+
+# The page's own metadata: Open Graph and article tags, Dublin Core, Highwire (scholarly) and
+# schema.org microdata, as news and journal sites write them.
+_META_FIELDS = dict.fromkeys(
+    (
+        "article:published_time",
+        "datepublished",
+        "date",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.issued",
+        "dcterms.created",
+        "citation_publication_date",
+        "citation_date",
+        "parsely-pub-date",
+        "sailthru.date",
+    ),
+    "published",
+) | dict.fromkeys(("author", "article:author", "dc.creator", "citation_author"), "author")
+_META_FIELDS |= dict.fromkeys(("og:site_name", "dc.publisher", "citation_publisher"), "publisher")
+_DAY = re.compile(r"(\d{4})[-/](\d{2})(?:[-/](\d{2}))?")
+
+
+def _usable(meta: dict[str, str]) -> dict[str, str]:
+    """The fields as metadata.toml would give them: a date as YYYY[-MM[-DD]] naming a real day
+    (else dropped), an author that is a name, not a profile's web address."""
+    out = {}
+    found = _DAY.match(meta.get("published", ""))
+    if found:
+        day = "-".join(g for g in found.groups() if g)
+        try:
+            date_range(day)
+            out["published"] = day
+        except ValueError:
+            pass
+    for field in ("author", "publisher"):
+        value = meta.get(field, "")
+        if value and "://" not in value and len(value) <= 200:
+            out[field] = value
+    return out

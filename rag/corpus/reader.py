@@ -8,13 +8,14 @@ Bad files are skipped with a reason; only an unusable folder stops the load.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import tomllib
 from pathlib import Path
 
 from rag.corpus.dateline import dateline
 from rag.corpus.docx_text import DOCX_SUFFIXES, docx_to_text
-from rag.corpus.html_text import HTML_SUFFIXES, html_to_text
+from rag.corpus.html_text import HTML_SUFFIXES, read_html
 from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
 from rag.errors import CorpusError
 from rag.schema import Article, CorpusLoad, SkippedFile, date_range
@@ -133,10 +134,10 @@ def _not_an_article(path: Path, folder: Path) -> str:
 
 def _from_html(markup: str, override: dict[str, str]) -> tuple[str, str, dict[str, str]]:
     """An HTML article's text (what it is cited from) and its <title> as a default title."""
-    text, title = html_to_text(markup)
+    text, title, meta = read_html(markup)
     if not text:
         return "", "has no text outside its markup", override
-    return text, "", ({"title": title} if title else {}) | override
+    return text, "", ({"title": title} if title else {}) | meta | override
 
 
 def read_text(path: Path, max_file_bytes: int) -> tuple[str, str]:
@@ -164,6 +165,8 @@ def decode_text(data: bytes, max_file_bytes: int, suffix: str = ".txt") -> tuple
 
     >>> decode_text(b"\\xef\\xbb\\xbfHi", 100), decode_text(b" ", 100)
     (('Hi', ''), ('', 'is empty'))
+    >>> decode_text("Café".encode("utf-16"), 100)
+    ('Café', '')
     """
     if len(data) > max_file_bytes:
         return "", too_big(len(data), max_file_bytes)
@@ -171,10 +174,13 @@ def decode_text(data: bytes, max_file_bytes: int, suffix: str = ".txt") -> tuple
         return pdf_to_text(data)
     if suffix.lower() in DOCX_SUFFIXES:
         return docx_to_text(data)
-    if b"\x00" in data:
-        return "", "looks binary (contains NUL bytes); only text articles are indexed"
     try:
-        text = data.decode("utf-8-sig")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")  # Windows' "Unicode" text: marked, so unambiguous
+        elif b"\x00" in data:
+            return "", "looks binary (contains NUL bytes); only text articles are indexed"
+        else:
+            text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return "", f"is not UTF-8 (byte {exc.start}); re-save it as UTF-8"
     if not text.strip():
