@@ -32,7 +32,9 @@ from rag.schema import (
 from rag.text.short_answers import ShortAnswer
 from tests.conftest import FakeEmbedder, make_settings
 from ui import conversation, eval_view, handlers, render, sources_view
-from ui.app import EXAMPLES, create_app
+from ui.app import create_app
+from ui.eval_view import DATASET
+from ui.examples import example_questions
 from ui.handlers import Resources
 from ui.render_compare import comparison_html
 
@@ -67,11 +69,12 @@ def marked(html: str, key: str) -> str:
 # --- the app as built by create_app -----------------------------------------------------------
 
 
-def test_app_offers_ask_compare_and_evaluate_endpoints(app: gr.Blocks) -> None:
+def test_app_offers_ask_compare_and_evaluate_endpoints(app: gr.Blocks, engine: Engine) -> None:
     names = {f.api_name for f in app.fns.values()}
     assert {"ask", "compare", "evaluate"} <= names
     config = json.dumps(app.get_config_file(), default=str)  # gr.State holds a callback
-    assert all(question in config for question in EXAMPLES)
+    examples = example_questions(engine.index, DATASET)
+    assert examples and all(question in config for question in examples)
 
 
 def test_ask_endpoint_answers_with_a_clickable_citation(app: gr.Blocks, engine: Engine) -> None:

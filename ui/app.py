@@ -17,20 +17,17 @@ import gradio as gr
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import RagError
+from rag.index.core import Index
 from rag.schema import Answer, Comparison, Timeline
 from ui import conversation, evaluate, exports, feedback, handlers
 from ui.assets import CSS, OPEN_CITATION_JS
+from ui.eval_view import DATASET
+from ui.examples import example_questions
 from ui.filtering import DATE_HINT
 from ui.handlers import Resources
 from ui.render import placeholder
 from ui.sources import sources_tab
 
-EXAMPLES = [
-    "How many customers run Claude on Bedrock?",
-    "By how much did Lyft reduce customer service resolution time?",
-    "How much has Amazon invested in Anthropic?",
-    "Who is the CEO of Nvidia?",
-]
 CONCURRENCY = 4  # answering is CPU-bound; more parallel requests only contend for the cores
 MAX_QUEUE = 256
 MAX_UPLOAD = "5mb"
@@ -145,13 +142,25 @@ def ask_tab(res: Resources, filters: FilterRow) -> None:
         "outputs": [result, turns, question],
         "show_progress_on": result,
     }
-    examples = gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="Examples")
-    examples.load_input_event.then(**asking, api_visibility="private")  # asked in this conversation
+    questions = example_questions(_index(res), DATASET)
+    if questions:
+        examples = gr.Examples([[q] for q in questions], inputs=[question], label="Examples")
+        examples.load_input_event.then(
+            **asking, api_visibility="private"
+        )  # asked in the conversation
     result.render()
     exports.download_row(turns, "conversation", ("md", "json"))
     gr.on([button.click, question.submit], **asking, api_name="ask")
     new.click(conversation.new_conversation, outputs=[result, turns], api_visibility="private")
     feedback.feedback_row(res, turns)  # 👍 / 👎 under the conversation
+
+
+def _index(res: Resources) -> Index | None:
+    """The index the page opens on, if it loads (the banner says why when it does not)."""
+    try:
+        return res.engine().index
+    except RagError:
+        return None
 
 
 def compare_tab(res: Resources, filters: FilterRow) -> None:

@@ -1,0 +1,75 @@
+"""The example questions under the Ask box, from the collection being served.
+
+From the eval set (`evals/qa.jsonl`, the Evaluate tab's default) when it is about these
+articles (every source it names is indexed): its first question of each kind, a fact, one several
+sources state, a conflict, one the sources don't answer. Otherwise one question per name the
+collection mentions most ("What do the sources say about Priya Shah?"). The seed articles'
+questions were written into the page, and showed "How many customers run Claude on Bedrock?"
+above any folder of articles.
+Does NOT ask them (the Ask tab does, when one is clicked).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rag.errors import DatasetError
+from rag.eval.dataset import load_dataset
+from rag.index.core import Index
+from rag.text.names import NAME_RUN
+
+MAX_EXAMPLES = 4
+KINDS = ("factoid", "multi_source", "conflict", "unanswerable")
+# Names are counted in the index's first sentences: enough to find what a collection is about,
+# and bounded, for the page to open as fast on a 100k-chunk index.
+SENTENCES_READ = 5_000
+ABOUT = "What do the sources say about {}?"
+
+
+def example_questions(index: Index | None, dataset: Path) -> list[str]:
+    """Up to MAX_EXAMPLES questions about the indexed articles; none without an index."""
+    if index is None or not len(index.sentences):
+        return []
+    return _from_eval_set(index, dataset) or _about_names(index)
+
+
+def _from_eval_set(index: Index, dataset: Path) -> list[str]:
+    try:
+        items = load_dataset(dataset) if dataset.is_file() else []
+    except DatasetError:
+        return []
+    named = {source for item in items for source in item.sources}
+    if not named or not named <= index.articles.keys():
+        return []
+    firsts = {kind: next((i.question for i in items if i.type == kind), None) for kind in KINDS}
+    return [q for q in firsts.values() if q][:MAX_EXAMPLES]
+
+
+def _about_names(index: Index) -> list[str]:
+    """The names of two or more words (not opening a sentence) in the most articles, then the
+    most often; a name opening a sentence counts without its first word too ("Councillor Priya
+    Shah, who …"),
+    and "the" is kept where the text mostly writes it ("the United States")."""
+    in_docs: dict[str, set[str]] = {}
+    times: Counter[str] = Counter()
+    with_the: Counter[str] = Counter()
+    for row in range(min(len(index.sentences), SENTENCES_READ)):
+        sentence = index.sentences[row]
+        if sentence.heading:
+            continue
+        for m in NAME_RUN.finditer(sentence.text):
+            words = m.group().rstrip(".").split()
+            the = sentence.text[: m.start()].endswith(("the ", "The "))
+            # at a sentence's start, without its first word too: "Councillor Priya Shah, …"
+            for name in {" ".join(words), " ".join(words[1:]) if m.start() == 0 else ""}:
+                if " " in name:
+                    in_docs.setdefault(name, set()).add(sentence.doc_id)
+                    times[name] += 1
+                    with_the[name] += the
+    picked: list[str] = []
+    for name in sorted(in_docs, key=lambda n: (-len(in_docs[n]), -times[n], n)):
+        if len(picked) < MAX_EXAMPLES and not any(name in p or p in name for p in picked):
+            picked.append(name)  # "Priya Shah", not "Councillor Priya Shah" as well
+    shown = [f"the {n}" if 2 * with_the[n] > times[n] else n for n in picked]
+    return [ABOUT.format(name) for name in shown]
