@@ -16,6 +16,7 @@ from rag.config import RetrievalMode, Settings
 from rag.embedding.model import Embedder, Vectors
 from rag.index.core import Index
 from rag.schema import Hit
+from rag.text.names import spelled_out
 from rag.text.tokens import terms, tokenize
 
 
@@ -36,7 +37,11 @@ class Retriever:
     def unmentioned(self, words: Sequence[str]) -> list[str]:
         """The words no chunk holds: one of their terms (stemmed, accents folded; single
         letters aside) is in none. "Krakow" in a collection about Warsaw, a misspelt "Jasy"."""
-        return [w for w in words if any(len(t) > 1 and not self.doc_freq(t) for t in terms(w))]
+        return [w for w in words if any(len(t) > 1 and self._absent(t) for t in terms(w))]
+
+    def _absent(self, term: str) -> bool:
+        """No chunk holds the term, nor, for a title's initials ("CEO"), its words."""
+        return not self.doc_freq(term) and not all(self.doc_freq(t) for t in spelled_out(term))
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The

@@ -4,13 +4,16 @@ name, gets an answer about something else, and the reader is told."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
 from rag.chain import ask
 from rag.engine import Engine
 from rag.render.export import to_markdown
-from rag.text.names import asked_names
+from rag.text.names import asked_names, names_held, question_entities
+from rag.text.tokens import terms
 from tests.test_cli import invoke, said
 from ui.render import conversation_html
 
@@ -66,3 +69,26 @@ def test_compare_says_so_too(engine: Engine) -> None:
     assert comparison.notes[0].startswith('No source mentions "Lumenn"')
     clean = compare("How much did Orion invest in Lumen?", engine.settings, engine=engine)
     assert clean.unmentioned == [] and not any("No source" in n for n in clean.notes)
+
+
+@pytest.fixture
+def corpus_dir(corpus_dir: Path) -> Path:
+    (corpus_dir / "epsilon.txt").write_text(
+        "Orion names a new leader\n\n"
+        "Orion chief executive Dana Reyes said the chips ship in May.\n",
+        encoding="utf-8",
+    )
+    return corpus_dir
+
+
+def test_a_title_asked_by_its_initials_is_mentioned_when_spelled_out(engine: Engine) -> None:
+    answer = ask("Who is Orion's CEO?", engine.settings, engine=engine)
+    assert answer.unmentioned == []
+    assert ask("Who is Orion's CFO?", engine.settings, engine=engine).unmentioned == ["CFO"]
+
+
+def test_a_sentence_names_a_title_written_out() -> None:
+    held = terms("Orion chief executive Dana Reyes said the chips ship in May.")
+    assert names_held(question_entities("Who is Orion's CEO?"), held)
+    assert not names_held(question_entities("Who is Orion's CFO?"), held)
+    assert not names_held(question_entities("Who is Nimbus's CEO?"), held)

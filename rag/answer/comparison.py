@@ -45,7 +45,7 @@ from rag.schema import (
 from rag.text.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.text.figures import extract_figures
 from rag.text.kinds import Kind
-from rag.text.names import asked_names, question_entities, unmentioned_note
+from rag.text.names import asked_names, names_held, question_entities, unmentioned_note
 from rag.text.short_answers import short_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject
@@ -333,7 +333,7 @@ def _names_all(item: Scored, names: frozenset[str], engine: Engine) -> bool:
 
 def _names(item: Scored, names: frozenset[str], engine: Engine) -> bool:
     """Does the sentence name all of `names`, itself or through the sentence it refers to?"""
-    return names <= engine.retriever.sentence_terms([item.row])[0]
+    return names_held(names, engine.retriever.sentence_terms([item.row])[0])
 
 
 def statement(

@@ -18,7 +18,7 @@ from rag.filters import select_documents
 from rag.schema import DatedClaim, Disagreement, Figure, Filters, Statement, Timeline
 from rag.text.dates import DateMention, find_dates
 from rag.text.figures import extract_figures
-from rag.text.names import question_entities
+from rag.text.names import names_held, question_entities
 from rag.validation import clean_question
 
 MAX_DATES_PER_SENTENCE = 3  # a sentence listing ten years is background, not ten events
@@ -58,7 +58,7 @@ def _on_topic(item: Scored, names: frozenset[str], engine: Engine) -> bool:
     and scores like a statement compare would show; a topic without names: the answer bar."""
     if names:
         held = engine.retriever.sentence_terms([item.row])[0]
-        return item.score >= NAMED_FLOOR and names <= held
+        return item.score >= NAMED_FLOOR and names_held(names, held)
     return item.score >= engine.settings.abstain_threshold
 
 

@@ -7,7 +7,7 @@ Does NOT say whom a name is (a person, a company): cues.py only guesses at peopl
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from functools import lru_cache
 
 from rag.text.tokens import terms
@@ -30,6 +30,32 @@ def question_entities(question: str) -> frozenset[str]:
     words = _WORDS.findall(question)[1:]
     named = [w for w in words if w[0].isupper() or any(c.isdigit() for c in w)]
     return terms(" ".join(named))
+
+
+# Job titles a question writes as initials where texts spell them out ("RTA chief executive
+# Helen Marsh"; "Officer" is usually dropped in prose). English usage, not any corpus's words:
+# "Who is RTA's CEO?" abstained, and its note said no source mentions "CEO".
+TITLE_INITIALS = {
+    "ceo": "chief executive",
+    "cfo": "chief financial",
+    "coo": "chief operating",
+    "cto": "chief technology",
+    "cio": "chief information",
+    "cmo": "chief marketing",
+}
+# The same as terms: "ceo" → {"chief", "execut"}.
+TITLE_WORDS = {initials: terms(words) for initials, words in TITLE_INITIALS.items()}
+
+
+def spelled_out(term: str) -> frozenset[str]:
+    """The terms a title's initials stand for: "ceo" → {"chief", "execut"}; else {term}."""
+    return TITLE_WORDS.get(term, frozenset((term,)))
+
+
+def names_held(names: frozenset[str], held: Set[str]) -> bool:
+    """Does a text whose terms are `held` name every one of `names`, a title written out or as
+    its initials? "RTA chief executive Helen Marsh" names {"rta", "ceo"}."""
+    return all(n in held or spelled_out(n) <= held for n in names)
 
 
 def asked_names(question: str) -> list[str]:
