@@ -121,3 +121,10 @@ def test_it_after_who_is_the_subject_not_the_person_answered() -> None:
 def test_a_quote_opening_with_a_pronoun_is_not_a_name() -> None:
     before = turn("Who runs Lumen?", '"Our users need it," said Ada Quill, who runs Lumen.')
     assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"
+
+
+def test_who_was_answered_by_the_person_in_the_quote_not_the_first_name() -> None:
+    before = turn("Who runs Lumen?", '"Users love Orion Cloud," said Ada Quill, who runs Lumen.')
+    assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"
+    before = turn("Who runs Lumen?", "Lumen is run by Ada Quill and Nimbus by Bo Reyes.")
+    assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"

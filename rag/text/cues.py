@@ -12,6 +12,7 @@ from functools import lru_cache
 from rag.text.dates import MONTH_NAMES, YEAR
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import Kind
+from rag.text.names import PERSON_NAME
 from rag.text.numbers import COUNT_WORD, NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
 
@@ -33,7 +34,7 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
         re.I,
     ),
-    Kind.PERSON: re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)"),
+    Kind.PERSON: PERSON_NAME,
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
 # "When" asks for a date as a question word ("When did …", "Since when?"), not as a conjunction:

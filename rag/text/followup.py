@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rag.text.dates import MONTH_WORD, YEAR
-from rag.text.names import CAPITALISED_RUN, POSSESSIVE
+from rag.text.names import CAPITALISED_RUN, PERSON_NAME, POSSESSIVE
 
 WH_WORDS = "what|which|who|whom|whose|when|where|why|how"
 AUX_WORDS = "is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|might"
@@ -130,17 +130,26 @@ def swap_target(question: str) -> str | None:
 def answered_name(quote: str, question: str) -> str:
     """The name the answer gives for what was asked: in its first quote, the first name the
     question did not hold, preferring one right after the asked noun ("model called Claude
-    Mythos Preview" for "Which model …")."""
+    Mythos Preview" for "Which model …") and, for "Who …?", one shaped like a person's, the
+    quote's speaker first ('"Our users tell us Claude …," stated Dario Amodei' → "Dario Amodei",
+    not "Claude")."""
     if not quote:
         return ""
     asked = question.casefold()
     noun = question.split()[1] if len(question.split()) > 2 else ""
     anchor = re.search(rf"\b{re.escape(noun)}\w*\b(.{{0,60}})", quote, re.I) if noun else None
+    who = question.split()[0].lower() in ("who", "whom")
     for text in ([anchor.group(1)] if anchor else []) + [quote]:
         found = [n for n in names(text) if n.casefold() not in asked]
+        people = [n for n in found if who and PERSON_NAME.search(n)]
+        speakers = [n for n in people if re.search(_SPEAKER + re.escape(n), text)]
         if found:
-            return found[0]
+            return (speakers or people or found)[0]
     return ""
+
+
+# Who a quote is attributed to: '"…," said Ada Quill', 'according to Ada Quill'.
+_SPEAKER = r"\b(?:said|says|stated|states|told|wrote|added|explained|according to)\s+"
 
 
 def date_core(time: str) -> str:
