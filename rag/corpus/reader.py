@@ -13,12 +13,12 @@ import hashlib
 import tomllib
 from pathlib import Path
 
-from rag.corpus.dateline import dateline
 from rag.corpus.docx_text import DOCX_SUFFIXES, docx_to_text
 from rag.corpus.html_text import HTML_SUFFIXES, read_html
 from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
 from rag.errors import CorpusError
 from rag.schema import Article, CorpusLoad, SkippedFile, date_range
+from rag.text.dateline import dateline
 from rag.text.headlines import fused_headline
 
 SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *PDF_SUFFIXES, *DOCX_SUFFIXES)
