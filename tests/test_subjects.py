@@ -65,3 +65,18 @@ def test_what_a_question_measures() -> None:
     assert measure_terms(question) == {"conting", "commerci", "mileston"}
     assert measure_terms("How much money has Amazon committed to Anthropic?") == {"invest"}
     assert measure_words("Amazon is committing $5 billion") & measure_words("an investment")
+
+
+def test_a_figure_for_another_purpose_is_not_the_whole() -> None:
+    text = "The city's new budget, which it put at $94 million for transit, passed."
+    assert not about_subject("How much is the city budget?", text, text.index("$94"))
+    assert about_subject("How much will the city spend on transit?", text, text.index("$94"))
+    text = "The council approved $412 million for fiscal year 2026."
+    assert about_subject("How much did the council approve?", text, text.index("$412"))
+
+
+def test_the_earlier_value_a_figure_is_compared_with_is_not_it() -> None:
+    text = "Transit: $96 million, up from $81 million."
+    assert about_subject("How much is spent on transit?", text, text.index("$96"))
+    assert not about_subject("How much is spent on transit?", text, text.index("$81"))
+    assert about_subject("How much was spent on transit before?", text, text.index("$81"))

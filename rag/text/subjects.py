@@ -62,7 +62,9 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
     beyond = terms(" ".join(after[WINDOW_WORDS:])) - near
     if _names_one_of(beyond, asked):
         return False
-    if _other_target(question, sentence[at:]):
+    if _other_target(question, sentence[at:]) or _other_purpose(question, sentence[at:]):
+        return False
+    if _EARLIER_VALUE.search(sentence[:at]) and not _ASKS_EARLIER.search(question):
         return False
     owner = _owner(sentence, at)
     return owner is None or _names_one_of(terms(owner), asked)
@@ -93,6 +95,35 @@ def _other_target(question: str, from_figure: str) -> bool:
     if not target or not _QUESTION_TARGET.search(question):
         return False
     return not terms(target.group(1)) & terms(question)
+
+
+# A figure given as the one before, to compare with: "$96 million, up from $81 million" says
+# what it is now; unless the question asks for the earlier one.
+_EARLIER_VALUE = re.compile(
+    r"\b(?:up|down|rising|falling|grew|fell) from\s+\S*$|\bcompared (?:with|to)\s+\S*$", re.I
+)
+_ASKS_EARLIER = re.compile(
+    r"\b(?:before|previous(?:ly)?|prior|earlier|last|used to|was it)\b", re.I
+)
+
+# What a figure is set aside for, right after it: "$94 million for transit" is a part of the
+# budget, not the budget. Lower-case words only (a name is _other_target's); spans of time
+# ("$412 million for fiscal year 2026", "for the first time") say when, not what.
+_FIGURE_FOR = re.compile(
+    r"^\S+(?:\s+(?:billion|million|trillion|bn))?\s+for\s+(?:the\s+|a\s+|an\s+|each\s+)?"
+    r"([a-z][\w-]*)"
+)
+_SPANS_OF_TIME = stems("year fiscal quarter month week day period season decade time first")
+
+
+def _other_purpose(question: str, from_figure: str) -> bool:
+    """The figure is for something the question does not ask about: "$94 million for transit"
+    is not what "How much is the Riverton budget?" asks."""
+    purpose = _FIGURE_FOR.match(from_figure)
+    if not purpose:
+        return False
+    words = terms(purpose.group(1)) - _SPANS_OF_TIME
+    return bool(words) and not words & subject_terms(question)
 
 
 @lru_cache(maxsize=1 << 16)  # the same figure of the same sentence, question after question
