@@ -148,3 +148,13 @@ def test_a_short_answer_is_never_a_run_of_reference_marks(span: str, expected: s
 
     assert (short.text if short else None) == expected
     assert short is None or text[short.start - 10 : short.end - 10] == short.text
+
+
+def test_a_heading_alone_passing_is_no_answer(retriever: Retriever, settings: Settings) -> None:
+    question = "Why did Orion invest in a model maker?"
+    judge = WordJudge("why orion invested in a model maker")  # only beta's headline holds it
+
+    answer = answer_with(judge, question, retriever, settings)
+
+    assert any("Why Orion Invested" in c.text for c in judge.seen)
+    assert answer.abstained and answer.reason == NOT_SUPPORTED

@@ -45,7 +45,10 @@ def judged_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
     if not names_something(question, retriever):  # nothing is related: no passages listed
         return abstain(question, [], retriever, reason=NOTHING_NAMED)
     ranked = judge_sentences(question, score_sentences(question, hits, retriever), retriever, judge)
-    if not ranked or ranked[0].score < judge.threshold:
+    # A heading states a topic, a byline who and when it was written: the judge passed "By
+    # Maria Okafor, City Desk | March 14, 2025" for "When was Helen Marsh hired?". Only a body
+    # sentence answers (the rules weigh headings down for the same reason).
+    if not any(s.score >= judge.threshold and not s.sentence.heading for s in ranked):
         return abstain(question, ranked, retriever, reason=NOT_SUPPORTED)
     picked = pick_judged(ranked, judge.threshold, retriever, settings)
     return compose(question, picked, retriever)
@@ -149,7 +152,7 @@ def pick_judged(
     """Above the threshold: each source's best sentence, every source (issue 13: the answer
     comes from every source that has one), then the next best up to `max_answer_sentences`;
     no repeats."""
-    passing = [s for s in ranked if s.score >= threshold and not s.sentence.heading] or ranked[:1]
+    passing = [s for s in ranked if s.score >= threshold and not s.sentence.heading]
     firsts: dict[str, Scored] = {}
     for item in passing:
         firsts.setdefault(item.sentence.doc_id, item)
