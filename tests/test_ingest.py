@@ -155,7 +155,7 @@ def test_a_file_that_becomes_unreadable_keeps_its_indexed_version(
     ingested: IngestReport, settings: Settings, embedder: FakeEmbedder
 ) -> None:
     before = load(settings.index_dir, settings).articles["beta"].text
-    (settings.corpus_dir / "beta.txt").write_bytes(b"\xff\xfeO\x00r\x00i\x00o\x00n\x00")
+    (settings.corpus_dir / "beta.txt").write_bytes(b"Caf\xe9 Orion")  # Latin-1: not UTF-8
 
     report, index = reindex(settings, embedder)
 
