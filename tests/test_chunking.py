@@ -155,6 +155,18 @@ def test_a_headline_cut_at_its_dash_stays_a_heading(tmp_path: Path) -> None:
     assert not any(h for text, h in flags.items() if "buses" in text or "2027" in text)
 
 
+def test_an_emphasised_byline_is_a_heading_and_a_bullet_is_not(tmp_path: Path) -> None:
+    article = article_of(
+        "# Migraine drugs\n\n*By Tom Hale, 14 October 2024*\n\n* Veronex lowered days by 28%\n",
+        tmp_path,
+    )
+
+    flags = {s.text: s.heading for s in split_sentences(article)}
+
+    assert flags["By Tom Hale, 14 October 2024"] is True
+    assert flags["Veronex lowered days by 28%"] is False
+
+
 def test_docstring_example(tmp_path: Path) -> None:
     article = article_of("A $5.5 billion deal. U.S. firms agree.", tmp_path)
 

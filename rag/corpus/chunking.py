@@ -19,8 +19,8 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 4  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
-# 4: a piece cut from inside a heading line is a heading
+CHUNKING_VERSION = 5  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+# 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
@@ -190,8 +190,9 @@ def _is_heading(text: str, start: int, end: int) -> bool:
         line = text[line_start:line_end].strip()
         return _short_line(line) and not line.startswith(("-", "•", "*"))
     body = text[start:end]
-    # A markdown "## " marks a heading, not a bullet.
-    bulleted = text[line_start:start].strip(" \t#") != ""
+    # A markdown "## " marks a heading, not a bullet; nor does emphasis ("*By Ann Lee, May 2*").
+    mark = text[line_start:start].strip(" \t#")
+    bulleted = mark != "" and not (set(mark) <= {"*", "_"} and text[start - 1] in "*_")
     return body.endswith("?") or (not bulleted and _short_line(body))
 
 
