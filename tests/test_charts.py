@@ -331,3 +331,24 @@ def test_ticks_and_units_read_as_a_person_writes_them() -> None:
     assert nice_ticks(20e9)[-1] == 20e9 and nice_ticks(21e9)[-1] == 25e9
     assert in_unit(2.5e9, "money", "USD") == "$2.5B" and in_unit(8e6, "money", "EUR") == "€8M"
     assert clip("The Vertical Integration of Intelligence", 20) == "The Vertical…"
+
+
+def test_a_label_that_fits_on_neither_side_of_its_span_is_cut_to_the_room() -> None:
+    wide = Timeline(
+        topic="t",
+        claims=[
+            claim("March 11, 2025", "day", "2025-03-11", "2025-03-11"),
+            claim("fiscal year 2026", "fiscal_year", "2026-01-01", "2026-12-31", "b" * 40),
+            claim("2027", "year", "2027-01-01", "2027-12-31", "c"),
+        ],
+    )
+    root = parsed(timeline_axis(wide))
+    width = float(root.get("width", "0"))
+    (span,) = [g for g in root.iter("g") if g.get("data-label", "").startswith("fiscal")]
+    text = span.find("text")
+    assert text is not None and text.text and text.text.endswith("…")
+    assert len(text.text) < len(span.get("data-label", ""))  # the whole label stays in the data
+    start = float(text.get("x", "0"))
+    drawn = len(text.text) * 6.6
+    end = start - drawn if text.get("text-anchor") == "end" else start + drawn
+    assert min(start, end) >= 0 and max(start, end) <= width

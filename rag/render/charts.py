@@ -245,8 +245,11 @@ def _moment(claim: DatedClaim, y: float, x: Scale, flagged: bool) -> str:
     room_right, room_left = WIDTH - PAD - right, left - PAD
     wide = CHAR_WIDTH * len(label) + 6
     on_right = room_right >= wide or (room_left < wide and room_right >= room_left)
+    # Where it fits on neither side, it is cut to the room there is (it ran off the chart).
+    room = room_right if on_right else room_left
+    shown = label if room >= wide else clip(label, max(int((room - 6) / CHAR_WIDTH), 8))
     words = (
-        svg_text(right + 6, y + 17, label) if on_right else svg_text(left - 6, y + 17, label, "end")
+        svg_text(right + 6, y + 17, shown) if on_right else svg_text(left - 6, y + 17, shown, "end")
     )
     data = {
         "data_label": label,
