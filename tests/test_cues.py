@@ -63,7 +63,10 @@ def test_a_count_must_count_what_the_question_asks_about() -> None:
     kinds, things = wanted_kinds(question), counted_things(question)
     assert things == ("customers", "use")
     assert cue_match(kinds, "Over 100,000 customers already run Claude.", things) == 1.0
-    assert cue_match(kinds, "Scientists search through 20,000 documents.", things) == 0.6
+    # counting something else: the count asked for in other words, or not (OTHER_THINGS)
+    assert cue_match(kinds, "Scientists search through 20,000 documents.", things) == 0.8
+    assert cue_match(kinds, "Usage rose to 80% of all calls.", things) == 0.6  # a share
+    assert cue_match(kinds, "It ran on Bedrock for 24 weeks.", things) == 0.6  # a span of time
     assert cue_match(kinds, "Claude is on Bedrock.", things) == 0.0
     gigawatts = counted_things("How many gigawatts will Anthropic get?")
     assert cue_match(("count", "number"), "It gets up to 5 gigawatts.", gigawatts) == 1.0

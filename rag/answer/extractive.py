@@ -19,7 +19,13 @@ from rag.engine import Engine
 from rag.index.core import Index
 from rag.retrieval import Retriever
 from rag.schema import Answer, Citation, Hit, Sentence
-from rag.text.cues import counted_things, cue_match, looks_like_instruction, wanted_kinds
+from rag.text.cues import (
+    OTHER_THINGS,
+    counted_things,
+    cue_match,
+    looks_like_instruction,
+    wanted_kinds,
+)
 from rag.text.kinds import Kind
 from rag.text.names import TITLE_WORDS, names_held, question_entities
 from rag.text.questions import topic_terms
@@ -206,7 +212,7 @@ def supports(best: Scored, question: str, settings: Settings, retriever: Retriev
     held = retriever.sentence_terms([best.row])[0]
     if kinds[:1] == (Kind.PERSON,) and not names_held(question_entities(question), held):
         return False
-    if kinds[:1] == (Kind.COUNT,) and counted_things(question) and best.cue < 1.0:
+    if kinds[:1] == (Kind.COUNT,) and counted_things(question) and best.cue < OTHER_THINGS:
         return False  # "How many monthly active users…?" is not answered by "80% of usage"
     return best.score >= settings.abstain_threshold
 
