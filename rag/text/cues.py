@@ -117,10 +117,10 @@ LOOSER_KIND = 0.6
 
 
 # A number counting things the question names otherwise ("enrolled 1,204 adults" for "How many
-# patients …?"): the count the question wants, in other words, as often as not. Its cue, and the count it needs (`supports`), measured on the 269 "how many …"
-# questions of 12 allowlisted SQuAD v1.1 articles: at 0.8 answered right 0.654 → 0.706, false
-# abstention 0.227 → 0.164 (bench/README.md, "Three new collections"). Spans of time, shares and
-# sums count nothing.
+# patients …?"): the count the question wants, in other words, as often as not. Its cue, and the
+# count it needs (`supports`), measured on the 269 "how many …" questions of 12 allowlisted
+# SQuAD v1.1 articles: at 0.8 answered right 0.654 → 0.706, false abstention 0.227 → 0.164
+# (bench/README.md, "Three new collections"). Spans of time, shares and sums count nothing.
 OTHER_THINGS = 0.8
 _COUNTS_SOMETHING = re.compile(
     r"\b(?:\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z-]+\s+)?"
