@@ -233,6 +233,7 @@ def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> No
     [
         ("By Maria Okafor, City Desk | March 14, 2025", "2025-03-14"),
         ("Posted 2 April 2025", "2025-04-02"),
+        ("*By Tom Hale, 14 October 2024*", "2024-10-14"),  # Markdown emphasis
         ("Industry Wire, February 20, 2025", "2025-02-20"),
         ("Updated March 20, 2025 | Published March 14, 2025", "2025-03-14"),
         ("Updated March 20, 2025", None),  # an edit, not the publication

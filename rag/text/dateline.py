@@ -45,7 +45,9 @@ def dateline(text: str) -> str | None:
     >>> dateline("On March 3, 2025, Amazon said it would invest $4 billion.") is None
     True
     """
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
+    # Markdown's emphasis and heading marks aside: "*By Tom Hale, 14 October 2024*"
+    lines = [line.strip(" \t*_#") for line in text.splitlines() if line.strip(" \t*_#")]
+    lines = lines[:HEAD_LINES]
     for line in lines:
         if line.endswith((".", "!", "?")) or len(line.split()) > MAX_WORDS:
             continue
