@@ -26,6 +26,7 @@ from ui.render import conversation_html
         ("What did I ask? And Nimbus?", ["Nimbus"]),
         ("What did Orion's U.S. unit pay?", ["Orion", "U.S"]),
         ("how much did orion invest?", []),
+        ("¿Cuánto invirtió Orion?", ["Orion"]),  # an opening mark opens the sentence too
     ],
 )
 def test_the_names_a_question_asks_about(question: str, names: list[str]) -> None:

@@ -71,7 +71,7 @@ def asked_names(question: str) -> list[str]:
     """
     out = []
     for m in _WORDS.finditer(question):
-        before = question[: m.start()].rstrip()
+        before = question[: m.start()].rstrip().rstrip("¿¡")  # "¿Cuánto …?" opens a sentence
         word = POSSESSIVE.sub("", m.group()).strip(".'’-")
         if before and before[-1] not in "?!" and word[:1].isupper() and word != "I":
             out.append(word)
