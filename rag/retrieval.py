@@ -16,7 +16,7 @@ from rag.config import RetrievalMode, Settings
 from rag.embedding.model import Embedder, Vectors
 from rag.index.core import Index
 from rag.schema import Hit
-from rag.text.names import spelled_out
+from rag.text.names import TITLE_WORDS
 from rag.text.tokens import terms, tokenize
 
 
@@ -41,7 +41,8 @@ class Retriever:
 
     def _absent(self, term: str) -> bool:
         """No chunk holds the term, nor, for a title's initials ("CEO"), its words."""
-        return not self.doc_freq(term) and not all(self.doc_freq(t) for t in spelled_out(term))
+        words = TITLE_WORDS.get(term)
+        return not self.doc_freq(term) and not (words and all(self.doc_freq(t) for t in words))
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The

@@ -10,6 +10,7 @@ import pytest
 
 from rag.corpus.reader import derive_title, load_corpus
 from rag.errors import CorpusError
+from rag.schema import Article
 
 
 def write_bad_files(folder: Path) -> dict[str, str]:
@@ -213,13 +214,17 @@ def test_a_folder_whose_articles_are_all_in_a_subfolder_says_so(tmp_path: Path) 
     assert "(minutes.rtf is an RTF document, which is not read" in str(caught.value)
 
 
+def articles_in(folder: Path) -> dict[str, Article]:
+    return {a.doc_id: a for a in load_corpus(folder).articles}
+
+
 def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> None:
     (corpus_dir / "metadata.toml").write_text(
         '[alpha]\npublished = 2024-11-22\npublisher = "Daily Chips"\n'
         '[beta]\npublished = "2023-05"\n',
         encoding="utf-8",
     )
-    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    articles = articles_in(corpus_dir)
     assert (articles["alpha"].published, articles["alpha"].publisher) == (
         "2024-11-22",
         "Daily Chips",
@@ -247,7 +252,7 @@ def test_the_date_an_articles_head_states_is_its_publication_date(
     (corpus_dir / "news.txt").write_text(
         f"Council approves budget\n{head}\n\nThe council met on Tuesday.\n", encoding="utf-8"
     )
-    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    articles = articles_in(corpus_dir)
     assert articles["news"].published == published
 
 
@@ -257,15 +262,15 @@ def test_an_html_pages_metadata_dates_it_unless_metadata_toml_does(corpus_dir: P
         "</head><body><h1>Harbor opens</h1><p>The harbor opened.</p></body></html>",
         encoding="utf-8",
     )
-    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    articles = articles_in(corpus_dir)
     assert (articles["page"].published, articles["page"].author) == ("2025-01-05", "Ann")
     (corpus_dir / "metadata.toml").write_text('[page]\npublished = "2025"\n', encoding="utf-8")
-    assert {a.doc_id: a for a in load_corpus(corpus_dir).articles}["page"].published == "2025"
+    assert articles_in(corpus_dir)["page"].published == "2025"
 
 
 def test_windows_unicode_text_is_read(corpus_dir: Path) -> None:
     (corpus_dir / "notes.txt").write_bytes("Café owners raised prices by 5%.\n".encode("utf-16"))
-    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    articles = articles_in(corpus_dir)
     assert articles["notes"].text == "Café owners raised prices by 5%.\n"
 
 
@@ -274,7 +279,7 @@ def test_metadata_dates_an_article_over_its_dateline(corpus_dir: Path) -> None:
         "Council approves budget\nPosted 2 April 2025\n\nThe council met.\n", encoding="utf-8"
     )
     (corpus_dir / "metadata.toml").write_text('[news]\npublished = "2025-04"\n', encoding="utf-8")
-    articles = {a.doc_id: a for a in load_corpus(corpus_dir).articles}
+    articles = articles_in(corpus_dir)
     assert articles["news"].published == "2025-04"
 
 

@@ -27,7 +27,7 @@ from rag.text.cues import (
     wanted_kinds,
 )
 from rag.text.kinds import Kind
-from rag.text.names import TITLE_WORDS, names_held, question_entities
+from rag.text.names import TITLE_WORDS, name_held, names_held, question_entities
 from rag.text.questions import topic_terms
 
 # How a sentence's score is made, and when it is enough. Every number below was hand-set on
@@ -171,16 +171,14 @@ def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]
     total = sum(terms.values())
     if total == 0:
         return [0.0] * len(sentences)
-    return [sum(w for t, w in terms.items() if _held(t, tokens)) / total for tokens in sentences]
-
-
-def _held(term: str, tokens: set[str]) -> bool:
-    """The term is in the sentence, or a title's initials are spelled out there ("CEO")."""
-    return term in tokens or (term in TITLE_WORDS and TITLE_WORDS[term] <= tokens)
+    return [
+        sum(w for t, w in terms.items() if name_held(t, tokens)) / total for tokens in sentences
+    ]
 
 
 def _weights_held(terms: dict[str, float], retriever: Retriever) -> np.ndarray:
-    """Σ weight of the terms each sentence of the index holds, as `_held` reads them."""
+    """Σ weight of the terms each sentence of the index holds, as `name_held` reads them (a
+    title's initials held where its words are: "CEO")."""
     total = retriever.term_weights(terms)
     for term in terms.keys() & TITLE_WORDS.keys():
         words = TITLE_WORDS[term]
@@ -209,9 +207,10 @@ def supports(best: Scored, question: str, settings: Settings, retriever: Retriev
     # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO. The sentence names what
     # the question does itself or through the sentence it refers back to ("They then beat …"
     # after "The Broncos …"), as compare's statements must.
-    held = retriever.sentence_terms([best.row])[0]
-    if kinds[:1] == (Kind.PERSON,) and not names_held(question_entities(question), held):
-        return False
+    if kinds[:1] == (Kind.PERSON,):
+        held = retriever.sentence_terms([best.row])[0]
+        if not names_held(question_entities(question), held):
+            return False
     if kinds[:1] == (Kind.COUNT,) and counted_things(question) and best.cue < OTHER_THINGS:
         return False  # "How many monthly active users…?" is not answered by "80% of usage"
     return best.score >= settings.abstain_threshold

@@ -50,15 +50,16 @@ TITLE_INITIALS = {
 TITLE_WORDS = {initials: terms(words) for initials, words in TITLE_INITIALS.items()}
 
 
-def spelled_out(term: str) -> frozenset[str]:
-    """The terms a title's initials stand for: "ceo" → {"chief", "execut"}; else {term}."""
-    return TITLE_WORDS.get(term, frozenset((term,)))
+def name_held(term: str, held: Set[str]) -> bool:
+    """Does a text whose terms are `held` hold `term`, a title written out or as its initials?
+    "RTA chief executive Helen Marsh" holds "ceo"."""
+    return term in held or (term in TITLE_WORDS and TITLE_WORDS[term] <= held)
 
 
 def names_held(names: frozenset[str], held: Set[str]) -> bool:
-    """Does a text whose terms are `held` name every one of `names`, a title written out or as
-    its initials? "RTA chief executive Helen Marsh" names {"rta", "ceo"}."""
-    return all(n in held or spelled_out(n) <= held for n in names)
+    """Does a text whose terms are `held` name every one of `names` (as `name_held` reads them)?
+    "RTA chief executive Helen Marsh" names {"rta", "ceo"}."""
+    return all(name_held(n, held) for n in names)
 
 
 def asked_names(question: str) -> list[str]:
