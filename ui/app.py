@@ -145,9 +145,8 @@ def ask_tab(res: Resources, filters: FilterRow) -> None:
     questions = example_questions(_index(res), DATASET)
     if questions:
         examples = gr.Examples([[q] for q in questions], inputs=[question], label="Examples")
-        examples.load_input_event.then(
-            **asking, api_visibility="private"
-        )  # asked in the conversation
+        # a clicked example is asked in the conversation, as a typed question is
+        examples.load_input_event.then(**asking, api_visibility="private")
     result.render()
     exports.download_row(turns, "conversation", ("md", "json"))
     gr.on([button.click, question.submit], **asking, api_name="ask")
