@@ -158,3 +158,14 @@ def test_a_heading_alone_passing_is_no_answer(retriever: Retriever, settings: Se
 
     assert any("Why Orion Invested" in c.text for c in judge.seen)
     assert answer.abstained and answer.reason == NOT_SUPPORTED
+
+
+def test_a_year_no_source_mentions_abstains_unjudged(
+    retriever: Retriever, settings: Settings
+) -> None:
+    judge = WordJudge("orion")  # would pass the $4 billion sentence, which is not about 2012
+
+    answer = answer_with(judge, "How much did Orion invest in Lumen in 2012?", retriever, settings)
+
+    assert answer.abstained and answer.related
+    assert answer.reason == 'No source mentions "2012".' and judge.seen == []

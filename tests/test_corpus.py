@@ -240,6 +240,8 @@ def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> No
         ("Posted 2 April 2025", "2025-04-02"),
         ("*By Tom Hale, 14 October 2024*", "2024-10-14"),  # Markdown emphasis
         ("Industry Wire, February 20, 2025", "2025-02-20"),
+        ("Press release, Hallam University, 2 September 2024", "2024-09-02"),
+        ("Born in Leeds, 2 September 1950", None),  # a fact box: "in" is no outlet's name
         ("Updated March 20, 2025 | Published March 14, 2025", "2025-03-14"),
         ("Updated March 20, 2025", None),  # an edit, not the publication
         ("Died 21 December 1993 (aged 84)", None),  # a fact box

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from rag.chain import ask
 from rag.engine import Engine
 from rag.render.export import to_markdown
-from rag.text.names import asked_names, names_held, question_entities
+from rag.text.names import asked_figures, asked_names, names_held, question_entities
 from rag.text.tokens import terms
 from tests.test_cli import invoke, said
 from ui.render import conversation_html
@@ -93,3 +93,29 @@ def test_a_sentence_names_a_title_written_out() -> None:
     assert names_held(question_entities("Who is Orion's CEO?"), held)
     assert not names_held(question_entities("Who is Orion's CFO?"), held)
     assert not names_held(question_entities("Who is Nimbus's CEO?"), held)
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("Who passed the Scotland Act of 1988?", ["1988"]),
+        ("There are 231 seats in which chamber?", ["231"]),
+        ("What did it cost, $412 million in 2025, in pre-1875 money?", ["412", "2025", "1875"]),
+        # written in too many ways for a word-for-word check: commas, decimals, decades, units
+        ("How many in the 1990s or 1950's, for $1.5 billion or 1,000 or 103.5FM?", []),
+        ("Who won Super Bowl 50 in 9999?", []),  # short numbers, not a year
+    ],
+)
+def test_the_figures_a_question_asks_about(question: str, figures: list[str]) -> None:
+    assert asked_figures(question) == figures
+
+
+def test_a_year_no_source_mentions_abstains_and_says_so(engine: Engine) -> None:
+    answer = ask("How much did Orion invest in Lumen in 2012?", engine.settings, engine=engine)
+
+    assert answer.abstained and answer.related  # the closest passages, $4 billion among them
+    assert answer.unmentioned == ["2012"]
+    assert answer.reason == 'No source mentions "2012".'
+    assert 'No source mentions "2012": the passages below may be about another' in to_markdown(
+        answer
+    )

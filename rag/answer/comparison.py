@@ -45,7 +45,13 @@ from rag.schema import (
 from rag.text.cues import counted_things, counts, cue_match, wanted_kinds
 from rag.text.figures import extract_figures
 from rag.text.kinds import Kind
-from rag.text.names import asked_names, names_held, question_entities, unmentioned_note
+from rag.text.names import (
+    asked_figures,
+    asked_names,
+    names_held,
+    question_entities,
+    unmentioned_note,
+)
 from rag.text.short_answers import short_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject
@@ -111,7 +117,7 @@ def compare(
     # same words is (changed_answers).
     groups = source_answers(views)
     views = [_with_claims(view, found) for view in views]
-    unmentioned = engine.retriever.unmentioned(asked_names(text))
+    unmentioned = engine.retriever.unmentioned(asked_names(text) + asked_figures(text))
     if unmentioned:
         notes = [unmentioned_note(unmentioned), *notes]
     ms = round((time.perf_counter() - started) * 1000, 2)

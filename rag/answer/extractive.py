@@ -27,7 +27,14 @@ from rag.text.cues import (
     wanted_kinds,
 )
 from rag.text.kinds import Kind
-from rag.text.names import TITLE_WORDS, name_held, names_held, question_entities
+from rag.text.names import (
+    TITLE_WORDS,
+    asked_figures,
+    name_held,
+    names_held,
+    question_entities,
+    unmentioned_note,
+)
 from rag.text.questions import topic_terms
 
 # How a sentence's score is made, and when it is enough. Every number below was hand-set on
@@ -192,6 +199,8 @@ def extractive_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
     retriever, settings = engine.retriever, engine.settings
     scored = score_sentences(question, hits, retriever)
     best = scored[0] if scored else None
+    if missing := unmentioned_figures(question, retriever):
+        return abstain(question, scored, retriever, reason=missing)
     if best is None or not supports(best, question, settings, retriever):
         return abstain(question, scored, retriever)
     picked = pick_sentences(scored, retriever.index, settings)
@@ -214,6 +223,14 @@ def supports(best: Scored, question: str, settings: Settings, retriever: Retriev
     if kinds[:1] == (Kind.COUNT,) and counted_things(question) and best.cue < OTHER_THINGS:
         return False  # "How many monthly active users…?" is not answered by "80% of usage"
     return best.score >= settings.abstain_threshold
+
+
+def unmentioned_figures(question: str, retriever: Retriever) -> str:
+    """Why not to answer when a year or figure the question names is in no source ("" when
+    each is in one): the question is about something the sources don't cover, and their
+    closest sentence is about another year ("in 1998" for "the Act of 1988")."""
+    missing = retriever.unmentioned(asked_figures(question))
+    return unmentioned_note(missing).split(":")[0] + "." if missing else ""
 
 
 def pick_sentences(scored: list[Scored], index: Index, settings: Settings) -> list[Scored]:

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rag.answer.extractive import DUPLICATE_COSINE, Scored, abstain, compose, score_sentences
+from rag.answer.extractive import (
+    DUPLICATE_COSINE,
+    Scored,
+    abstain,
+    compose,
+    score_sentences,
+    unmentioned_figures,
+)
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import RagError
@@ -44,6 +51,8 @@ def judged_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
         raise RagError("The judged answerer needs a judge: set RAG_SENTENCE_JUDGE=learned.")
     if not names_something(question, retriever):  # nothing is related: no passages listed
         return abstain(question, [], retriever, reason=NOTHING_NAMED)
+    if missing := unmentioned_figures(question, retriever):
+        return abstain(question, score_sentences(question, hits, retriever), retriever, missing)
     ranked = judge_sentences(question, score_sentences(question, hits, retriever), retriever, judge)
     # A heading states a topic, a byline who and when it was written: the judge passed "By
     # Maria Okafor, City Desk | March 14, 2025" for "When was Helen Marsh hired?". Only a body

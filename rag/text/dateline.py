@@ -23,16 +23,17 @@ HEAD_LINES = 4
 MAX_WORDS = 14
 # What may stand before the date on its line, after the last separator ("|", "·", "—"): nothing
 # ("… | March 14, 2025"), a word saying it is the publication date ("Posted", "Published on"),
-# or a byline or an outlet and place, each closed by a comma ("By Maria Okafor, City Desk,",
-# "Industry Wire,", "WASHINGTON,"). Not "Died", "Released", "Birthdate:" or "Updated": web
-# pages' fact boxes (4 of RAMDocs' 1,401 documents had such a line near the top) and edits.
+# or a byline, an outlet, a place or "Press release", each closed by a comma ("By Maria Okafor,
+# City Desk,", "Industry Wire,", "WASHINGTON,", "Press release, Hallam University,"). Not
+# "Died", "Released", "Born in Leeds,", "Birthdate:" or "Updated": web pages' fact boxes (4 of
+# RAMDocs' 1,401 documents had such a line near the top) and edits.
 # After it, a time, a note in brackets or the line's end, not a place ("January 15, 1851 Old
 # Washington, Ohio" is a birth in a fact box).
 _SEPARATOR = re.compile(r"[|•·—–]|\s-\s")
 _NAME = r"[A-Z][\w.&'’-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w.&'’-]*)*"
 _BEFORE_DATE = re.compile(
     rf"(?:(?i:(?:first\s+)?(?:published|posted|dated?|issued))(?:\s+on)?:?"
-    rf"|(?:By\s+)?(?:{_NAME},\s*)+)?"
+    rf"|(?:By\s+)?(?:(?:{_NAME}|(?i:press|news|media)\s+release),\s*)+)?"
 )
 
 
