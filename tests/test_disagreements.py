@@ -1,5 +1,5 @@
-"""rag/answer/disagreements.py: flags for different figures, availability and denials, without false
-alarms for different subjects or sources that agree."""
+"""rag/answer/disagreements.py: flags for different figures, availability, direction and denials,
+without false alarms for different subjects or sources that agree."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rag.answer.disagreements import denied_subject, disagreements
 from rag.schema import Citation, SourceView, Statement
 from rag.text.cues import status_of
 from rag.text.figures import extract_figures
+from rag.text.trends import asks_direction, direction_of
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 
@@ -173,3 +174,59 @@ def test_no_denial_without_the_same_name_and_subject(other: str) -> None:
     assert (
         denied_subject("Amazon has its own AI models and competes with Anthropic.", other) is None
     )
+
+
+DIRECTION = "Have phosphorus levels in the lake risen or fallen?"
+ROSE = "They found that phosphorus levels rose by 15% over the period."
+FELL = "According to Hale, phosphorus levels in the lake have fallen over the last five years."
+
+
+def test_one_source_saying_it_rose_and_another_that_it_fell_is_a_direction_disagreement() -> None:
+    [flag] = disagreements(DIRECTION, [_view("study", ROSE), _view("union", FELL)])
+
+    assert flag.kind == "direction"
+    assert [c.citation.doc_id for c in flag.claims] == ["study", "union"]
+    assert "study says it rose" in flag.summary and "union says it fell" in flag.summary
+
+
+def test_sources_moving_the_same_way_or_other_things_are_not_flagged() -> None:
+    same_way = _view("report", "Phosphorus levels increased, up from 0.04 in 2019.")
+    other_thing = _view("union", "Farmers say fertiliser use has fallen by 20% since 2020.")
+    assert disagreements(DIRECTION, [_view("study", ROSE), same_way]) == []
+    assert disagreements(DIRECTION, [_view("study", ROSE), other_thing]) == []
+
+
+def test_direction_is_only_compared_when_the_question_asks_which_way() -> None:
+    views = [_view("study", ROSE), _view("union", FELL)]
+    assert disagreements("What did the study find about phosphorus levels?", views) == []
+    # uses the words, asks for something else
+    assert disagreements("What about phosphorus levels fell as the lake warmed?", views) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        (DIRECTION, True),
+        ("Is ridership up or down?", True),
+        ("Did prices rise?", True),
+        ("How has ridership changed since 2019?", True),
+        ("What about Luther declined as his antisemitism increased?", False),
+        ("Changes in rainfall reduced what kind of vegetation cover?", False),
+    ],
+)
+def test_which_questions_ask_which_way(question: str, asks: bool) -> None:
+    assert asks_direction(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "way"),
+    [
+        (ROSE, "up"),
+        (FELL, "down"),
+        ("Phosphorus: 0.09 milligrams per litre, up from 0.04 in 2019", "up"),
+        ("Revenue rose in Europe and fell in Asia.", None),
+        ("The council approved the budget.", None),
+    ],
+)
+def test_which_way_a_sentence_says_it_went(text: str, way: str | None) -> None:
+    assert direction_of(text) == way

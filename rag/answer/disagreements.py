@@ -1,5 +1,6 @@
 """Where sources disagree: different values of the figure a question asks for (about the same
-subject), "available now" against "still to come", or one source denying what another affirms.
+subject), "available now" against "still to come", "rose" against "fell" (for a question asking
+which way), or one source denying what another affirms.
 
 Does NOT find or score statements (answer/comparison.py does) or decide whom a figure is about
 (text/subjects.py does); it reads the statements it is given.
@@ -21,12 +22,18 @@ from rag.text.short_answers import normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject, measure_terms, measure_words, subject_terms
 from rag.text.tokens import terms
+from rag.text.trends import DIRECTION_TERMS, asks_direction, direction_of
 
 # Words two statements must share to be about the same thing (STATUS_TERMS: with the question,
 # for "available yet?"; DENIAL_TERMS: with each other, for "has" against "lacks"); hand-set on
 # evals/qa.jsonl, the set we report (a leak until the judge, #13, retires it).
 STATUS_TERMS = 3
 DENIAL_TERMS = 3
+# For "risen or fallen?": a statement is about the question's subject when it shares this many of
+# its words beyond those saying which way ("phosphorus levels" of "Have phosphorus levels in the
+# lake risen or fallen?"). Set by reading that one question of a collection written for the
+# check, not tuned on any benchmark.
+DIRECTION_SUBJECT_TERMS = 2
 # Two figures within 1% of each other are the same figure rounded ("$8 billion", "$8.0bn"): a
 # rounding allowance, not tuned.
 SAME_FIGURE = 0.01
@@ -51,7 +58,8 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
             found.append(_flag(question, kind, claims))
             break  # the most specific kind asked for is the one to report
     status = _status_flag(question, views) if asks_status(question) else None
-    return found + ([status] if status else [])
+    direction = _direction_flag(question, views) if asks_direction(question) else None
+    return found + [flag for flag in (status, direction) if flag]
 
 
 def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
@@ -77,6 +85,31 @@ def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
         + "."
     )
     return Disagreement(kind="availability", subject=question, claims=now + later, summary=summary)
+
+
+def _direction_flag(question: str, views: list[SourceView]) -> Disagreement | None:
+    """Sources that say the thing asked about moved opposite ways: "phosphorus levels rose by
+    15%" against "phosphorus levels in the lake have fallen". Each source's first statement that
+    names the subject (DIRECTION_SUBJECT_TERMS of the question's words) and says one way."""
+    subject = subject_terms(question) - DIRECTION_TERMS
+    by_way: dict[str, list[Statement]] = {}
+    for view in views:
+        for st in view.statements:
+            way = direction_of(st.citation.quote)
+            if way and len(subject & terms(st.citation.quote)) >= DIRECTION_SUBJECT_TERMS:
+                by_way.setdefault(way, []).append(st)
+                break
+    if len(by_way) < 2:
+        return None
+    up, down = by_way["up"], by_way["down"]
+    summary = (
+        "Sources differ on which way it went: "
+        + "; ".join(f"{st.citation.title} says it rose" for st in up)
+        + "; "
+        + "; ".join(f"{st.citation.title} says it fell" for st in down)
+        + "."
+    )
+    return Disagreement(kind="direction", subject=question, claims=up + down, summary=summary)
 
 
 def _claims_of_kind(
