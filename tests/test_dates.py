@@ -98,3 +98,12 @@ def test_a_weekday_is_placed_by_the_day_the_article_was_published(
     text: str, published: str | None, expected: list[tuple[str, str, str]]
 ) -> None:
     assert [(d.raw, d.precision, str(d.first)) for d in find_dates(text, published)] == expected
+
+
+def test_the_last_or_next_few_years_reach_back_or_on_from_the_publication_date() -> None:
+    found = spans("have fallen over the last five years; in the next 3 months", "2024-09-16")
+    assert found == [
+        ("over the last five years", "range", "2019-09-16", "2024-09-16", True),
+        ("in the next 3 months", "range", "2024-09-16", "2024-12-16", True),
+    ]
+    assert spans("over the past 12 months")[0][1] == "relative"  # no date to count from

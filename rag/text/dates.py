@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from rag.text.numbers import NUMBER_WORDS
 from rag.text.spans import read_spans
 
 DatePrecision = Literal["day", "month", "quarter", "year", "fiscal_year", "range", "relative"]
@@ -87,6 +88,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)),
     ("year", re.compile(rf"(?<![$€£\d.,]){_YEAR}\b(?!\s*%|,\d)")),
     ("decade", re.compile(r"\b(?:over|in|within)\s+the\s+(?P<n>next|coming)\s+decade\b", re.I)),
+    # "over the last five years", "in the next 3 months": back or on from the day it was written
+    (
+        "span",
+        re.compile(
+            r"\b(?:over|in|during|for|within)\s+the\s+(?P<rel>last|past|previous|next|coming)\s+"
+            rf"(?P<n>\d{{1,2}}|{'|'.join(NUMBER_WORDS)})\s+(?P<unit>years|months)\b",
+            re.I,
+        ),
+    ),
     ("relative", re.compile(r"\b(?P<rel>this|last|next|previous)\s+(?P<unit>year|month)\b", re.I)),
     ("today", re.compile(r"\btoday\b", re.I)),
     # "voted on Tuesday": news dates the week's events by weekday; placed only by a full date.
@@ -192,6 +202,12 @@ def _relative(kind: str, g: dict[str, str], anchor: date | None) -> Span:
         return "range", anchor, date(anchor.year + 10, anchor.month, 1), True
     if kind == "today":
         return "day", anchor, anchor, True
+    if kind == "span":  # "over the last five years" written on 2024-09-16: 2019-09-16 to then
+        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
+        months = n * (12 if g["unit"].lower() == "years" else 1)
+        ahead = g["rel"].lower() in ("next", "coming")
+        other = _months_from(anchor, months if ahead else -months)
+        return ("range", anchor, other, True) if ahead else ("range", other, anchor, True)
     if kind == "bare_month":  # "in February": that month of the article's year
         return ("month", *_month_span(anchor.year, _month(g["m"])), True)
     if kind == "weekday":  # "on Tuesday": the last Tuesday up to the day it was published
@@ -206,6 +222,13 @@ def _relative(kind: str, g: dict[str, str], anchor: date | None) -> Span:
         return "year", date(year, 1, 1), date(year, 12, 31), True
     months = anchor.year * 12 + anchor.month - 1 + shift
     return ("month", *_month_span(months // 12, months % 12 + 1), True)
+
+
+def _months_from(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), kept inside a short month."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _month(name: str) -> int:
