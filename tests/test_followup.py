@@ -128,3 +128,22 @@ def test_who_was_answered_by_the_person_in_the_quote_not_the_first_name() -> Non
     assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"
     before = turn("Who runs Lumen?", "Lumen is run by Ada Quill and Nimbus by Bo Reyes.")
     assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"
+
+
+def test_a_pronoun_after_what_about_is_the_topic_not_a_name_in_the_answer() -> None:
+    before = turn(
+        "What about the county?", "The county plans to spend $3.2 million along the Ash River."
+    )
+    assert not previous_turn(turn_of(before)).asks_for_name
+    assert rewrite("When will it publish its data?", [before]) == (
+        "When will the county publish the county’s data?"
+    )
+
+
+def test_it_is_never_a_person_known_by_their_title() -> None:
+    before = turn("What did Professor Ada Quill find?", "Professor Ada Quill found the cause.")
+    assert rewrite("What did she find next?", [before]) == "What did Professor Ada Quill find next?"
+    # "it" is something else: re-asked beside the previous question, not "paid for Professor …"
+    assert rewrite("Who paid for it?", [before]) == (
+        "Who paid for it (what did Professor Ada Quill find)?"
+    )

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rag.text.dates import MONTH_WORD, YEAR
-from rag.text.names import CAPITALISED_RUN, PERSON_NAME, POSSESSIVE
+from rag.text.names import CAPITALISED_RUN, PERSON_NAME, PERSONAL_TITLE, POSSESSIVE
 
 WH_WORDS = "what|which|who|whom|whose|when|where|why|how"
 AUX_WORDS = "is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|might"
@@ -73,6 +73,11 @@ class Previous:
         return self.subject if asked_who else ""
 
     @property
+    def is_person(self) -> bool:
+        """The antecedent is a person by its title ("Professor Ingrid Vale"): "it" is not them."""
+        return bool(PERSONAL_TITLE.match(self.antecedent))
+
+    @property
     def antecedent(self) -> str:
         """What "it"/"they" most likely mean: the name just answered when the question asked
         for one as its subject ("Which company makes Trainium?"), else the question's subject."""
@@ -103,6 +108,9 @@ class Turn:
     quote: str = ""
 
 
+_WHAT_ABOUT = re.compile(r"(?i)what about\s+(.+)")
+
+
 def previous_turn(turn: Turn) -> Previous:
     question = bare(turn.question)
     clause = CLAUSE.match(question)
@@ -112,6 +120,9 @@ def previous_turn(turn: Turn) -> Previous:
     else:
         found = names(rest or question)
         subject, asks = (found[0] if found else ""), _asks_for_name(question)
+    about = _WHAT_ABOUT.match(question)
+    if about and not subject:  # "What about the county?" → "When will it publish?" is its
+        subject = about.group(1)
     named = _asks_for_name(question)
     answered = answered_name(turn.quote, question) if named else ""
     noun = question.split()[1].lower() if named and len(question.split()) > 2 else ""
@@ -175,7 +186,9 @@ def _asks_for_name(question: str) -> bool:
     if not words or words[0].lower() not in ("who", "whom", "whose", "which", "what"):
         return False
     return words[0].lower() in ("who", "whom") or (
-        len(words) > 1 and not AUX.fullmatch(words[1]) and words[1].lower() != "of"
+        len(words) > 1
+        and not AUX.fullmatch(words[1])
+        and words[1].lower() not in ("of", "about", "if", "else")  # "What about the county?"
     )
 
 

@@ -24,6 +24,8 @@ CAPITALISED_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-
 POSSESSIVE = re.compile(r"[’']s$")  # "Amazon’s" → "Amazon"
 # A person's name as news writes it, "First Last" or "First M. Last" (cues.py reads "who"
 # answers by it).
+# A title only a person has, before a name: "Professor Ingrid Vale", "Dr. Paul Okonjo".
+PERSONAL_TITLE = re.compile(r"(?:Professor|Prof|Dr|Mr|Mrs|Ms|Sir|Dame)\b\.?\s+[A-Z]")
 PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)")
 
 

@@ -137,6 +137,8 @@ def _resolve(text: str, previous: Previous) -> str:
     if who and _PERSONAL.search(head):
         if previous.thing:  # "it" is not the person a "Who …?" was answered by
             head = _IT.sub(previous.thing, _ITS.sub(f"{previous.thing}’s", head))
+        elif previous.is_person and (_IT.search(head) or _ITS.search(head)):
+            return text  # nor "Professor Vale": "Who paid for it?" is re-asked with the previous
         head = _OBJECT.sub(who, _POSSESSIVE.sub(f"{who}’s", head))
     return head + tail
 
