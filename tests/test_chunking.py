@@ -251,6 +251,19 @@ def test_chinese_and_japanese_full_stops_end_sentences(tmp_path: Path) -> None:
     ]
 
 
+def test_no_sentence_ends_inside_a_path_or_a_url(tmp_path: Path) -> None:
+    text = (
+        "Tidewater reads ~/.config/tidewater/config.toml. Older releases used ~/.tiderc.\n"
+        "See https://example.org/w/index.php?title=Tide for more. It works.\n"
+    )
+    assert texts(article_of(text, tmp_path)) == [
+        "Tidewater reads ~/.config/tidewater/config.toml.",
+        "Older releases used ~/.tiderc.",
+        "See https://example.org/w/index.php?title=Tide for more.",
+        "It works.",
+    ]
+
+
 def test_a_line_with_no_sentence_mark_is_cut_at_spaces_below_the_bound(tmp_path: Path) -> None:
     """A 1 MB line of words was one sentence, quoted whole as an answer."""
     line = " ".join(f"word{n}" for n in range(3_000))

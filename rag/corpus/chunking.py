@@ -19,8 +19,9 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 5  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
-# 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet
+CHUNKING_VERSION = 6  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+# 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet;
+# 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title=")
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
@@ -123,7 +124,28 @@ def _inline_cuts(line: re.Match[str]) -> list[int]:
     return [line.start() + m.start() for m in _INLINE_BULLET.finditer(line.group())]
 
 
+# Where pysbd ends a sentence with no space after it and the next goes on in lower case, a digit
+# or a path's characters, the text was a path or a URL ("Tidewater reads ~/." + "config/…", "…
+# index.php?" + "title=…"): one sentence. A CJK full stop is followed by no space by rule. On
+# the seed articles, SQuAD and RAMDocs, 8 such ends, all inside a URL or a domain name.
+_NO_END_BEFORE = re.compile(r"[a-z0-9/_~`=]")
+_CJK_STOPS = "。！？"
+
+
 def _segment(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """pysbd's sentences located back in the raw text, those it ended inside a path or a URL
+    joined again."""
+    spans: list[tuple[int, int]] = []
+    for first, last in _pysbd_spans(text, start, end):
+        glued = spans and spans[-1][1] == first and text[first - 1] not in _CJK_STOPS
+        if glued and _NO_END_BEFORE.match(text, first):
+            spans[-1] = (spans[-1][0], last)
+        else:
+            spans.append((first, last))
+    yield from spans
+
+
+def _pysbd_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """pysbd's sentences located back in the raw text (pysbd may alter white space)."""
     piece = text[start:end]
     if not piece.strip():
