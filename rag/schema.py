@@ -98,7 +98,8 @@ class Citation(BaseModel):
     context: str = Field(
         default="",
         description="the sentence before, verbatim, when the quote refers back to it "
-        "(“The pharmaceutical giant …” after “Pfizer adopted Claude …”)",
+        "(“The pharmaceutical giant …” after “Pfizer adopted Claude …”); or the section "
+        "heading that dates it (“Added Windows support.” under “3.1.0 — 2024-06-18”)",
     )
     published: str | None = Field(
         default=None, description="the article's publication date, if known"

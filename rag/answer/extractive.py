@@ -9,8 +9,9 @@ Does NOT verify citations (answer/citations.py does) or detect disagreements (an
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from rag.text.cues import (
     OTHER_THINGS,
     counted_things,
     cue_match,
+    has_kind,
     looks_like_instruction,
     wanted_kinds,
 )
@@ -69,6 +71,9 @@ class Scored:
     lexical: float
     cue: float
     hit_rank: int
+    # The section heading that gives the sentence the date a "When …?" asks for ("3.1.0 —
+    # 2024-06-18" above "Added Windows support."), shown beside its quote; "" when none did.
+    dated_by: str = ""
 
 
 def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> list[Scored]:
@@ -114,8 +119,51 @@ def score_rows(
         sentence = index.sentences[row]
         d, lex = float(dense[n]), float(lexical[n])
         rank = ranks[row] if ranks is not None else 1
-        scored.append(_score(sentence, row, d, lex, kinds, things, rank))
+        item = _score(sentence, row, d, lex, kinds, things, rank)
+        if item.cue == 0 and kinds[:1] == (Kind.DATE,):
+            item = _dated_by_heading(item, index, kinds)
+        scored.append(item)
     return sorted(scored, key=lambda s: -s.score)
+
+
+def _dated_by_heading(item: Scored, index: Index, kinds: tuple[str, ...]) -> Scored:
+    """A sentence with no date of its own, under a heading that dates it, holds the date a "When
+    …?" asks for (see dated_section)."""
+    heading = dated_section(index, item.row)
+    if heading is None:
+        return item
+    cue = cue_match(kinds, heading.text)
+    score = item.score + WEIGHTS["cue"] * cue
+    return replace(item, score=score, cue=cue, dated_by=heading.text) if cue else item
+
+
+def dated_section(index: Index, row: int) -> Sentence | None:
+    """The dated section heading a body sentence stands under, in an article of dated sections:
+    a changelog's "3.1.0 — 2024-06-18" above "Added Windows support for file watching.", a
+    diary's or the minutes' days. An article with one dated heading is dated by it as a whole
+    (a byline: "Open Harbor blog, 20 November 2024"), which says when it was written, not when
+    each thing in it happened."""
+    section = index.section_heading(row)
+    if section is None or index.sentences[row].heading:
+        return None
+    heading = index.sentences[section]
+    if not has_kind(heading.text, Kind.DATE) or _dated_headings(index, heading.doc_id) < 2:
+        return None
+    return heading
+
+
+# Per index (weakly held: a reloaded index's counts go with it), per article.
+_DATED_HEADINGS: WeakKeyDictionary[Index, dict[str, int]] = WeakKeyDictionary()
+
+
+def _dated_headings(index: Index, doc_id: str) -> int:
+    """How many of an article's headings, its first line aside, hold a date."""
+    counts = _DATED_HEADINGS.setdefault(index, {})
+    if doc_id not in counts:
+        rows = index.doc_sentence_rows(doc_id)
+        heads = [index.sentences[r] for r in rows[1:] if index.sentences.columns["heading"][r]]
+        counts[doc_id] = sum(has_kind(h.text, Kind.DATE) for h in heads)
+    return counts[doc_id]
 
 
 def _dense_many(
@@ -258,7 +306,7 @@ def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
         start=s.start,
         end=s.end,
         score=round(item.score, 4),
-        context=retriever.antecedent(item.row),
+        context=item.dated_by or retriever.antecedent(item.row),
     )
 
 

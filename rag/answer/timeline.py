@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import replace
 
 from rag.answer.comparison import NAMED_FLOOR, scored_by_doc, statement
-from rag.answer.extractive import Scored
+from rag.answer.extractive import Scored, dated_section
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
@@ -66,6 +67,12 @@ def _claims(topic: str, item: Scored, engine: Engine) -> list[DatedClaim]:
     article = engine.index.articles[item.sentence.doc_id]
     sentence = item.sentence
     dates = find_dates(sentence.text, article.published, sentence.start)[:MAX_DATES_PER_SENTENCE]
+    heading = None if dates else dated_section(engine.index, item.row)
+    if heading is not None:
+        # A changelog's "Added Windows support." under "3.1.0 — 2024-06-18": the section's date,
+        # the heading shown beside the quote.
+        dates = find_dates(heading.text, article.published, heading.start)[:1]
+        item = replace(item, dated_by=heading.text) if dates else item
     if not dates:
         return []
     said = statement(topic, item, engine, figures=False)

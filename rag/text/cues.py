@@ -30,7 +30,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     # A year, a month, a quarter; a decade, a century or a weekday ("in the late 1980s", "in the
     # 18th and 19th centuries", "on the Tuesday before the game") when history says no more.
     Kind.DATE: re.compile(
-        rf"\b{YEAR}s?\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b|\b\d{{1,2}}(?:st|nd|rd|th)[\s-]centur"
+        rf"(?<!#)\b{YEAR}s?\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b|\b\d{{1,2}}(?:st|nd|rd|th)[\s-]centur"
         r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
         re.I,
     ),

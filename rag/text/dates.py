@@ -86,7 +86,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("fiscal_year", re.compile(r"\b(?:fy\s?|fiscal\s+(?:year\s+)?)(?P<y>(?:19|20)?\d{2})\b", re.I)),
     ("since", re.compile(rf"\bsince\s+{_YEAR}\b", re.I)),
     ("month", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)),
-    ("year", re.compile(rf"(?<![$€£\d.,]){_YEAR}\b(?!\s*%|,\d)")),
+    ("year", re.compile(rf"(?<![$€£#\d.,]){_YEAR}\b(?!\s*%|,\d)")),  # not issue "#1412"
     ("decade", re.compile(r"\b(?:over|in|within)\s+the\s+(?P<n>next|coming)\s+decade\b", re.I)),
     # "over the last five years", "in the next 3 months": back or on from the day it was written
     (
