@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rag.config import Settings
+from rag.engine import load_engine
 from rag.index.core import Index
+from rag.ingestion import ingest
+from tests.conftest import FakeEmbedder
 from ui.examples import example_questions
 
 
@@ -51,3 +55,21 @@ def test_otherwise_the_names_the_articles_share_are_asked_about(
 
 def test_no_index_no_examples(tmp_path: Path) -> None:
     assert example_questions(None, tmp_path / "qa.jsonl") == []
+
+
+def test_a_capitalised_run_opening_one_sentence_is_no_name(
+    corpus_dir: Path, settings: Settings, embedder: FakeEmbedder, tmp_path: Path
+) -> None:
+    """A changelog's "Added Windows support …" and "While Nimbus …" ask about no one."""
+    (corpus_dir / "changes.md").write_text(
+        "# Changes\n\n- Added Windows support for Vega Labs users.\n"
+        "- While Nimbus waits, Orion ships.\n- While Nimbus waits, Stratus ships.\n",
+        encoding="utf-8",
+    )
+    ingest(settings, embedder)
+    index = load_engine(settings, embedder).index
+
+    questions = example_questions(index, tmp_path / "missing.jsonl")
+
+    assert not any("Added Windows" in q or "While Nimbus" in q for q in questions)
+    assert "What do the sources say about Orion Cloud?" in questions  # opens two sentences

@@ -17,6 +17,7 @@ from pathlib import Path
 from rag.errors import DatasetError
 from rag.eval.dataset import load_dataset
 from rag.index.core import Index
+from rag.text.followup import NOT_NAMES
 from rag.text.names import NAME_RUN
 
 MAX_EXAMPLES = 4
@@ -47,13 +48,14 @@ def _from_eval_set(index: Index, dataset: Path) -> list[str]:
 
 
 def _about_names(index: Index) -> list[str]:
-    """The names of two or more words (not opening a sentence) in the most articles, then the
-    most often; a name opening a sentence counts without its first word too ("Councillor Priya
-    Shah, who …"),
-    and "the" is kept where the text mostly writes it ("the United States")."""
+    """The names of two or more words in the most articles, then the most often; a run opening a
+    sentence counts without its first word ("Councillor Priya Shah, who …"), and whole only if
+    it is also seen inside a sentence or opens two; "the" is kept where the text mostly writes
+    it ("the United States")."""
     in_docs: dict[str, set[str]] = {}
     times: Counter[str] = Counter()
     with_the: Counter[str] = Counter()
+    inside: set[str] = set()  # seen after a sentence's first word too
     for row in range(min(len(index.sentences), SENTENCES_READ)):
         sentence = index.sentences[row]
         if sentence.heading:
@@ -67,8 +69,15 @@ def _about_names(index: Index) -> list[str]:
                     in_docs.setdefault(name, set()).add(sentence.doc_id)
                     times[name] += 1
                     with_the[name] += the
+                    if m.start() > 0 or name != " ".join(words):
+                        inside.add(name)
+    # A run only ever opening a sentence may hold no name at all ("Added Windows support …" in a
+    # changelog's bullets, "While Microsoft …"): kept when it opens two sentences or more, as
+    # names do ("Orion Cloud has …", "Orion Cloud agreed …") and openers rarely, and does not
+    # open with a word that opens sentences ("While", "However").
+    named = [n for n in in_docs if n in inside or (times[n] >= 2 and n.split()[0] not in NOT_NAMES)]
     picked: list[str] = []
-    for name in sorted(in_docs, key=lambda n: (-len(in_docs[n]), -times[n], n)):
+    for name in sorted(named, key=lambda n: (-len(in_docs[n]), -times[n], n)):
         if len(picked) < MAX_EXAMPLES and not any(name in p or p in name for p in picked):
             picked.append(name)  # "Priya Shah", not "Councillor Priya Shah" as well
     shown = [f"the {n}" if 2 * with_the[n] > times[n] else n for n in picked]
