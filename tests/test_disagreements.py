@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.disagreements import denied_subject, disagreements
+from rag.answer.disagreements import denied_subject, disagreements, opposite_ways
 from rag.schema import Citation, SourceView, Statement
 from rag.text.cues import status_of
 from rag.text.figures import extract_figures
@@ -181,26 +181,35 @@ ROSE = "They found that phosphorus levels rose by 15% over the period."
 FELL = "According to Hale, phosphorus levels in the lake have fallen over the last five years."
 
 
-def test_one_source_saying_it_rose_and_another_that_it_fell_is_a_direction_disagreement() -> None:
-    [flag] = disagreements(DIRECTION, [_view("study", ROSE), _view("union", FELL)])
+def _said(doc_id: str, text: str) -> Statement:
+    return _view(doc_id, text).statements[0]
 
-    assert flag.kind == "direction"
+
+def test_one_source_saying_it_rose_and_another_that_it_fell_is_a_direction_disagreement() -> None:
+    flag = opposite_ways(DIRECTION, [_said("study", ROSE), _said("union", FELL)])
+
+    assert flag is not None and flag.kind == "direction"
     assert [c.citation.doc_id for c in flag.claims] == ["study", "union"]
     assert "study says it rose" in flag.summary and "union says it fell" in flag.summary
 
 
 def test_sources_moving_the_same_way_or_other_things_are_not_flagged() -> None:
-    same_way = _view("report", "Phosphorus levels increased, up from 0.04 in 2019.")
-    other_thing = _view("union", "Farmers say fertiliser use has fallen by 20% since 2020.")
-    assert disagreements(DIRECTION, [_view("study", ROSE), same_way]) == []
-    assert disagreements(DIRECTION, [_view("study", ROSE), other_thing]) == []
+    same_way = _said("report", "Phosphorus levels increased, up from 0.04 in 2019.")
+    other_thing = _said("union", "Farmers say fertiliser use has fallen by 20% since 2020.")
+    assert opposite_ways(DIRECTION, [_said("study", ROSE), same_way]) is None
+    assert opposite_ways(DIRECTION, [_said("study", ROSE), other_thing]) is None
+
+
+def test_a_source_sides_with_its_first_statement_that_says_a_way() -> None:
+    both = [_said("union", FELL), _said("union", ROSE.replace("They", "Others"))]
+    assert opposite_ways(DIRECTION, both) is None  # one source, not two sides
 
 
 def test_direction_is_only_compared_when_the_question_asks_which_way() -> None:
-    views = [_view("study", ROSE), _view("union", FELL)]
-    assert disagreements("What did the study find about phosphorus levels?", views) == []
+    said = [_said("study", ROSE), _said("union", FELL)]
+    assert opposite_ways("What did the study find about phosphorus levels?", said) is None
     # uses the words, asks for something else
-    assert disagreements("What about phosphorus levels fell as the lake warmed?", views) == []
+    assert opposite_ways("What about phosphorus levels fell as the lake warmed?", said) is None
 
 
 @pytest.mark.parametrize(

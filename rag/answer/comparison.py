@@ -22,6 +22,7 @@ from rag.answer.disagreements import (
     denied_subject,
     disagreements,
     figure_kinds,
+    opposite_ways,
     source_answers,
 )
 from rag.answer.extractive import DUPLICATE_COSINE, Scored, citation_for, score_rows
@@ -55,6 +56,7 @@ from rag.text.names import (
 from rag.text.short_answers import short_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject
+from rag.text.trends import asks_direction, direction_of
 from rag.validation import clean_question
 
 # Every number in this block was hand-set on evals/qa.jsonl, the set we report (a leak until the
@@ -108,7 +110,11 @@ def compare(
         for doc_id, items in kept.items()
     ]
     anchors = [v.statements[0] for v in views if v.statements]
-    found = disagreements(text, views) or _denials(text, anchors, scored, engine)
+    found = (
+        disagreements(text, views)
+        or _denials(text, anchors, scored, engine)
+        or _opposite_ways(text, scored, engine)
+    )
     changed, notes = _changed_and_notes(text, scored, engine)
     found = found or changed
     # Each source's short answer, grouped, is shown; two groups are not a flag by themselves
@@ -280,6 +286,25 @@ def _denials(
     return []
 
 
+def _opposite_ways(
+    question: str, scored: dict[str, list[Scored]], engine: Engine
+) -> list[Disagreement]:
+    """One source saying it rose, another that it fell (disagreements.opposite_ways), read from
+    each source's sentences down to DENIAL_FLOOR: a sentence saying the other way may score
+    under the answer bar, as a denial may ("phosphorus levels rose by 15%" scored 0.42 for
+    "Have phosphorus levels in the lake risen or fallen?", against the bar's 0.44)."""
+    if not asks_direction(question):
+        return []
+    said = [
+        statement(question, item, engine, figures=False)
+        for items in scored.values()
+        for item in takewhile(lambda i: i.score >= DENIAL_FLOOR, items)
+        if direction_of(item.sentence.text)
+    ]
+    flag = opposite_ways(question, said)
+    return [flag] if flag else []
+
+
 def _names_a_stance(text: str) -> bool:
     return bool(affirmed_names(text) or denied_names(text))
 
@@ -391,6 +416,7 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
     found = (
         disagreements(question, views)
         or _denials(question, [anchor], scored, engine)
+        or _opposite_ways(question, scored, engine)
         or [f for f in _changed_and_notes(question, scored, engine)[0] if not answers_agree(f)]
     )
     if found:

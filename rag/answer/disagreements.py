@@ -17,11 +17,12 @@ from typing import NamedTuple
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import AnswerGroup, Disagreement, Figure, SourceView, Statement
 from rag.text.cues import asks_status, status_of, wanted_kinds
+from rag.text.followup import AUX_WORDS
 from rag.text.kinds import COMPARABLE, NOUNS
 from rag.text.short_answers import normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject, measure_terms, measure_words, subject_terms
-from rag.text.tokens import terms
+from rag.text.tokens import stems, terms
 from rag.text.trends import DIRECTION_TERMS, asks_direction, direction_of
 
 # Words two statements must share to be about the same thing (STATUS_TERMS: with the question,
@@ -58,8 +59,7 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
             found.append(_flag(question, kind, claims))
             break  # the most specific kind asked for is the one to report
     status = _status_flag(question, views) if asks_status(question) else None
-    direction = _direction_flag(question, views) if asks_direction(question) else None
-    return found + [flag for flag in (status, direction) if flag]
+    return found + ([status] if status else [])
 
 
 def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
@@ -87,18 +87,31 @@ def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
     return Disagreement(kind="availability", subject=question, claims=now + later, summary=summary)
 
 
-def _direction_flag(question: str, views: list[SourceView]) -> Disagreement | None:
+_AUX_TERMS = stems(AUX_WORDS.replace("|", " "))
+
+
+def opposite_ways(question: str, statements: list[Statement]) -> Disagreement | None:
     """Sources that say the thing asked about moved opposite ways: "phosphorus levels rose by
-    15%" against "phosphorus levels in the lake have fallen". Each source's first statement that
-    names the subject (DIRECTION_SUBJECT_TERMS of the question's words) and says one way."""
-    subject = subject_terms(question) - DIRECTION_TERMS
+    15%" against "phosphorus levels in the lake have fallen", for a question asking which way
+    (`asks_direction`). `statements`: each source's sentences on the question, best first; a
+    source's first that names the subject (DIRECTION_SUBJECT_TERMS of the question's words)
+    and says one way is its side."""
+    if not asks_direction(question):
+        return None
+    subject = subject_terms(question) - DIRECTION_TERMS - _AUX_TERMS
+    measure = measure_terms(question) & subject
+    enough = min(DIRECTION_SUBJECT_TERMS, len(subject))
     by_way: dict[str, list[Statement]] = {}
-    for view in views:
-        for st in view.statements:
-            way = direction_of(st.citation.quote)
-            if way and len(subject & terms(st.citation.quote)) >= DIRECTION_SUBJECT_TERMS:
-                by_way.setdefault(way, []).append(st)
-                break
+    sided: set[str] = set()
+    for st in statements:
+        way = direction_of(st.citation.quote)
+        held = subject & terms(st.citation.quote)
+        # what moved is what the question measures ("investment"), not anything near its names
+        # ("the Amazon-Anthropic partnership signals increasing viability")
+        on_subject = len(held) >= enough and (held & measure or not measure)
+        if st.citation.doc_id not in sided and way and on_subject:
+            by_way.setdefault(way, []).append(st)
+            sided.add(st.citation.doc_id)
     if len(by_way) < 2:
         return None
     up, down = by_way["up"], by_way["down"]
