@@ -31,6 +31,7 @@ INVEST = turn(
     ("question", "expected"),
     [
         ("And Nimbus?", "How much has Nimbus invested in Lumen?"),
+        ("And Nimbus's?", "How much has Nimbus invested in Lumen?"),  # not "Nimbus's invested"
         ("What about Stratus?", "How much has Stratus invested in Lumen?"),
         ("and for Nimbus?", "How much has Nimbus invested in Lumen?"),
         ("When was that?", "When has Orion invested in Lumen?"),
@@ -102,6 +103,12 @@ def test_the_swapped_name_is_the_clauses_subject_not_a_modifier() -> None:
     assert swap_target("What AI chips did Orion shelve?") == "Orion"
     assert swap_target("Who is the CEO of Orion?") == "Orion"
     assert rewrite("And Nimbus?", [turn("Who is the CEO of Orion?")]) == "Who is the CEO of Nimbus?"
+    assert rewrite("And Nimbus's?", [turn("Who is the CEO of Orion?")]) == (
+        "Who is the CEO of Nimbus?"
+    )
+    assert rewrite("And Nimbus's?", [turn("What is Orion's revenue?")]) == (
+        "What is Nimbus's revenue?"
+    )
 
 
 def test_a_time_swap_reads_years_before_1900_too() -> None:

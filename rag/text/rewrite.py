@@ -25,6 +25,7 @@ from rag.text.followup import (
     previous_turn,
     swap_target,
 )
+from rag.text.names import POSSESSIVE
 
 _LEAD = re.compile(r"^(?:and|but|also|so|ok(?:ay)?|then|now)\b[\s,]*", re.I)
 _ABOUT = re.compile(r"^(?:(?:what|how)\s+about|what\s+of|(?:the\s+)?same\s+(?:for|with))\s+", re.I)
@@ -106,6 +107,9 @@ def _swap(previous: Previous, new: str) -> str:
             return _ended(previous.question.replace(after.group(1), name, 1))
         new = name
     if _is_only_names(new):
+        # "And Amazon's?" after "Who is the CEO of Google?": the name goes where the other was,
+        # with whatever followed that ("Google's revenue" → "Amazon's revenue")
+        new = POSSESSIVE.sub("", new)
         target = swap_target(previous.question)
         if target is not None and target not in new:
             return _ended(previous.question.replace(target, new, 1))
