@@ -154,3 +154,14 @@ def test_it_is_never_a_person_known_by_their_title() -> None:
     assert rewrite("Who paid for it?", [before]) == (
         "Who paid for it (what did Professor Ada Quill find)?"
     )
+
+
+def test_the_name_answered_extends_the_asked_name_and_is_no_bullet_label() -> None:
+    before = turn(
+        "Which Vega generation ships this year?",
+        "Compute Capacity: Orion will add racks, with Vega3 chips shipping this year.",
+    )
+    assert previous_turn(turn_of(before)).answered == "Vega3"
+    assert rewrite("What comes after it?", [before]) == "What comes after Vega3?"
+    labelled = turn("Which lab designs the chips?", "Chip Design: the chips come from Vega Labs.")
+    assert previous_turn(turn_of(labelled)).answered == "Vega Labs"

@@ -141,7 +141,8 @@ def swap_target(question: str) -> str | None:
 def answered_name(quote: str, question: str) -> str:
     """The name the answer gives for what was asked: in its first quote, the first name the
     question did not hold, preferring one right after the asked noun ("model called Claude
-    Mythos Preview" for "Which model …") and, for "Who …?", one shaped like a person's, the
+    Mythos Preview" for "Which model …", "Trainium3" for "Which Trainium generation …"), not a
+    bullet's label, and, for "Who …?", one shaped like a person's, the
     quote's speaker first ('"Our users tell us Claude …," stated Dario Amodei' → "Dario Amodei",
     not "Claude")."""
     if not quote:
@@ -149,9 +150,17 @@ def answered_name(quote: str, question: str) -> str:
     asked = question.casefold()
     noun = question.split()[1] if len(question.split()) > 2 else ""
     anchor = re.search(rf"\b{re.escape(noun)}\w*\b(.{{0,60}})", quote, re.I) if noun else None
+    if anchor and noun[:1].isupper():  # "Which Trainium generation …?" → "Trainium3"
+        word = anchor.group().split()[0]
+        if word.casefold() != noun.casefold() and word[:1].isupper():
+            return word
     who = question.split()[0].lower() in ("who", "whom")
     for text in ([anchor.group(1)] if anchor else []) + [quote]:
-        found = [n for n in names(text) if n.casefold() not in asked]
+        found = [
+            n
+            for n in names(text)
+            if n.casefold() not in asked and not re.search(rf"^\W*{re.escape(n)}\s*:", text)
+        ]  # not a bullet's label: "Massive Compute Capacity: Anthropic will …"
         people = [n for n in found if who and PERSON_NAME.search(n)]
         speakers = [n for n in people if re.search(_SPEAKER + re.escape(n), text)]
         if found:
