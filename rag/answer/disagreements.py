@@ -76,15 +76,30 @@ def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
             by_status.setdefault(status, []).append(best)
     if len(by_status) < 2:
         return None
-    now, later = by_status["current"], by_status["upcoming"]
-    summary = (
-        "Sources differ on whether it is available yet: "
-        + "; ".join(f"{st.citation.title} says it is available now" for st in now)
-        + "; "
-        + "; ".join(f"{st.citation.title} says it is still to come" for st in later)
-        + "."
+    return _two_sides(
+        question,
+        "availability",
+        "whether it is available yet",
+        (by_status["current"], "is available now"),
+        (by_status["upcoming"], "is still to come"),
     )
-    return Disagreement(kind="availability", subject=question, claims=now + later, summary=summary)
+
+
+def _two_sides(
+    question: str,
+    kind: str,
+    on: str,
+    first: tuple[list[Statement], str],
+    second: tuple[list[Statement], str],
+) -> Disagreement:
+    """A flag between two sides, each its statements and what they say it: "Sources differ on
+    whether it is available yet: A says it is available now; B says it is still to come."."""
+    said = "; ".join(
+        f"{st.citation.title} says it {what}" for claims, what in (first, second) for st in claims
+    )
+    claims = first[0] + second[0]
+    summary = f"Sources differ on {on}: {said}."
+    return Disagreement(kind=kind, subject=question, claims=claims, summary=summary)
 
 
 _AUX_TERMS = stems(AUX_WORDS.replace("|", " "))
@@ -114,15 +129,9 @@ def opposite_ways(question: str, statements: list[Statement]) -> Disagreement | 
             sided.add(st.citation.doc_id)
     if len(by_way) < 2:
         return None
-    up, down = by_way["up"], by_way["down"]
-    summary = (
-        "Sources differ on which way it went: "
-        + "; ".join(f"{st.citation.title} says it rose" for st in up)
-        + "; "
-        + "; ".join(f"{st.citation.title} says it fell" for st in down)
-        + "."
+    return _two_sides(
+        question, "direction", "which way it went", (by_way["up"], "rose"), (by_way["down"], "fell")
     )
-    return Disagreement(kind="direction", subject=question, claims=up + down, summary=summary)
 
 
 def _claims_of_kind(
