@@ -264,6 +264,20 @@ def test_no_sentence_ends_inside_a_path_or_a_url(tmp_path: Path) -> None:
     ]
 
 
+def test_a_table_row_holding_a_figure_is_no_heading(tmp_path: Path) -> None:
+    text = (
+        "Pittsville Population History | 1990 - 2022 US\n\nQuarter | Revenue | Margin\n"
+        "| Q1 2024 | $301 million | 18% |\nQ2 2024 | $333 million | 19%\n"
+    )
+    article = article_of(text, tmp_path)
+    assert [(s.text, s.heading) for s in split_sentences(article)] == [
+        ("Pittsville Population History | 1990 - 2022 US", True),  # a page's title
+        ("Quarter | Revenue | Margin", True),
+        ("Q1 2024 | $301 million | 18%", False),  # a Markdown row, its outer bars off
+        ("Q2 2024 | $333 million | 19%", False),
+    ]
+
+
 def test_a_line_with_no_sentence_mark_is_cut_at_spaces_below_the_bound(tmp_path: Path) -> None:
     """A 1 MB line of words was one sentence, quoted whole as an answer."""
     line = " ".join(f"word{n}" for n in range(3_000))

@@ -84,3 +84,34 @@ def test_a_pages_own_metadata_dates_and_signs_it() -> None:
     # no date that is a real day, and a profile's address, are not metadata
     odd = '<meta name="date" content="2024-02-30"><meta name="author" content="https://x.y/ann">'
     assert read_html(odd + "<p>Text.</p>")[2] == {}
+
+
+def test_a_list_item_is_a_bullet() -> None:
+    """ "<li>Employees: 2,300</li>" as a short line of its own read as a heading."""
+    page = "<ul><li>Employees: 2,300</li><li><p>Headquarters: Columbus</p></li></ul><p>End.</p>"
+    assert html_to_text(page)[0] == "- Employees: 2,300\n\n- Headquarters: Columbus\n\nEnd.\n"
+
+
+def test_list_items_and_table_rows_are_statements_not_headings(
+    settings: Settings, embedder: FakeEmbedder
+) -> None:
+    page = (
+        "<h1>Kestrel results</h1><p>Revenue rose in the fourth quarter.</p>"
+        "<table><tr><th>Quarter</th><th>Revenue</th></tr>"
+        "<tr><td>Q3 2024</td><td>$378 million</td></tr></table>"
+        "<ul><li>Employees: 2,300</li></ul>"
+    )
+    (settings.corpus_dir / "kestrel.html").write_text(page, encoding="utf-8")
+    ingest(settings, embedder)
+    index = build_engine(settings, embedder).index
+    heading = {
+        index.sentences[r].text: index.sentences[r].heading
+        for r in index.doc_sentence_rows("kestrel")
+    }
+    assert heading == {
+        "Kestrel results": True,
+        "Revenue rose in the fourth quarter.": False,
+        "Quarter | Revenue": True,  # the header row
+        "Q3 2024 | $378 million": False,
+        "Employees: 2,300": False,
+    }

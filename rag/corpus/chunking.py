@@ -19,9 +19,10 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 6  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+CHUNKING_VERSION = 7  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
 # 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet;
-# 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title=")
+# 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title="); 7: a table row
+# holding a figure is no heading
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
@@ -207,6 +208,8 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
+    if text[:line_start].strip() and _DATA_ROW.search(text, line_start, line_end):
+        return False  # (not the first line: that is the article's title)
     at_line_start = not text[line_start:start].strip(" \t•*#-0123456789.")
     if not at_line_start:
         line = text[line_start:line_end].strip()
@@ -216,6 +219,15 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     mark = text[line_start:start].strip(" \t#")
     bulleted = mark != "" and not (set(mark) <= {"*", "_"} and text[start - 1] in "*_")
     return body.endswith("?") or (not bulleted and _short_line(body))
+
+
+# A table row that holds a figure, short cells set apart by " | " (how HTML and Markdown tables
+# read): "Q3 2024 | $378 million | 21%" is data, not a heading; the header row ("Quarter |
+# Revenue | Margin") stays one, and so does a web page's title on its first line ("Lake Mills,
+# Iowa Population History | 1990 - 2022 US » …").
+_CELL = r"[^|\n]{1,40}"  # a short cell: a page title's tail ("… | Military Wiki | Fandom Start
+# a Wiki Sign In …") is no row
+_DATA_ROW = re.compile(rf"^\|?\s*(?=[^\n]*\d){_CELL}(?: \| {_CELL})+\s*\|?\s*$", re.M)
 
 
 def _short_line(body: str) -> bool:

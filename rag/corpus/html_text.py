@@ -21,6 +21,10 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # "<td>2024</td><td>4,000</td>" read "20244,000", a figure no source gives.
 _CELLS = {"td", "th"}
 CELL_SEPARATOR = " | "
+# A list item is a bullet, as in Markdown: "<li>Employees: 2,300</li>" → "- Employees: 2,300", a
+# statement; as a short line of its own it read as a heading (weighed down, never the judge's
+# answer).
+BULLET = "- "
 # A superscript or subscript right after a digit is set apart by a space: a footnote mark
 # "2024<sup>5</sup>" read "20245", and "10<sup>6</sup> users" "106 users".
 _SCRIPTS = {"sup", "sub"}
@@ -43,8 +47,10 @@ class _Extractor(HTMLParser):
             self._read_meta(tag, {k.lower(): v or "" for k, v in attrs})
         if tag in _SKIPPED:
             self._skip += 1
-        if tag in _BLOCKS:
+        if tag in _BLOCKS and not self._bullet_open():
             self.parts.append("\n\n")
+        if tag == "li" and not self._skip:
+            self.parts.append(BULLET)
         if tag in _SCRIPTS and not self._skip and self._last_char().isdigit():
             self.parts.append(" ")
         if tag == "tr":
@@ -66,6 +72,10 @@ class _Extractor(HTMLParser):
         value = " ".join(value.split())
         if field and value and field not in self.meta:
             self.meta[field] = value
+
+    def _bullet_open(self) -> bool:
+        """Is the last thing written a list item's mark, its text still to come ("<li><p>…")?"""
+        return next((part for part in reversed(self.parts) if part), "") == BULLET
 
     def _last_char(self) -> str:
         return next((part[-1] for part in reversed(self.parts) if part), "")
