@@ -12,7 +12,14 @@ from typer.testing import CliRunner
 from rag.chain import ask
 from rag.engine import Engine
 from rag.render.export import to_markdown
-from rag.text.names import asked_figures, asked_names, names_held, question_entities
+from rag.text.names import (
+    asked_figures,
+    asked_names,
+    initialled,
+    name_held,
+    names_held,
+    question_entities,
+)
 from rag.text.tokens import terms
 from tests.test_cli import invoke, said
 from ui.render import conversation_html
@@ -119,3 +126,10 @@ def test_a_year_no_source_mentions_abstains_and_says_so(engine: Engine) -> None:
     assert 'No source mentions "2012": the passages below may be about another' in to_markdown(
         answer
     )
+
+
+def test_a_quarter_is_held_written_out_or_as_its_initials() -> None:
+    assert initialled("What was revenue in the third quarter?") == "What was revenue in the Q3?"
+    assert name_held("q3", terms("Revenue rose in the third quarter."))
+    assert name_held("q3", terms("Q3 2024 | $378 million"))
+    assert not name_held("q3", terms("Revenue rose in the fourth quarter."))

@@ -37,6 +37,7 @@ def question_entities(question: str) -> frozenset[str]:
     return terms(" ".join(named))
 
 
+ORDINALS = ("first", "second", "third", "fourth")
 # Job titles a question writes as initials where texts spell them out ("RTA chief executive
 # Helen Marsh"; "Officer" is usually dropped in prose). English usage, not any corpus's words:
 # "Who is RTA's CEO?" abstained, and its note said no source mentions "CEO".
@@ -48,13 +49,25 @@ TITLE_INITIALS = {
     "cio": "chief information",
     "cmo": "chief marketing",
 }
-# The same as terms: "ceo" → {"chief", "execut"}.
-TITLE_WORDS = {initials: terms(words) for initials, words in TITLE_INITIALS.items()}
+# Quarters as reports write them either way: "Q3 2024 | $378 million" for "revenue in the third
+# quarter", "in the third quarter" for "Q3".
+QUARTER_INITIALS = {f"q{n}": f"{word} quarter" for n, word in enumerate(ORDINALS, start=1)}
+# The same as terms: "ceo" → {"chief", "execut"}, "q3" → {"third", "quarter"}.
+TITLE_WORDS = {
+    initials: terms(words) for initials, words in (TITLE_INITIALS | QUARTER_INITIALS).items()
+}
+_QUARTER_WORDS = re.compile(rf"\b({'|'.join(ORDINALS)})\s+quarter\b", re.I)
+
+
+def initialled(question: str) -> str:
+    """The question with each quarter written out as its initials, the one form `name_held`
+    reads both ways: "revenue in the third quarter" → "revenue in the Q3"."""
+    return _QUARTER_WORDS.sub(lambda m: f"Q{ORDINALS.index(m[1].lower()) + 1}", question)
 
 
 def name_held(term: str, held: Set[str]) -> bool:
-    """Does a text whose terms are `held` hold `term`, a title written out or as its initials?
-    "RTA chief executive Helen Marsh" holds "ceo"."""
+    """Does a text whose terms are `held` hold `term`, a title or quarter written out or as its
+    initials? "RTA chief executive Helen Marsh" holds "ceo", "in the third quarter" "q3"."""
     return term in held or (term in TITLE_WORDS and TITLE_WORDS[term] <= held)
 
 
