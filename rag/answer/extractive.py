@@ -36,7 +36,7 @@ from rag.text.names import (
     name_held,
     names_held,
     question_entities,
-    unmentioned_note,
+    unmentioned_reason,
 )
 from rag.text.questions import topic_terms
 
@@ -286,8 +286,7 @@ def unmentioned_figures(question: str, retriever: Retriever) -> str:
     """Why not to answer when a year or figure the question names is in no source ("" when
     each is in one): the question is about something the sources don't cover, and their
     closest sentence is about another year ("in 1998" for "the Act of 1988")."""
-    missing = retriever.unmentioned(asked_figures(question))
-    return unmentioned_note(missing).split(":")[0] + "." if missing else ""
+    return unmentioned_reason(retriever.unmentioned(asked_figures(question)))
 
 
 def pick_sentences(scored: list[Scored], index: Index, settings: Settings) -> list[Scored]:

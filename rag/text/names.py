@@ -112,13 +112,23 @@ def asked_figures(question: str) -> list[str]:
     return list(dict.fromkeys(FIGURE.findall(question)))
 
 
+def unmentioned_reason(words: Sequence[str]) -> str:
+    """'No source mentions "2012".' ("" for none): why an answer was not given."""
+    return f"No source mentions {_quoted(words)}." if words else ""
+
+
+def _quoted(words: Sequence[str]) -> str:
+    """'"Krakow"', '"Krakow" or "Gdansk"', '"A", "B" or "C"'."""
+    quoted = [f'"{w}"' for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 def unmentioned_note(words: Sequence[str]) -> str:
     """'No source mentions "Krakow" or "Gdansk": check the spelling; the passages below may be
     about something else.' ("" for none)"""
     if not words:
         return ""
-    quoted = [f'"{w}"' for w in words]
-    named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    named = _quoted(words)
     if all(FIGURE.fullmatch(w) for w in words):
         return (
             f"No source mentions {named}: the passages below may be about another figure or year."
