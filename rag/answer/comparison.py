@@ -24,6 +24,7 @@ from rag.answer.disagreements import (
     figure_kinds,
     opposite_ways,
     source_answers,
+    way_on_subject,
 )
 from rag.answer.extractive import DUPLICATE_COSINE, Scored, citation_for, score_rows
 from rag.answer.judged import PER_SOURCE, candidate, judged_statements, short_span
@@ -56,7 +57,7 @@ from rag.text.names import (
 from rag.text.short_answers import short_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import about_subject
-from rag.text.trends import asks_direction, direction_of
+from rag.text.trends import asks_direction
 from rag.validation import clean_question
 
 # Every number in this block was hand-set on evals/qa.jsonl, the set we report (a leak until the
@@ -295,12 +296,12 @@ def _opposite_ways(
     "Have phosphorus levels in the lake risen or fallen?", against the bar's 0.44)."""
     if not asks_direction(question):
         return []
-    said = [
-        statement(question, item, engine, figures=False)
-        for items in scored.values()
-        for item in takewhile(lambda i: i.score >= DENIAL_FLOOR, items)
-        if direction_of(item.sentence.text)
-    ]
+    said = []
+    for items in scored.values():  # each source's best such sentence: quoted only if it is one
+        near = takewhile(lambda i: i.score >= DENIAL_FLOOR, items)
+        side = next((i for i in near if way_on_subject(question, i.sentence.text)), None)
+        if side is not None:
+            said.append(statement(question, side, engine, figures=False))
     flag = opposite_ways(question, said)
     return [flag] if flag else []
 

@@ -109,22 +109,14 @@ def opposite_ways(question: str, statements: list[Statement]) -> Disagreement | 
     """Sources that say the thing asked about moved opposite ways: "phosphorus levels rose by
     15%" against "phosphorus levels in the lake have fallen", for a question asking which way
     (`asks_direction`). `statements`: each source's sentences on the question, best first; a
-    source's first that names the subject (DIRECTION_SUBJECT_TERMS of the question's words)
-    and says one way is its side."""
+    source's first that says which way its subject went (`way_on_subject`) is its side."""
     if not asks_direction(question):
         return None
-    subject = subject_terms(question) - DIRECTION_TERMS - _AUX_TERMS
-    measure = measure_terms(question) & subject
-    enough = min(DIRECTION_SUBJECT_TERMS, len(subject))
     by_way: dict[str, list[Statement]] = {}
     sided: set[str] = set()
     for st in statements:
-        way = direction_of(st.citation.quote)
-        held = subject & terms(st.citation.quote)
-        # what moved is what the question measures ("investment"), not anything near its names
-        # ("the Amazon-Anthropic partnership signals increasing viability")
-        on_subject = len(held) >= enough and (held & measure or not measure)
-        if st.citation.doc_id not in sided and way and on_subject:
+        way = way_on_subject(question, st.citation.quote)
+        if way and st.citation.doc_id not in sided:
             by_way.setdefault(way, []).append(st)
             sided.add(st.citation.doc_id)
     if len(by_way) < 2:
@@ -132,6 +124,21 @@ def opposite_ways(question: str, statements: list[Statement]) -> Disagreement | 
     return _two_sides(
         question, "direction", "which way it went", (by_way["up"], "rose"), (by_way["down"], "fell")
     )
+
+
+def way_on_subject(question: str, text: str) -> str | None:
+    """ "up" or "down" when `text` says which way the question's subject went: it holds
+    DIRECTION_SUBJECT_TERMS of the question's words and one of what it measures ("investment"),
+    not only words near its names ("the Amazon-Anthropic partnership signals increasing
+    viability"); else None."""
+    way = direction_of(text)
+    if way is None:
+        return None
+    subject = subject_terms(question) - DIRECTION_TERMS - _AUX_TERMS
+    measure = measure_terms(question) & subject
+    held = subject & terms(text)
+    enough = len(held) >= min(DIRECTION_SUBJECT_TERMS, len(subject))
+    return way if enough and (held & measure or not measure) else None
 
 
 def _claims_of_kind(
