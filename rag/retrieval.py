@@ -37,12 +37,15 @@ class Retriever:
     def unmentioned(self, words: Sequence[str]) -> list[str]:
         """The words no chunk holds: one of their terms (stemmed, accents folded; single
         letters aside) is in none. "Krakow" in a collection about Warsaw, a misspelt "Jasy"."""
-        return [w for w in words if any(len(t) > 1 and self._absent(t) for t in terms(w))]
+        return [w for w in words if any(len(t) > 1 and not self.held_freq(t) for t in terms(w))]
 
-    def _absent(self, term: str) -> bool:
-        """No chunk holds the term, nor, for a title's initials ("CEO"), its words."""
+    def held_freq(self, term: str) -> int:
+        """Chunks holding the term or, for initials ("CEO", "Q3"), at least as many as hold the
+        rarest of its written-out words ("chief executive", "third quarter"): a text spelling
+        it out makes it no rarer than its words, and mentions it."""
+        found = self.doc_freq(term)
         words = TITLE_WORDS.get(term)
-        return not self.doc_freq(term) and not (words and all(self.doc_freq(t) for t in words))
+        return max(found, min(self.doc_freq(w) for w in words)) if words else found
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The

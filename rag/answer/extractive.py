@@ -220,15 +220,7 @@ def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
     """Content words of the question with their IDF over the corpus's chunks."""
     terms = topic_terms(initialled(question))  # "third quarter" read as "q3", held either way
     n = max(len(retriever.index.chunks), 1)
-    return {t: math.log(1 + n / (1 + _doc_freq(t, retriever))) for t in terms}
-
-
-def _doc_freq(term: str, retriever: Retriever) -> int:
-    """Chunks holding the term, or its words where it is initials ("q3": "third quarter"): a
-    text spelling it out makes it no rarer than its words."""
-    found = retriever.doc_freq(term)
-    words = TITLE_WORDS.get(term)
-    return max(found, min(retriever.doc_freq(w) for w in words)) if words else found
+    return {t: math.log(1 + n / (1 + retriever.held_freq(t))) for t in terms}
 
 
 def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]:

@@ -22,10 +22,10 @@ NAME_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:(?:of|de|da|van|von|&)\s+)?[
 # follow-up ("And Nvidia?") swaps "Amazon" and keeps the title (NAME_RUN made it one).
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*")
 POSSESSIVE = re.compile(r"[’']s$")  # "Amazon’s" → "Amazon"
-# A person's name as news writes it, "First Last" or "First M. Last" (cues.py reads "who"
-# answers by it).
 # A title only a person has, before a name: "Professor Ingrid Vale", "Dr. Paul Okonjo".
 PERSONAL_TITLE = re.compile(r"(?:Professor|Prof|Dr|Mr|Mrs|Ms|Sir|Dame)\b\.?\s+[A-Z]")
+# A person's name as news writes it, "First Last" or "First M. Last" (cues.py reads "who"
+# answers by it).
 PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)")
 
 
