@@ -35,6 +35,11 @@ class Article(BaseModel):
     text: str
     sha256: str
     body_start: int = Field(0, ge=0, description="where the text after a fused headline begins")
+    text_start: int = Field(
+        default=0,
+        ge=0,
+        description="where the text begins after a front matter block (chunked from here)",
+    )
     published: str | None = Field(
         default=None, description="YYYY, YYYY-MM or YYYY-MM-DD; None = unknown"
     )

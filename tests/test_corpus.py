@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.corpus.chunking import split_sentences
 from rag.corpus.reader import derive_title, load_corpus
 from rag.errors import CorpusError
 from rag.schema import Article
@@ -296,3 +297,67 @@ def test_metadata_outside_an_article_table_is_a_corpus_error(corpus_dir: Path) -
     (corpus_dir / "metadata.toml").write_text('title = "x"\n', encoding="utf-8")
     with pytest.raises(CorpusError, match="under its"):
         load_corpus(corpus_dir)
+
+
+FRONT = (
+    "---\ntitle: Minutes of the Transport Committee\ndate: 2025-03-11\n"
+    "authors:\n  - Ann Lee\n  - Bo Chen\ntags: [bridge, budget]\n---\n\n"
+    "# Minutes\n\nThe committee approved a repair budget of £18.4 million.\n"
+)
+
+
+def test_a_markdown_front_matter_gives_title_date_and_authors(corpus_dir: Path) -> None:
+    (corpus_dir / "minutes.md").write_text(FRONT, encoding="utf-8")
+    minutes = articles_in(corpus_dir)["minutes"]
+    assert (minutes.title, minutes.published, minutes.author) == (
+        "Minutes of the Transport Committee",
+        "2025-03-11",
+        "Ann Lee, Bo Chen",
+    )
+    assert minutes.text == FRONT  # kept as read: offsets point into the file
+    assert minutes.text[minutes.text_start :].lstrip().startswith("# Minutes")
+
+
+def test_front_matter_is_never_a_sentence_and_offsets_still_hold(corpus_dir: Path) -> None:
+    (corpus_dir / "minutes.md").write_text(FRONT, encoding="utf-8")
+    minutes = articles_in(corpus_dir)["minutes"]
+    sentences = split_sentences(minutes)
+    assert [s.text for s in sentences] == [
+        "Minutes",
+        "The committee approved a repair budget of £18.4 million.",
+    ]
+    assert all(minutes.text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_metadata_toml_wins_over_front_matter(corpus_dir: Path) -> None:
+    (corpus_dir / "minutes.md").write_text(FRONT, encoding="utf-8")
+    (corpus_dir / "metadata.toml").write_text('[minutes]\ntitle = "Own title"\n', encoding="utf-8")
+    minutes = articles_in(corpus_dir)["minutes"]
+    assert (minutes.title, minutes.published) == ("Own title", "2025-03-11")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--- a dashed opening line\nThe bridge opened in 1889.\n",  # no block
+        "---\nThe bridge opened in 1889.\n",  # a rule, never closed
+        "---\n[unclosed: yaml\n---\nThe bridge opened in 1889.\n",  # not YAML
+        "---\n- a list, not fields\n---\nThe bridge opened in 1889.\n",
+    ],
+)
+def test_text_that_only_looks_like_front_matter_is_read_as_text(
+    corpus_dir: Path, text: str
+) -> None:
+    (corpus_dir / "odd.md").write_text(text, encoding="utf-8")
+    odd = articles_in(corpus_dir)["odd"]
+    assert odd.text_start == 0
+    assert "The bridge opened in 1889." in [s.text for s in split_sentences(odd)]
+
+
+def test_a_front_matter_date_that_is_no_date_is_left_to_the_dateline(corpus_dir: Path) -> None:
+    (corpus_dir / "news.md").write_text(
+        "---\ndate: sometime soon\ntitle: Budget\n---\nBudget\nPosted 2 April 2025\n\nIt passed.\n",
+        encoding="utf-8",
+    )
+    news = articles_in(corpus_dir)["news"]
+    assert (news.title, news.published) == ("Budget", "2025-04-02")

@@ -171,7 +171,8 @@ def _changed_and_notes(
         for doc, items in ranked
     ]
     articles = engine.index.articles
-    return changed_answers(views, {v.doc_id: articles[v.doc_id].text for v in views})
+    openings = {v.doc_id: articles[v.doc_id].text[articles[v.doc_id].text_start :] for v in views}
+    return changed_answers(views, openings)
 
 
 def _answered(question: str, items: list[Scored], engine: Engine) -> list[Statement]:

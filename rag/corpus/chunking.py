@@ -19,10 +19,10 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 7  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+CHUNKING_VERSION = 8  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
 # 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet;
 # 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title="); 7: a table row
-# holding a figure is no heading
+# holding a figure is no heading; 8: a Markdown front matter block is no text
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
@@ -111,10 +111,12 @@ def make_chunks(
 
 
 def _pieces(article: Article) -> Iterator[tuple[int, int]]:
-    """Lines, further cut at inline bullets and after a headline fused into the line's start."""
-    for line in _LINE.finditer(article.text):
+    """Lines after the front matter, further cut at inline bullets and after a headline fused
+    into the line's start."""
+    for line in _LINE.finditer(article.text, article.text_start):
         bounds = [line.start(), *_inline_cuts(line), line.end()]
-        headline = fused_headline(article.text, line.start(), need_colon=line.start() > 0)
+        at_top = line.start() <= article.text_start
+        headline = fused_headline(article.text, line.start(), need_colon=not at_top)
         if headline and headline[2] < line.end():
             bounds.append(headline[2])
         bounds.sort()

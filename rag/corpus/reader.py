@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 from rag.corpus.docx_text import DOCX_SUFFIXES, docx_to_text
+from rag.corpus.front_matter import front_matter
 from rag.corpus.html_text import HTML_SUFFIXES, read_html
 from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
 from rag.errors import CorpusError
@@ -24,6 +25,9 @@ from rag.text.headlines import fused_headline
 SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *PDF_SUFFIXES, *DOCX_SUFFIXES)
 KINDS = ".txt, .md, .html, .pdf or .docx"  # how messages name the files read
 METADATA_FILE = "metadata.toml"
+# Plain-text articles that may open with a front matter block (a Markdown convention; a .txt
+# exported from such a site keeps it).
+FRONT_MATTER_SUFFIXES = (".md", ".txt")
 
 
 def load_corpus(folder: Path, max_file_bytes: int = 5_000_000) -> CorpusLoad:
@@ -189,17 +193,23 @@ def decode_text(data: bytes, max_file_bytes: int, suffix: str = ".txt") -> tuple
 
 
 def make_article(path: Path, text: str, override: dict[str, str]) -> Article:
-    title, body_start = derive_title(text)
+    """An article from its text; `override` (metadata.toml's fields, or an HTML page's) wins
+    over a Markdown front matter block's, which wins over what the text's first lines say."""
+    fields, start = front_matter(text) if path.suffix.lower() in FRONT_MATTER_SUFFIXES else ({}, 0)
+    fields |= override
+    body = text[start:]
+    title, body_start = derive_title(body)
     return Article(
         doc_id=path.stem,
-        title=override.get("title", title),
-        author=override.get("author"),
-        published=override.get("published") or dateline(text),
-        publisher=override.get("publisher"),
+        title=fields.get("title", title),
+        author=fields.get("author"),
+        published=fields.get("published") or dateline(body),
+        publisher=fields.get("publisher"),
         path=path,
         text=text,
         sha256=text_sha256(text),
-        body_start=body_start,
+        body_start=start + body_start,
+        text_start=start,
     )
 
 
