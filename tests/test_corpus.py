@@ -242,6 +242,10 @@ def test_metadata_gives_publication_dates_and_publishers(corpus_dir: Path) -> No
         ("*By Tom Hale, 14 October 2024*", "2024-10-14"),  # Markdown emphasis
         ("Industry Wire, February 20, 2025", "2025-02-20"),
         ("Press release, Hallam University, 2 September 2024", "2024-09-02"),
+        ("By Sinéad Ó Briain, 14 October 2025", "2025-10-14"),  # capitals beyond A-Z
+        ("LEEDS, 2 June 2025 -- Calder & Rowe today began work on the bridge.", "2025-06-02"),
+        ("Leeds, 2 June 2025 — The firm began work on the bridge.", "2025-06-02"),
+        ("On 2 June 2025 — a Monday — the firm began work on the bridge.", None),
         ("Born in Leeds, 2 September 1950", None),  # a fact box: "in" is no outlet's name
         ("Updated March 20, 2025 | Published March 14, 2025", "2025-03-14"),
         ("Updated March 20, 2025", None),  # an edit, not the publication

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.disagreements import denied_subject, disagreements, opposite_ways
+from rag.answer.disagreements import (
+    date_disagreement,
+    denied_subject,
+    disagreements,
+    opposite_ways,
+)
 from rag.schema import Citation, SourceView, Statement
 from rag.text.cues import status_of
 from rag.text.figures import extract_figures
@@ -239,3 +244,77 @@ def test_which_questions_ask_which_way(question: str, asks: bool) -> None:
 )
 def test_which_way_a_sentence_says_it_went(text: str, way: str | None) -> None:
     assert direction_of(text) == way
+
+
+def _dated(doc_id: str, text: str, published: str | None = None) -> SourceView:
+    view = _view(doc_id, text)
+    view.statements[0].citation.published = published
+    view.statements[0].citation.title = f"{doc_id} title"
+    return view
+
+
+def test_sources_dating_what_was_asked_differently_are_a_date_disagreement() -> None:
+    views = [
+        _dated(
+            "history", "The Millbrook Bridge was designed by Josiah Grimsby and opened in 1889."
+        ),
+        _dated("gazette", "The bridge, which opened in 1887, carries 11,000 vehicles a day."),
+    ]
+    [flag] = date_disagreement("When did the Millbrook Bridge open?", views)
+    assert flag.kind == "date"
+    assert flag.summary == (
+        "Sources differ on the date: history title says 1889; gazette title says 1887."
+    )
+
+
+def test_a_plans_dates_are_set_out_in_the_order_the_sources_were_published() -> None:
+    views = [
+        _dated("gazette", "The reopening has been pushed back to spring 2027.", "2025-10-14"),
+        _dated(
+            "minutes", "The committee expects the bridge to reopen in September 2026.", "2025-03"
+        ),
+        _dated("notes", "Engineers hope the bridge will reopen in 2027."),
+    ]
+    [flag] = date_disagreement("When will the bridge reopen?", views)
+    assert flag.summary == (
+        "Sources differ on the date: minutes title (2025-03) says September 2026; gazette title "
+        "(2025-10-14) says 2027; notes title says 2027."
+    )
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "The bridge reopened to traffic in May 2027.",  # a year agrees with a date in it
+        "The bridge was widened in 1962 and will reopen in 2027.",  # shares a date
+        "The bridge was widened in 1962.",  # another event
+        "The bridge is the oldest in the county, built in 1889.",  # nothing says "reopen"
+    ],
+)
+def test_no_date_disagreement_when_a_date_is_shared_or_of_something_else(other: str) -> None:
+    views = [_dated("a", "The bridge will reopen in 2027, the council said."), _dated("b", other)]
+    assert date_disagreement("When will the bridge reopen?", views) == []
+
+
+def test_no_date_disagreement_between_namesakes_or_for_a_question_not_asking_when() -> None:
+    views = [
+        _dated("a", "Kevin Lewis was born in 1940 in Ellesmere Port."),
+        _dated("b", "Kevin Lewis was born in 1952 in Hull."),
+    ]
+    assert date_disagreement("When was Kevin Lewis born?", views)
+    assert (
+        date_disagreement("When was Kevin Lewis born?", views, frozenset({frozenset("ab")})) == []
+    )
+    assert date_disagreement("Where was Kevin Lewis born?", views) == []
+
+
+def test_namesakes_told_apart_by_their_titles_are_no_date_disagreement() -> None:
+    views = [
+        _dated("a", "John Sparke died in 1566 at Plymouth."),
+        _dated("b", "John Sparke died in 1680 in London."),
+    ]
+    views[0].statements[0].citation.title = "John Sparke (died 1566)"
+    views[1].statements[0].citation.title = "John Sparke (died 1680)"
+    assert date_disagreement("When did John Sparke die?", views) == []
+    views[1].statements[0].citation.title = "Tudor merchants of Plymouth"
+    assert date_disagreement("When did John Sparke die?", views)

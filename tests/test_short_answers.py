@@ -16,7 +16,8 @@ from rag.answer.disagreements import (
 )
 from rag.answer.short_answers import worth_showing
 from rag.chain import ask
-from rag.engine import build_engine
+from rag.config import Settings
+from rag.engine import Engine, build_engine
 from rag.ingestion import ingest
 from rag.schema import AnswerGroup, Citation, SourceView, Statement
 from rag.text.short_answers import ShortAnswer, normalize, short_answer, whole_span
@@ -97,6 +98,14 @@ def _source(doc_id: str, quote: str, said: ShortAnswer | None) -> SourceView:
     return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
 
 
+def _built(corpus: Path, tmp_path: Path) -> tuple[Settings, Engine]:
+    """Settings and an engine over `corpus`, ingested with the fake embedder."""
+    settings = make_settings(corpus, tmp_path / "index")
+    embedder = FakeEmbedder()
+    ingest(settings, embedder)
+    return settings, build_engine(settings, embedder)
+
+
 def _view(doc_id: str, quote: str, question: str) -> SourceView:
     """A source giving the rules' short answer to `question` in `quote`."""
     return _source(doc_id, quote, short_answer(question, quote))
@@ -134,33 +143,54 @@ def test_a_copied_text_with_its_answer_changed_is_flagged() -> None:
     ]
     openings = {doc: f"{CATHEDRAL} It has a long history." for doc in "abc"}
 
-    [flag], notes = changed_answers(views, openings)
+    [flag], notes, _ = changed_answers(question, views, openings)
 
     assert flag.kind == "answer" and notes == []
     assert {st.citation.doc_id for st in flag.claims} == {"a", "b"}
     assert "1 source says 1856" in flag.summary and "1 says 1900" in flag.summary
 
 
+TOWNSHIPS = {
+    "a": "Moose Lake Township is one of the townships of Beltrami County in northern "
+    "Minnesota, mostly lakes and forest.",
+    "b": "Moose Lake Township of Carlton County lies near Duluth, along the railway built "
+    "by loggers.",
+}
+
+
 def test_the_same_words_about_different_subjects_are_said_to_be_so_not_flagged() -> None:
     """Two townships of one name: the same sentence, documents that open differently."""
+    question = "What was the population of Moose Lake?"
     views = [
-        _saying("a", "The population was 142 at the 2000 census.", "142"),
-        _saying("b", "The population was 205 at the 2000 census.", "205"),
+        _saying("a", "The population of Moose Lake was 142 at the 2000 census.", "142"),
+        _saying("b", "The population of Moose Lake was 205 at the 2000 census.", "205"),
     ]
-    openings = {
-        "a": "Moose Lake Township is one of the townships of Beltrami County in northern "
-        "Minnesota, mostly lakes and forest.",
-        "b": "Moose Lake Township of Carlton County lies near Duluth, along the railway built "
-        "by loggers.",
-    }
 
-    flags, [note] = changed_answers(views, openings)
+    flags, [note], apart = changed_answers(question, views, TOWNSHIPS)
 
     assert flags == []
     assert note.startswith("Probably different subjects")
     assert note.endswith(
         "a (Minnesota, Beltrami, townships) says 142; b (Carlton, Duluth, railway) says 205."
     )
+    assert apart == {frozenset("ab")}
+
+
+def test_no_note_of_different_subjects_unless_both_sentences_name_the_asked_one() -> None:
+    """Any two articles open differently: two sources dating one plan differently are not two
+    namesakes unless each names what the question asks about where it gives its answer."""
+    views = [
+        _saying("a", "The committee expects the bridge to reopen in September 2026.", "2026"),
+        _saying("b", "The firm expects the bridge to reopen in February 2027.", "2027"),
+    ]
+    openings = {"a": "Minutes of the Transport Committee", "b": "Calder & Rowe statement"}
+    for question in ("When will the bridge reopen?", "When will the Millbrook Bridge reopen?"):
+        assert changed_answers(question, views, openings) == ([], [], frozenset())
+    views = [
+        _saying("a", "The population was 142 at the 2000 census.", "142"),
+        _saying("b", "The population was 205 at the 2000 census.", "205"),
+    ]
+    assert not changed_answers("What was the population of Moose Lake?", views, TOWNSHIPS).notes
 
 
 def test_different_words_are_neither_a_flag_nor_a_note() -> None:
@@ -171,7 +201,7 @@ def test_different_words_are_neither_a_flag_nor_a_note() -> None:
     ]
     openings = {doc: CATHEDRAL for doc in "ab"}
 
-    assert changed_answers(views, openings) == ([], [])
+    assert changed_answers(question, views, openings) == ([], [], frozenset())
 
 
 def test_compare_groups_each_sources_answer(tmp_path: Path) -> None:
@@ -184,10 +214,7 @@ def test_compare_groups_each_sources_answer(tmp_path: Path) -> None:
     }
     for doc_id, text in texts.items():
         (corpus / f"{doc_id}.txt").write_text(f"Zarnow\n\n{text}\n", encoding="utf-8")
-    settings = make_settings(corpus, tmp_path / "index")
-    embedder = FakeEmbedder()
-    ingest(settings, embedder)
-    engine = build_engine(settings, embedder)
+    settings, engine = _built(corpus, tmp_path)
     comparison = compare("Who directed the film Zarnow?", settings, engine=engine)
     groups = {g.key: sorted(g.doc_ids) for g in comparison.answer_groups}
     assert groups == {"mahesh bhatt": ["one", "three"], "raj kapoor": ["two"]}
@@ -224,9 +251,10 @@ def test_spans_too_long_to_be_short_answers_are_not_set_against_each_other() -> 
             _saying("b", f"Analysts said: {two}.", two),
         ]
 
+    question = "What did Analysts say?"  # a name both sentences hold: a note may be made
     assert len(first.split()) > SHORT_ANSWER_WORDS
-    assert changed_answers(said(first, second), openings) == ([], [])
-    assert changed_answers(said("models", "chips"), openings)[1]  # short: a note, as before
+    assert changed_answers(question, said(first, second), openings).notes == []
+    assert changed_answers(question, said("models", "chips"), openings).notes  # short: a note
 
 
 def test_ask_answers_with_both_sides_of_a_changed_answer(tmp_path: Path) -> None:
@@ -244,10 +272,7 @@ def test_ask_answers_with_both_sides_of_a_changed_answer(tmp_path: Path) -> None
     (corpus / "organ.txt").write_text(
         "Organ\n\nA local firm restored the pipe organ in 2004.\n", encoding="utf-8"
     )
-    settings = make_settings(corpus, tmp_path / "index")
-    embedder = FakeEmbedder()
-    ingest(settings, embedder)
-    engine = build_engine(settings, embedder)
+    settings, engine = _built(corpus, tmp_path)
 
     answer = ask("When was the parish established?", settings, engine=engine)
 
@@ -267,7 +292,7 @@ def test_a_copied_sentence_with_words_changed_is_flagged_with_no_short_answer_re
     ]
     openings = {doc: f"{CATHEDRAL} It has a long history." for doc in "abc"}
 
-    [flag], notes = changed_answers(views, openings)
+    [flag], notes, _ = changed_answers("Who consecrated the church?", views, openings)
 
     assert flag.kind == "wording" and notes == []
     assert {st.citation.doc_id for st in flag.claims} == {"a", "b"}
@@ -284,9 +309,11 @@ def test_a_copy_that_only_adds_or_drops_words_or_opens_otherwise_is_not_flagged(
     def views(first: str, second: str) -> list[SourceView]:
         return [_source("a", first, None), _source("b", second, None)]
 
-    assert changed_answers(views(copy, cited), alike) == ([], [])  # a citation mark added
-    assert changed_answers(views(copy, other), apart) == ([], [])  # two subjects of one name
-    assert changed_answers(views(copy, other), alike)[0]  # the same subject: flagged
+    question = "What was the population?"
+    none = ([], [], frozenset())
+    assert changed_answers(question, views(copy, cited), alike) == none  # a citation mark added
+    assert changed_answers(question, views(copy, other), apart) == none  # two of one name
+    assert changed_answers(question, views(copy, other), alike).flags  # one subject: flagged
 
 
 def test_changed_words_beside_an_answer_both_give_are_flagged_but_ask_does_not_use_them() -> None:
@@ -296,10 +323,13 @@ def test_changed_words_beside_an_answer_both_give_are_flagged_but_ask_does_not_u
     second = "The parish was established in 1856 by Father Francis Borgess."
     openings = {doc: f"{CATHEDRAL} It has a long history." for doc in "ab"}
 
+    question = "When was the parish established?"
     [beside] = changed_answers(
-        [_saying("a", first, "1856"), _saying("b", second, "1856")], openings
-    )[0]
-    [unread] = changed_answers([_source("a", first, None), _source("b", second, None)], openings)[0]
+        question, [_saying("a", first, "1856"), _saying("b", second, "1856")], openings
+    ).flags
+    [unread] = changed_answers(
+        question, [_source("a", first, None), _source("b", second, None)], openings
+    ).flags
 
     assert beside.summary.endswith("a has “Lefevere”; b has “Borgess”; both say 1856.")
     assert unread.summary.endswith("a has “Lefevere”; b has “Borgess”.")
@@ -323,3 +353,39 @@ def test_a_span_cutting_a_figure_or_date_in_two_is_widened_to_the_whole(
     start = sentence.index(cut)
     first, last = whole_span(question, sentence, start, start + len(cut))
     assert sentence[first:last] == whole
+
+
+def test_sources_dating_a_plan_differently_are_flagged_not_called_different_subjects(
+    tmp_path: Path,
+) -> None:
+    """Articles about one bridge open differently, as any two articles do: the dates they give
+    for its reopening are a disagreement, set out in the order they were published."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "minutes.md").write_text(
+        "---\ntitle: Transport Committee minutes\ndate: 2025-03-11\n---\n\n"
+        "Present: Councillor Dana Whitlock (chair) and the borough engineer.\n\n"
+        "The committee expects the bridge to reopen to all traffic in September 2026.\n",
+        encoding="utf-8",
+    )
+    (corpus / "statement.txt").write_text(
+        "Calder & Rowe statement\nLeeds, 2 June 2025 -- Calder & Rowe today began work.\n\n"
+        "The company expects the bridge to reopen to all traffic in February 2027.\n",
+        encoding="utf-8",
+    )
+    settings, engine = _built(corpus, tmp_path)
+    question = "When will the bridge reopen?"
+
+    comparison = compare(question, settings, engine=engine)
+
+    [flag] = comparison.disagreements
+    assert flag.summary == (
+        "Sources differ on the date: Transport Committee minutes (2025-03-11) says September "
+        "2026; Calder & Rowe statement (2025-06-02) says February 2027."
+    )
+    assert comparison.notes == []
+    answer = ask(question, settings, engine=engine)
+    assert answer.sources_differ and {c.doc_id for c in answer.citations} == {
+        "minutes",
+        "statement",
+    }

@@ -3,7 +3,16 @@ sentence before) and what a question measures."""
 
 from __future__ import annotations
 
-from rag.text.subjects import about_subject, measure_terms, measure_words
+import pytest
+
+from rag.text.subjects import (
+    about_subject,
+    dated_event,
+    event_terms,
+    measure_terms,
+    measure_words,
+    namesakes,
+)
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 
@@ -80,3 +89,62 @@ def test_the_earlier_value_a_figure_is_compared_with_is_not_it() -> None:
     assert about_subject("How much is spent on transit?", text, text.index("$96"))
     assert not about_subject("How much is spent on transit?", text, text.index("$81"))
     assert about_subject("How much was spent on transit before?", text, text.index("$81"))
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("When did the Millbrook Bridge open?", {"open"}),
+        ("When will the bridge reopen?", {"reopen"}),  # "the bridge" is what, not what happened
+        ("In what year was the treaty signed?", {"sign"}),
+        ("When was he born?", {"born"}),
+        ("When is the launch?", set()),  # nothing happens in the question's words: no event
+    ],
+)
+def test_what_happened_of_a_question_asking_when(question: str, event: set[str]) -> None:
+    assert event_terms(question) == event
+
+
+def test_a_date_is_of_the_event_when_a_word_for_it_stands_next_to_it() -> None:
+    sentence = "The bridge was widened in 1962 and reopened in 1964 after years of works."
+    widened, reopened = sentence.index("1962"), sentence.index("1964")
+    assert dated_event(sentence, widened, widened + 4, frozenset({"widen"}))
+    assert dated_event(sentence, reopened, reopened + 4, frozenset({"reopen"}))
+    late = "The bridge reopened to lorries, cyclists, buses, vans and every car in town in 1964."
+    assert not dated_event(late, late.index("1964"), len(late) - 1, frozenset({"reopen"}))
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second", "apart"),
+    [
+        (
+            "When was Frederick Groves born?",
+            "Frederick Groves (footballer, born 1891)",
+            "Frederick Groves (footballer, born 1892)",
+            True,
+        ),
+        (
+            "When was the Submarine Service established?",
+            "Royal Australian Navy Submarine Service",
+            "Royal Netherlands Navy Submarine Service",
+            True,
+        ),
+        (  # other names in news titles are outlets and firms, not the bridge's
+            "When did the Millbrook Bridge open?",
+            "Harwick Gazette: Millbrook Bridge costs climb",
+            "Calder & Rowe statement on Millbrook Bridge",
+            False,
+        ),
+        (
+            "When did the Millbrook Bridge open?",
+            "A short history of the Millbrook Bridge",
+            "Bridge costs climb",  # does not name it
+            False,
+        ),
+        ("When will the bridge reopen?", "Bridge (1887)", "Bridge (2027)", False),  # no name asked
+    ],
+)
+def test_namesakes_are_told_apart_within_the_name_or_in_brackets_after_it(
+    question: str, first: str, second: str, apart: bool
+) -> None:
+    assert namesakes(question, first, second) is apart

@@ -16,8 +16,10 @@ import numpy as np
 from rag.answer.citations import checked
 from rag.answer.disagreements import (
     PAIRED_SOURCES,
+    Changed,
     answers_agree,
     changed_answers,
+    date_disagreement,
     denial,
     denied_subject,
     disagreements,
@@ -111,13 +113,14 @@ def compare(
         for doc_id, items in kept.items()
     ]
     anchors = [v.statements[0] for v in views if v.statements]
+    changed, notes, apart = _changed_and_notes(text, scored, engine)
     found = (
         disagreements(text, views)
         or _denials(text, anchors, scored, engine)
         or _opposite_ways(text, scored, engine)
+        or changed
+        or date_disagreement(text, views, apart)
     )
-    changed, notes = _changed_and_notes(text, scored, engine)
-    found = found or changed
     # Each source's short answer, grouped, is shown; two groups are not a flag by themselves
     # (on RAMDocs such a flag was right half the time, precision 0.51, and on the seed articles
     # it fired on 20 questions where the sources agree): only a changed answer in otherwise the
@@ -147,9 +150,7 @@ def compare(
 CHANGED_SENTENCES = MAX_STATEMENTS
 
 
-def _changed_and_notes(
-    question: str, scored: dict[str, list[Scored]], engine: Engine
-) -> tuple[list[Disagreement], list[str]]:
+def _changed_and_notes(question: str, scored: dict[str, list[Scored]], engine: Engine) -> Changed:
     """A changed answer between sources (and notes on different subjects), read from each
     source's CHANGED_SENTENCES best sentences whether or not they pass as statements: the copy
     with the changed answer is often the one that scores too low to be shown."""
@@ -172,7 +173,7 @@ def _changed_and_notes(
     ]
     articles = engine.index.articles
     openings = {v.doc_id: articles[v.doc_id].text[articles[v.doc_id].text_start :] for v in views}
-    return changed_answers(views, openings)
+    return changed_answers(question, views, openings)
 
 
 def _answered(question: str, items: list[Scored], engine: Engine) -> list[Statement]:
@@ -411,15 +412,17 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
         return answer
     question = answer.question
     scored = scored_by_doc(question, sorted({hit.chunk.doc_id for hit in nearby}), engine)
-    figures = bool(figure_kinds(question))
+    figures = bool(figure_kinds(question)) or Kind.DATE in wanted_kinds(question)
     kept = {doc_id: _statements(question, items, engine) for doc_id, items in scored.items()}
     views = [_view(question, doc_id, items, engine, figures) for doc_id, items in kept.items()]
     anchor = Statement(citation=answer.citations[0], figures=[])
+    changed = _changed_and_notes(question, scored, engine)
     found = (
         disagreements(question, views)
         or _denials(question, [anchor], scored, engine)
         or _opposite_ways(question, scored, engine)
-        or [f for f in _changed_and_notes(question, scored, engine)[0] if not answers_agree(f)]
+        or [f for f in changed.flags if not answers_agree(f)]
+        or date_disagreement(question, views, changed.apart)
     )
     if found:
         answer = _differing_answer(answer, found[0])

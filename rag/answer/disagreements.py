@@ -18,10 +18,19 @@ from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import AnswerGroup, Disagreement, Figure, SourceView, Statement
 from rag.text.cues import asks_status, status_of, wanted_kinds
 from rag.text.followup import AUX_WORDS
-from rag.text.kinds import COMPARABLE, NOUNS
+from rag.text.kinds import COMPARABLE, NOUNS, Kind
+from rag.text.names import question_entities
 from rag.text.short_answers import normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
-from rag.text.subjects import about_subject, measure_terms, measure_words, subject_terms
+from rag.text.subjects import (
+    about_subject,
+    dated_event,
+    event_terms,
+    measure_terms,
+    measure_words,
+    namesakes,
+    subject_terms,
+)
 from rag.text.tokens import stems, terms
 from rag.text.trends import DIRECTION_TERMS, asks_direction, direction_of
 
@@ -139,6 +148,68 @@ def way_on_subject(question: str, text: str) -> str | None:
     held = subject & terms(text)
     enough = len(held) >= min(DIRECTION_SUBJECT_TERMS, len(subject))
     return way if enough and (held & measure or not measure) else None
+
+
+def date_disagreement(
+    question: str, views: list[SourceView], apart: frozenset[frozenset[str]] = frozenset()
+) -> list[Disagreement]:
+    """A flag when, for "When did X happen?", sources date what happened differently, two of
+    them sharing no date: "opened in 1887" against "opened in 1889"; "September 2026" against
+    "February 2027". A year agrees with any date in it ("2027", "February 2027"). Pairs of
+    documents in `apart` are about different namesakes (changed_answers' notes): no flag."""
+    event = event_terms(question) if Kind.DATE in wanted_kinds(question) else frozenset()
+    if not event:
+        return []
+    claims: dict[str, list[Statement]] = {}
+    for view in views:
+        for st in view.statements:
+            at = st.citation.start
+            figures = [
+                f
+                for f in st.figures
+                if f.kind == Kind.DATE
+                and dated_event(st.citation.quote, f.start - at, f.end - at, event)
+                and _own_words(question, st, f)
+            ]
+            if figures:
+                claims.setdefault(view.doc_id, []).append(
+                    st.model_copy(update={"figures": figures})
+                )
+    dated = {doc: {f.value for st in sts for f in st.figures} for doc, sts in claims.items()}
+    titles = {doc: sts[0].citation.title for doc, sts in claims.items()}
+    if not any(
+        frozenset((x, y)) not in apart
+        and not namesakes(question, titles[x], titles[y])
+        and not any(_same_date(a, b) for a in dated[x] for b in dated[y])
+        for x, y in combinations(dated, 2)
+    ):
+        return []
+    # in the order the sources were published (undated ones last): a plan's date as it moved
+    ordered = sorted(
+        claims.items(), key=lambda p: (not p[1][0].citation.published, p[1][0].citation.published)
+    )
+    same_title = len({sts[0].citation.title for _, sts in ordered}) < len(ordered)
+    parts = [
+        f"{sts[0].citation.title}{f' [{doc}]' if same_title else ''}{_as_of(sts[0])} says "
+        f"{_said(sts)}"
+        for doc, sts in ordered
+    ]
+    summary = f"Sources differ on the {NOUNS[Kind.DATE]}: " + "; ".join(parts) + "."
+    flat = [st for sts in claims.values() for st in sts]
+    return [Disagreement(kind=Kind.DATE, subject=question, claims=flat, summary=summary)]
+
+
+def _same_date(a: float, b: float) -> bool:
+    """Two date figures' values (year + month / 100) agree: the same year, and the same month
+    where both give one."""
+    month_a, month_b = round(a % 1 * 100), round(b % 1 * 100)
+    return int(a) == int(b) and (not month_a or not month_b or month_a == month_b)
+
+
+def _as_of(st: Statement) -> str:
+    """ " (2025-03-11)": when the source was published, where known: a date said of a plan
+    changes as the plan does."""
+    return f" ({st.citation.published})" if st.citation.published else ""
 
 
 def _claims_of_kind(
@@ -284,13 +355,28 @@ PAIRED_SOURCES = 64
 _WORD = re.compile(r"\w+")
 
 
-def changed_answers(
-    views: list[SourceView], openings: dict[str, str]
-) -> tuple[list[Disagreement], list[str]]:
+class Changed(NamedTuple):
+    """What changed_answers finds: flags, notes on different subjects, and the pairs of
+    documents those notes are about."""
+
+    flags: list[Disagreement]
+    notes: list[str]
+    apart: frozenset[frozenset[str]]
+
+
+def changed_answers(question: str, views: list[SourceView], openings: dict[str, str]) -> Changed:
     """A flag where sources give different short answers in otherwise the same words, in
     documents about the same subject; and, where the documents name different subjects, a note
     that says so with the words that tell them apart. `openings`: each document's text (its
-    first OPENING words are read)."""
+    first OPENING words are read).
+
+    A note needs a name the question asks about (`question_entities`) in both sentences: two
+    namesakes. Without it, two sources dating one plan differently ("the bridge will reopen in
+    September 2026" against "… in February 2027") were called "probably different subjects"
+    because their documents open differently, as any two articles do. On RAMDocs' public half
+    (rules; allowlisted, so in-sample) this keeps 93 of the 160 notes between two correct
+    documents and 26 of the 55 on a misinformation or noise document (precision 0.74 → 0.78)."""
+    asked = question_entities(question)
     said = []  # (view, statement, its answer's key, the answer's words, the words outside it)
     for view in views[:PAIRED_SOURCES]:
         for st in view.statements:
@@ -322,18 +408,19 @@ def changed_answers(
         if _jaccard(first, second) >= SAME_OPENING:
             flagged.setdefault((v1.doc_id, a.citation.start), a)
             flagged.setdefault((v2.doc_id, b.citation.start), b)
-        else:
+        elif asked and asked <= terms(a.citation.quote) and asked <= terms(b.citation.quote):
             pair = frozenset((v1.doc_id, v2.doc_id))
             sides = [(v1, a, first - second), (v2, b, second - first)]
             notes.setdefault(pair, _subjects(sides, openings))
+    apart = frozenset(notes)
     if not flagged:
-        return changed_words(views, openings), list(notes.values())
+        return Changed(changed_words(views, openings), list(notes.values()), apart)
     claims = list(flagged.values())
     summary = "Sources give different answers in otherwise the same words: " + answer_summary(
         answer_groups(claims)
     )
     flag = Disagreement(kind="answer", subject="", claims=claims, summary=summary + ".")
-    return [flag], list(notes.values())
+    return Changed([flag], list(notes.values()), apart)
 
 
 # Changed words with no short answer read: two sources' sentences share at least SAME_SENTENCE

@@ -22,7 +22,7 @@ from rag.schema import date_range
 # this many characters are read for it: a file that opens with a horizontal rule and never
 # closes one is not scanned to its end (front matter is a few lines; not tuned).
 MAX_FRONT_MATTER = 20_000
-_BLOCK = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M | re.S)
+_BLOCK = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M | re.S)
 # The keys each field is read from, in order (the usual names in those tools' templates).
 _FIELDS = {
     "title": ("title",),

@@ -30,11 +30,18 @@ MAX_WORDS = 14
 # After it, a time, a note in brackets or the line's end, not a place ("January 15, 1851 Old
 # Washington, Ohio" is a birth in a fact box).
 _SEPARATOR = re.compile(r"[|•·—–]|\s-\s")
-_NAME = r"[A-Z][\w.&'’-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w.&'’-]*)*"
+# Capitals of Latin script (Ó, Š, Ł: "By Sinéad Ó Briain,"); the Latin Extended-A block mixes
+# capitals and small letters, a small letter there starting a byline word being unlikely.
+_CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_NAME = rf"[{_CAPITAL}][\w.&'’-]*(?:\s+(?:of\s+|and\s+|&\s+)?[{_CAPITAL}][\w.&'’-]*)*"
 _BEFORE_DATE = re.compile(
     rf"(?:(?i:(?:first\s+)?(?:published|posted|dated?|issued))(?:\s+on)?:?"
     rf"|(?:By\s+)?(?:(?:{_NAME}|(?i:press|news|media)\s+release),\s*)+)?"
 )
+
+
+# A news dateline opening the story's first sentence, set off by a dash: its place and date.
+_LEAD = re.compile(r"^(\S[^.!?]{0,60}?\d{4})\s*(?:--|—|–)\s")
 
 
 def dateline(text: str) -> str | None:
@@ -51,7 +58,10 @@ def dateline(text: str) -> str | None:
     lines = lines[:HEAD_LINES]
     for line in lines:
         if line.endswith((".", "!", "?")) or len(line.split()) > MAX_WORDS:
-            continue
+            lead = _LEAD.match(line)  # "LEEDS, 2 June 2025 — Calder & Rowe today began …"
+            if lead is None:
+                continue
+            line = lead.group(1)
         for mention in find_dates(line):
             day = mention.first if mention.precision == "day" else None
             before = _SEPARATOR.split(line[: mention.start])[-1].strip()

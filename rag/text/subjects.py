@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from rag.text.dates import MONTH_NAMES
-from rag.text.names import CAPITALISED, question_entities
+from rag.text.names import CAPITALISED, NAME_RUN, question_entities
 from rag.text.tokens import same_word, stems, terms
 
 # Words either side of a figure that say what it is about; hand-set on evals/qa.jsonl, the set we
@@ -160,3 +160,62 @@ def measure_terms(question: str) -> frozenset[str]:
         for t in measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS
         if not any(same_word(t, n) for n in names)
     )
+
+
+# A date is the one the question asks for when a word of what happened ("opened" for "When did
+# the bridge open?") stands among the DATE_BEFORE words before it or the DATE_AFTER after it:
+# "opened in 1887", "the reopening has been pushed back to spring 2027", "In 1889 the bridge
+# opened". English word order, set by reading those sentences, not tuned on any benchmark.
+DATE_BEFORE = 8
+DATE_AFTER = 4
+# Words that ask for a date without saying of what.
+_DATE_QUESTION = stems(
+    "when year date day month time did does do will was were is are has have it its he she they"
+)
+
+
+# A word after one of these is the thing the question is about, not what happened to it ("the
+# bridge" of "When will the bridge reopen?").
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|these|those)\s+(\w+)", re.I)
+
+
+def event_terms(question: str) -> frozenset[str]:
+    """What happened, of a question asking when: its measure words less those that only ask
+    for a date and the nouns it names with an article ("When will the bridge reopen?" →
+    {"reopen"})."""
+    things = terms(" ".join(_DETERMINER.findall(question)))
+    return measure_terms(question) - _DATE_QUESTION - things
+
+
+def dated_event(quote: str, start: int, end: int, event: frozenset[str]) -> bool:
+    """Does a word of what happened (`event`) stand next to the date at quote[start:end]?"""
+    near = quote[:start].split()[-DATE_BEFORE:] + quote[end:].split()[:DATE_AFTER]
+    return bool(measure_words(" ".join(near)) & event)
+
+
+def namesakes(question: str, first_title: str, second_title: str) -> bool:
+    """Are two documents about different things of the name the question asks about? Both
+    titles name it, and in each the name is told apart by words the other's lacks, within the
+    name or in brackets right after it: "Frederick Groves (footballer, born 1891)" and "… born
+    1892)"; "Royal Australian Navy Submarine Service" and "Royal Netherlands Navy Submarine
+    Service". "Harwick Gazette: Millbrook Bridge costs climb" and "Calder & Rowe statement on
+    Millbrook Bridge" name one bridge (the other names in them are not of it)."""
+    asked = question_entities(question)
+    if not asked or not all(asked <= terms(t) for t in (first_title, second_title)):
+        return False
+    first, second = _told_apart(first_title, asked), _told_apart(second_title, asked)
+    return bool(first - second) and bool(second - first)
+
+
+# A name run and the bracketed words right after it: "Frederick Groves (footballer, born 1891)".
+_NAMED = re.compile(rf"(?:{NAME_RUN.pattern})(?:\s*\(([^()]{{1,60}})\))?")
+
+
+def _told_apart(title: str, asked: frozenset[str]) -> frozenset[str]:
+    """The words a title adds to the asked name: the rest of each name run holding part of it,
+    and its bracketed qualifier."""
+    words: set[str] = set()
+    for m in _NAMED.finditer(title):
+        if terms(m.group()) & asked:
+            words |= terms(m.group())
+    return frozenset(words - asked)
