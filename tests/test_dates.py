@@ -36,6 +36,11 @@ def spans(text: str, published: str | None = None) -> list[tuple[str, str, str, 
         ("the war (1754–1763) was", ("1754–1763", "range", "1754-01-01", "1763-12-31")),
         ("in 1081 he led an army", ("1081", "year", "1081-01-01", "1081-12-31")),
         ("on 11 November 1798", ("11 November 1798", "day", "1798-11-11", "1798-11-11")),
+        ("back to spring 2027", ("spring 2027", "range", "2027-03-01", "2027-05-31")),
+        ("by late 2025, it", ("by late 2025", "range", "2025-09-01", "2025-12-31")),
+        ("a mid-2026 opening", ("mid-2026", "range", "2026-05-01", "2026-08-31")),
+        ("in the autumn of 2024", ("in the autumn of 2024", "range", "2024-09-01", "2024-11-30")),
+        ("in winter 2026", ("2026", "year", "2026-01-01", "2026-12-31")),  # either end of it
     ],
 )
 def test_absolute_dates_have_their_precision_and_span(text: str, expected: tuple) -> None:

@@ -61,6 +61,9 @@ _MONTH = rf"(?P<m>{MONTH_WORD})\.?"
 _YEAR = rf"(?P<y>{YEAR})"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3}
 _ORDINALS |= {"4th": 4}
+# A part of a year: its first and last months.
+_PARTS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+_PARTS |= {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DASH = r"\s?(?:–|—|-|to|through)\s?"
 
@@ -80,6 +83,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+"
             rf"(?:of\s+)?{_YEAR}\b",
+            re.I,
+        ),
+    ),
+    # "spring 2027", "late 2025", "mid-2026": part of a year (northern seasons; "winter 2026"
+    # is left a year: it may mean either end of it)
+    (
+        "part",
+        re.compile(
+            rf"\b(?:(?:in|by)\s+)?(?:the\s+)?(?P<part>spring|summer|autumn|fall|early|mid|late)"
+            rf"(?:\s+of|-)?\s*{_YEAR}\b",
             re.I,
         ),
     ),
@@ -174,6 +187,10 @@ def _span(kind: str, g: dict[str, str], anchor: date | None) -> Span | None:
         assert year is not None
         q = int(g["q"]) if g["q"].isdigit() else _ORDINALS[g["q"].lower()]
         return "quarter", date(year, 3 * q - 2, 1), _month_span(year, 3 * q)[1], False
+    if kind == "part":
+        assert year is not None
+        first_month, last_month = _PARTS[g["part"].lower()]
+        return "range", date(year, first_month, 1), _month_span(year, last_month)[1], False
     if kind == "fiscal_year":
         fiscal = int(g["y"]) if len(g["y"]) == 4 else 2000 + int(g["y"])
         return "fiscal_year", date(fiscal, 1, 1), date(fiscal, 12, 31), False
