@@ -58,6 +58,27 @@ from tests.conftest import FakeEmbedder, make_settings
             "Bryan (February 8, 1900 – March 2, 1977) was a general.",
             "February 8, 1900",
         ),
+        # what a thing is, where no capital marks it: the phrase after "is"/"was"
+        (
+            "What sport is Ada Quill known for?",
+            "Ada Quill is a Welsh rugby player who captained Cardiff.",
+            "a Welsh rugby player",
+        ),
+        (
+            "What is the median age in Orrin?",
+            "The median age in Orrin was 41.2 years.",
+            "41.2 years",
+        ),
+        (
+            "What is the medium of Glass Harbour?",
+            "Glass Harbour is a novel by Ines Marlow, published in 1998.",
+            "a novel",
+        ),
+        (
+            "What is Tidewater?",
+            "Tidewater is an open-source sync tool written in Rust.",
+            "an open-source sync tool",
+        ),
     ],
 )
 def test_the_span_of_the_kind_asked(question: str, sentence: str, answer: str) -> None:
@@ -71,6 +92,12 @@ def test_offsets_shift_into_the_article_and_nothing_is_made_up() -> None:
     assert found is not None and (found.start, found.end) == (119, 127)
     assert short_answer("How much did it cost?", "It cost a great deal.") is None
     assert short_answer("Who wrote Loitering?", "Loitering is a fine book.") is None
+    # what a thing is answers "what", not "who" or "how much"; nor is a long clause an answer
+    assert short_answer("How much is Tidewater?", "Tidewater is an open-source tool.") is None
+    long = (
+        "Tidewater is the one thing every single team across the whole company relies upon daily."
+    )
+    assert short_answer("What is Tidewater?", long) is None
     # A name holding what is asked is preferred, though its run is not yet trimmed to it.
     found = short_answer(
         "What is the language of Ardhangini?",

@@ -92,7 +92,39 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
         return [
             span for span in _date_spans(sentence) if sentence[span[0] : span[1]] not in question
         ]
-    return _name_spans(question, sentence)
+    spans = _name_spans(question, sentence)
+    if not kinds and _WHAT.match(question):
+        spans += _complements(sentence)
+    return spans
+
+
+# "What is …?", "What sport …?", "Which genre …?": a question whose answer may be a thing no
+# capital marks ("a band", "an Italian Catholic priest", "45.7 years").
+_WHAT = re.compile(r"^\s*(?:what|which)\b", re.I)
+# What a sentence says a thing is: the phrase after "is"/"was" (and "became", "remains"), from
+# its article or number up to the next comma, bracket or clause ("Loitering with Intent is a
+# novel by Muriel Spark" → "a novel"; "The median age in the city was 45.7 years." → "45.7
+# years"). At most MAX_COMPLEMENT_WORDS words: a short answer, not a clause.
+MAX_COMPLEMENT_WORDS = 6
+_COMPLEMENT = re.compile(
+    r"\b(?:is|was|are|were|became|becomes|remains)\s+"
+    r"(?:(?:also|now|still|currently|primarily|mainly|mostly|best|widely|chiefly)\s+)?"
+    r"(?P<np>(?:(?:a|an|the)\s+|\d[\d,.]*\s*)[^,.;:()\[\]\"“”]+?)"
+    r"(?=\s+(?:in|of|for|from|by|with|who|whose|which|that|based|located|known|and|or|but|"
+    r"founded|formed|born|created|written|directed|released|published|produced|owned|named|"
+    r"called|featuring|starring|since|at|on|to|as|during|after|"
+    r"before|until|where|when|while)\b|\s*[,.;:()\[\]\"“”]|\s*$)",
+    re.I,
+)
+
+
+def _complements(sentence: str) -> list[tuple[int, int]]:
+    """The phrases a sentence says something is (see _COMPLEMENT)."""
+    return [
+        m.span("np")
+        for m in _COMPLEMENT.finditer(sentence)
+        if len(m.group("np").split()) <= MAX_COMPLEMENT_WORDS
+    ]
 
 
 def whole_span(question: str, sentence: str, start: int, end: int) -> tuple[int, int]:
