@@ -75,6 +75,9 @@ class Scored:
     # The section heading that gives the sentence the date a "When …?" asks for ("3.1.0 —
     # 2024-06-18" above "Added Windows support."), shown beside its quote; "" when none did.
     dated_by: str = ""
+    # The question in the source this sentence answers (an interview's "Q: …?" above its "A:"),
+    # shown beside its quote; "" when none.
+    answers: str = ""
 
 
 def score_sentences(question: str, hits: list[Hit], retriever: Retriever) -> list[Scored]:
@@ -112,6 +115,16 @@ def score_rows(
         dense = index.sentence_scores(query, order)
         lexical = np.asarray(_overlaps(terms, retriever.sentence_terms(order.tolist())))
         best_case = _combined(dense, lexical, 1.0)
+    asked = index.answered_question(order)
+    answering = np.flatnonzero(asked >= 0)
+    if len(answering):  # an answer in an interview or FAQ is as close as the question it answers
+        questions = asked[answering]
+        dense, lexical = dense.copy(), lexical.copy()
+        own = index.sentence_scores(query, order[answering])  # exact: dense may hold bounds
+        dense[answering] = np.maximum(own, index.sentence_scores(query, questions))
+        asked_lexical = _overlaps(terms, retriever.sentence_terms(questions.tolist()))
+        lexical[answering] = np.maximum(lexical[answering], asked_lexical)
+        best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
     kinds = wanted_kinds(question)
     things = counted_things(question)
     scored = []
@@ -120,7 +133,10 @@ def score_rows(
         sentence = index.sentences[row]
         d, lex = float(dense[n]), float(lexical[n])
         rank = ranks[row] if ranks is not None else 1
-        item = _score(sentence, row, d, lex, kinds, things, rank)
+        answers = index.sentences[int(asked[n])].text if asked[n] >= 0 else ""
+        item = _score(sentence, row, d, lex, kinds, things, rank, answers)
+        if index.is_question(row):
+            item.score = 0.0  # it asks, it does not answer (the sentences after it may)
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
             item = _dated_by_heading(item, index, kinds)
         scored.append(item)
@@ -206,14 +222,19 @@ def _score(
     kinds: tuple[str, ...],
     things: tuple[str, ...],
     hit_rank: int,
+    answers: str = "",
 ) -> Scored:
+    """`answers`: the source's question the sentence answers; when it counts what the question
+    counts, a bare count answers it ("1,021 completed" after "Q: How many patients finished?")."""
     cue = cue_match(kinds, sentence.text, things) if kinds else NO_CUE
+    if kinds and answers and set(things) <= set(counted_things(answers)):
+        cue = max(cue, cue_match(kinds, sentence.text, ()))  # the source asked how many of them
     score = _combined(dense, lexical, cue)
     if sentence.heading:
         score *= HEADING_FACTOR
     if looks_like_instruction(sentence.text):
         score = 0.0
-    return Scored(row, sentence, score, dense, lexical, cue, hit_rank)
+    return Scored(row, sentence, score, dense, lexical, cue, hit_rank, answers=answers)
 
 
 def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
@@ -306,7 +327,7 @@ def citation_for(n: int, item: Scored, retriever: Retriever) -> Citation:
         start=s.start,
         end=s.end,
         score=round(item.score, 4),
-        context=item.dated_by or retriever.antecedent(item.row),
+        context=item.dated_by or item.answers or retriever.antecedent(item.row),
     )
 
 
