@@ -108,8 +108,10 @@ def score_rows(
     query = retriever.query_vector(question)
     terms = _question_terms(question, retriever)
     many = len(order) >= MANY_ROWS
+    held = None  # every sentence's word overlap, when read from the inverted index
     if many:  # word overlaps from an inverted index, products as _dense_many says
-        lexical = _weights_held(terms, retriever)[order] / max(sum(terms.values()), 1e-12)
+        held = _weights_held(terms, retriever) / max(sum(terms.values()), 1e-12)
+        lexical = held[order]
         dense, best_case = _dense_many(index, query, order, lexical, floor)
     else:
         dense = index.sentence_scores(query, order)
@@ -122,7 +124,12 @@ def score_rows(
         dense, lexical = dense.copy(), lexical.copy()
         own = index.sentence_scores(query, order[answering])  # exact: dense may hold bounds
         dense[answering] = np.maximum(own, index.sentence_scores(query, questions))
-        asked_lexical = _overlaps(terms, retriever.sentence_terms(questions.tolist()))
+        if held is not None:
+            asked_lexical = held[questions]
+        else:
+            asked_lexical = np.asarray(
+                _overlaps(terms, retriever.sentence_terms(questions.tolist()))
+            )
         lexical[answering] = np.maximum(lexical[answering], asked_lexical)
         best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
     kinds = wanted_kinds(question)
