@@ -1,6 +1,7 @@
 """Where sources disagree: different values of the figure a question asks for (about the same
-subject), "available now" against "still to come", "rose" against "fell" (for a question asking
-which way), or one source denying what another affirms.
+subject), different dates for what a "When …?" asks about, "available now" against "still to
+come", "rose" against "fell" (for a question asking which way), one source denying what another
+affirms, or a copied sentence with its answer changed.
 
 Does NOT find or score statements (answer/comparison.py does) or decide whom a figure is about
 (text/subjects.py does); it reads the statements it is given.
