@@ -318,3 +318,14 @@ def test_namesakes_told_apart_by_their_titles_are_no_date_disagreement() -> None
     assert date_disagreement("When did John Sparke die?", views) == []
     views[1].statements[0].citation.title = "Tudor merchants of Plymouth"
     assert date_disagreement("When did John Sparke die?", views)
+
+
+def test_a_document_with_no_title_of_its_own_is_not_set_against_others() -> None:
+    """A web snippet titled by its first words, cut: nothing says which namesake it is about."""
+    views = [
+        _dated("a", "The Pugh House was built in 1870 by a planter."),
+        _dated("b", "The Pugh House was built in 1910 by a captain."),
+    ]
+    assert date_disagreement("When was the Pugh House built?", views)
+    views[1].title = "in the Pugh family cemetery. The Pugh House was built in 1910 by…"
+    assert date_disagreement("When was the Pugh House built?", views) == []
