@@ -162,11 +162,7 @@ class Index:
         """For each sentence row, the nearest heading row at or above it in the same article
         (not its first line), else -1: one pass, made on first use (int32: 2 MB at 544k)."""
         c = self.sentences.columns
-        rows = np.arange(len(self.sentences), dtype=np.int32)
-        heads = np.where(c["heading"] & (c["idx"] > 0), rows, -1)
-        nearest = np.maximum.accumulate(heads) if len(heads) else heads
-        same_doc = c["doc"][np.maximum(nearest, 0)] == c["doc"]
-        return np.where((nearest >= 0) & same_doc, nearest, -1).astype(np.int32)
+        return self._nearest_above(c["heading"] & (c["idx"] > 0)).astype(np.int32)
 
     def answered_question(self, rows: np.ndarray) -> np.ndarray:
         """For each sentence row, the row of the question in the source it answers ("Q: How many
@@ -203,11 +199,18 @@ class Index:
         n = len(self.sentences)
         ends = zip(c["doc"].tolist(), c["end"].tolist(), strict=True)
         asks = np.fromiter((_asks(texts[d], e) for d, e in ends), dtype=bool, count=n)
-        rows = np.arange(n, dtype=np.int64)
-        nearest = np.maximum.accumulate(np.where(asks, rows, -1)) if n else rows
-        same_doc = c["doc"][np.maximum(nearest, 0)] == c["doc"]
-        near = (rows - nearest) <= ANSWER_SENTENCES
-        return np.where((nearest >= 0) & same_doc & near & ~asks, nearest, -1)
+        nearest = self._nearest_above(asks)
+        near = (np.arange(n, dtype=np.int64) - nearest) <= ANSWER_SENTENCES
+        return np.where(near & ~asks, nearest, -1)
+
+    def _nearest_above(self, marked: np.ndarray) -> np.ndarray:
+        """For each sentence row, the nearest `marked` row at or above it in the same article,
+        else -1 (int64): one pass over every row."""
+        doc = self.sentences.columns["doc"]
+        rows = np.arange(len(marked), dtype=np.int64)
+        nearest = np.maximum.accumulate(np.where(marked, rows, -1)) if len(rows) else rows
+        same_doc = doc[np.maximum(nearest, 0)] == doc
+        return np.where((nearest >= 0) & same_doc, nearest, -1)
 
     def sentence_cosine(self, a: int, b: int) -> float:
         vectors = self.sentence_vectors[[a, b]].astype(np.float32)
