@@ -11,7 +11,7 @@ Does NOT find or score statements (answer/comparison.py does) or decide whom a f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import NamedTuple
 
@@ -172,23 +172,14 @@ def date_disagreement(
     event = event_terms(question) if Kind.DATE in wanted_kinds(question) else frozenset()
     if not event:
         return []
-    claims: dict[str, list[Statement]] = {}
-    for view in views:
-        if view.title.endswith(UNTITLED):
-            continue  # no title of its own: no telling a namesake apart (see above)
-        for st in view.statements:
-            at = st.citation.start
-            figures = [
-                f
-                for f in st.figures
-                if f.kind == Kind.DATE
-                and dated_event(st.citation.quote, f.start - at, f.end - at, event)
-                and _own_words(question, st, f)
-            ]
-            if figures:
-                claims.setdefault(view.doc_id, []).append(
-                    st.model_copy(update={"figures": figures})
-                )
+
+    def of_the_event(st: Statement, f: Figure) -> bool:
+        at = st.citation.start
+        return dated_event(st.citation.quote, f.start - at, f.end - at, event)
+
+    # an untitled document: no telling a namesake apart (see above)
+    titled = [view for view in views if not view.title.endswith(UNTITLED)]
+    claims = _claims_of_kind(question, titled, Kind.DATE, keep=of_the_event)
     dated = {doc: {f.value for st in sts for f in st.figures} for doc, sts in claims.items()}
     titles = {doc: sts[0].citation.title for doc, sts in claims.items()}
     if not any(
@@ -227,16 +218,23 @@ def _as_of(st: Statement) -> str:
 
 
 def _claims_of_kind(
-    question: str, views: list[SourceView], kind: str
+    question: str,
+    views: list[SourceView],
+    kind: str,
+    keep: Callable[[Statement, Figure], bool] = lambda st, f: True,
 ) -> dict[str, list[Statement]]:
-    """Each source's statements giving a figure of `kind` about the subject in their own words.
-    A figure that is about it only through a name carried from the sentence before ("The
-    pharmaceutical giant reported 30% faster …") is cited, but too loosely tied to the question
-    to contradict another source ("reducing infrastructure costs by 55%")."""
+    """Each source's statements giving a figure of `kind` about the subject in their own words
+    (and that `keep` keeps). A figure that is about it only through a name carried from the
+    sentence before ("The pharmaceutical giant reported 30% faster …") is cited, but too loosely
+    tied to the question to contradict another source ("reducing infrastructure costs by 55%")."""
     claims: dict[str, list[Statement]] = {}
     for view in views:
         for st in view.statements:
-            figures = [f for f in st.figures if f.kind == kind and _own_words(question, st, f)]
+            figures = [
+                f
+                for f in st.figures
+                if f.kind == kind and keep(st, f) and _own_words(question, st, f)
+            ]
             if figures:
                 claims.setdefault(view.doc_id, []).append(
                     st.model_copy(update={"figures": figures})
