@@ -8,6 +8,7 @@ Does NOT merge or pick a winner: every claim is shown with its own verified quot
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from itertools import takewhile
 
@@ -101,16 +102,19 @@ def compare(
     docs = select_documents(engine.index.articles, filters)
     scored = scored_by_doc(text, sorted(docs or engine.index.articles), engine)
     answers = None
-    if engine.judge is None:
-        kept = {doc_id: _statements(text, items, engine) for doc_id, items in scored.items()}
+    if engine.judge is None:  # a source with no sentence near the question has no statement
+        kept = {doc: _statements(text, items, engine) for doc, items in scored.items() if items}
     else:  # the learned judge picks each source's statements, its span head their short answers
         scored = _with_unseen_sources(text, scored, engine)
         kept, answers = judged_statements(
             text, scored, engine.retriever, engine.judge, MAX_STATEMENTS
         )
+    titles = engine.index.articles
     views = [
-        _view(text, doc_id, items, engine, figures=True, answers=answers)
-        for doc_id, items in kept.items()
+        _view(text, doc_id, kept[doc_id], engine, figures=True, answers=answers)
+        if kept.get(doc_id)
+        else _silent(doc_id, titles[doc_id].title)
+        for doc_id in scored
     ]
     anchors = [v.statements[0] for v in views if v.statements]
     changed, notes, apart = _changed_and_notes(text, scored, engine)
@@ -331,6 +335,15 @@ def _view(
         addresses=bool(statements),
         statements=statements,
     )
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _silent(doc_id: str, title: str) -> SourceView:
+    """The row of a source that does not address the question, made once per source: at 100k
+    chunks most of the 6.5k sources say nothing on a question, and making their rows anew took
+    ~40 ms of each `compare` (bench/README.md, "compare's rows"). Shared, so never changed in
+    place (every change here is a `model_copy`)."""
+    return SourceView.model_construct(doc_id=doc_id, title=title, addresses=False, statements=[])
 
 
 def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Scored]:

@@ -235,10 +235,9 @@ def _claims_of_kind(
                 for f in st.figures
                 if f.kind == kind and keep(st, f) and _own_words(question, st, f)
             ]
-            if figures:
-                claims.setdefault(view.doc_id, []).append(
-                    st.model_copy(update={"figures": figures})
-                )
+            if figures:  # the statement itself when it keeps every figure (most do)
+                kept = st if figures == st.figures else st.model_copy(update={"figures": figures})
+                claims.setdefault(view.doc_id, []).append(kept)
     return claims
 
 
