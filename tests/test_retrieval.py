@@ -22,6 +22,15 @@ def test_tokenize_lowercases_stems_and_drops_stop_words() -> None:
     assert tokenize(["Designs the chips"]) == [["design", "chip"]]
 
 
+def test_a_number_with_a_decimal_part_is_one_term() -> None:
+    """ "3.2" was cut into one-digit pieces and dropped: Tessera 3.1 and 3.2 read the same."""
+    assert tokenize(["Tessera 3.2 (section 4.2.1) raised $1.5 billion."]) == [
+        ["tessera", "3.2", "section", "4.2.1", "rais", "1.5", "billion"]
+    ]
+    assert tokenize(["version 3.2."]) == [["version", "3.2"]]
+    assert tokenize(["Tessera 3.2"], fold=False) == [["tessera"]]  # as the judge's data was read
+
+
 def test_hits_point_at_exact_source_text(retriever: Retriever) -> None:
     hits = retriever.search("How many customers use Lumen models on the Orion platform?", k=3)
 
@@ -48,6 +57,12 @@ def test_hybrid_hits_carry_fused_and_component_scores(retriever: Retriever) -> N
 def test_k_limits_the_number_of_hits(retriever: Retriever) -> None:
     assert len(retriever.search("Orion chips", k=2)) == 2
     assert len(retriever.search("Orion chips")) == retriever.settings.k
+
+
+def test_naming_docs_are_the_documents_whose_text_holds_a_term(retriever: Retriever) -> None:
+    [hit] = retriever.search("Zanzibar", mode="bm25")
+    assert retriever.naming_docs("zanzibar") == {hit.chunk.doc_id}
+    assert retriever.naming_docs("atlantis") == frozenset()
 
 
 def test_bm25_alone_finds_a_keyword_only_query(retriever: Retriever) -> None:

@@ -71,12 +71,21 @@ def _pairs(run: str) -> str:
     return " ".join(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else run
 
 
+# A word of two characters or more (bm25s's own pattern), or a number with a decimal part: a
+# version, a section or a figure ("3.2", "4.2.1", "1.5"), which the word pattern cut into
+# one-digit pieces and dropped, so "Tessera 3.2" and "Tessera 3.1" were the same terms.
+_TOKEN = r"(?u)\b\d+(?:\.\d+)+\b|\b\w\w+\b"
+_BM25S_TOKEN = r"(?u)\b\w\w+\b"
+
+
 def tokenize(texts: list[str], fold: bool = True) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed tokens: "Designs chips" → ["design", "chip"];
-    "Kraków" → ["krakow"]; "中国的首都" → ["中国", "国的", "的首", "首都"]. `fold=False` keeps
-    accents and CJK runs whole (the judge's training data was selected so, rag/judge/data.py)."""
+    "Kraków" → ["krakow"]; "中国的首都" → ["中国", "国的", "的首", "首都"]; "version 3.2" →
+    ["version", "3.2"]. `fold=False` keeps accents, CJK runs and decimal numbers whole as
+    bm25s cuts them (the judge's training data was selected so, rag/judge/data.py)."""
     out = bm25s.tokenize(
         [cjk_bigrams(fold_accents(t)) for t in texts] if fold else texts,
+        token_pattern=_TOKEN if fold else _BM25S_TOKEN,
         stopwords="en",
         stemmer=_stemmer(),
         return_ids=False,
