@@ -47,6 +47,17 @@ class Retriever:
         words = TITLE_WORDS.get(term)
         return max(found, min(self.doc_freq(w) for w in words)) if words else found
 
+    def naming_docs(self, term: str) -> frozenset[str]:
+        """The documents with a sentence holding `term` (stemmed), or, for initials ("CEO"),
+        all of its written-out words: which sources name what a question asks about, read from
+        the inverted index at any size."""
+        held = self.term_weights({term: 1.0}) > 0
+        if words := TITLE_WORDS.get(term):
+            held |= self.term_weights(dict.fromkeys(words, 1.0)) > len(words) - 0.5
+        sentences = self.index.sentences
+        codes = np.unique(sentences.columns["doc"][held])
+        return frozenset(sentences.doc_ids[int(c)] for c in codes)
+
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The
         pharmaceutical giant …" after "Pfizer adopted Claude …"), as saved with the index."""

@@ -320,6 +320,34 @@ def test_namesakes_told_apart_by_their_titles_are_no_date_disagreement() -> None
     assert date_disagreement("When did John Sparke die?", views)
 
 
+def test_a_source_that_never_names_what_was_asked_does_not_date_it() -> None:
+    """The notes of Tessera 3.1 say when 3.1 was released, not 3.2: they never name "3.2"."""
+    views = [
+        _dated("notes-3-1", "Released 3 November 2025."),
+        _dated("notes-3-2", "Released 14 April 2026."),
+    ]
+    views[0].title, views[1].title = "Tessera 3.1 release notes", "Tessera 3.2 release notes"
+    question = "When was Tessera 3.2 released?"
+    assert date_disagreement(question, views)  # without knowing what each source names
+    named = {"tessera": frozenset({"notes-3-1", "notes-3-2"})}
+    assert date_disagreement(question, views, naming=lambda t: named.get(t, frozenset())) == []
+    # a name in the title counts: the text of 3.2's notes need not repeat "3.2"
+    views.append(_dated("notes-3-2-copy", "Released 2 March 2026."))
+    views[2].title = "Tessera 3.2 release notes (copy)"
+    assert date_disagreement(question, views, naming=lambda t: named.get(t, frozenset()))
+
+
+def test_a_date_said_relative_to_publication_agrees_with_that_date() -> None:
+    """ "last month", written in May 2026, is April 2026: no flag against "14 April 2026"."""
+    views = [
+        _dated("review", "Started in 2019, Tessera released version 3.2 last month.", "2026-05-20"),
+        _dated("notes", "Tessera 3.2 was released on 14 April 2026."),
+    ]
+    assert date_disagreement("When was Tessera 3.2 released?", views) == []
+    views[0].statements[0].citation.published = "2026-08-20"  # then "last month" is July
+    assert date_disagreement("When was Tessera 3.2 released?", views)
+
+
 def test_a_document_with_no_title_of_its_own_is_not_set_against_others() -> None:
     """A web snippet titled by its first words, cut: nothing says which namesake it is about."""
     views = [

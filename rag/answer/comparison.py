@@ -123,7 +123,7 @@ def compare(
         or _denials(text, anchors, scored, engine)
         or _opposite_ways(text, scored, engine)
         or changed
-        or date_disagreement(text, views, apart)
+        or date_disagreement(text, views, apart, engine.retriever.naming_docs)
     )
     # Each source's short answer, grouped, is shown; two groups are not a flag by themselves
     # (on RAMDocs such a flag was right half the time, precision 0.51, and on the seed articles
@@ -435,7 +435,7 @@ def reconcile(answer: Answer, nearby: list[Hit], engine: Engine) -> Answer:
         or _denials(question, [anchor], scored, engine)
         or _opposite_ways(question, scored, engine)
         or [f for f in changed.flags if not answers_agree(f)]
-        or date_disagreement(question, views, changed.apart)
+        or date_disagreement(question, views, changed.apart, engine.retriever.naming_docs)
     )
     if found:
         answer = _differing_answer(answer, found[0])

@@ -18,9 +18,10 @@ from typing import NamedTuple
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import AnswerGroup, Disagreement, Figure, SourceView, Statement
 from rag.text.cues import asks_status, status_of, wanted_kinds
+from rag.text.dates import find_dates
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import COMPARABLE, NOUNS, Kind
-from rag.text.names import question_entities
+from rag.text.names import name_held, question_entities
 from rag.text.short_answers import normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import (
@@ -161,14 +162,19 @@ UNTITLED = "…"
 
 
 def date_disagreement(
-    question: str, views: list[SourceView], apart: frozenset[frozenset[str]] = frozenset()
+    question: str,
+    views: list[SourceView],
+    apart: frozenset[frozenset[str]] = frozenset(),
+    naming: Callable[[str], frozenset[str]] | None = None,
 ) -> list[Disagreement]:
     """A flag when, for "When did X happen?", sources date what happened differently, two of
     them sharing no date: "opened in 1887" against "opened in 1889"; "September 2026" against
     "February 2027". A year agrees with any date in it ("2027", "February 2027"). Pairs of
     documents in `apart` are about different namesakes (changed_answers' notes), as are two
     whose titles tell the asked name apart (`namesakes`): no flag. An UNTITLED document's dates
-    are left out."""
+    are left out, and so are a document's that names nowhere, nor in its title, a name or
+    figure the question asks about (`naming`: a term → the documents whose text holds it):
+    "Released 3 November 2025." in the notes of Tessera 3.1 does not date 3.2."""
     event = event_terms(question) if Kind.DATE in wanted_kinds(question) else frozenset()
     if not event:
         return []
@@ -179,8 +185,19 @@ def date_disagreement(
 
     # an untitled document: no telling a namesake apart (see above)
     titled = [view for view in views if not view.title.endswith(UNTITLED)]
+    if naming is not None and (asked := question_entities(question)):
+        named = {term: naming(term) for term in asked}
+        titled = [
+            view
+            for view in titled
+            if view.statements
+            and all(view.doc_id in named[t] or name_held(t, terms(view.title)) for t in asked)
+        ]
     claims = _claims_of_kind(question, titled, Kind.DATE, keep=of_the_event)
-    dated = {doc: {f.value for st in sts for f in st.figures} for doc, sts in claims.items()}
+    dated = {
+        doc: {f.value for st in sts for f in st.figures} | _placed(sts, event)
+        for doc, sts in claims.items()
+    }
     titles = {doc: sts[0].citation.title for doc, sts in claims.items()}
     if not any(
         frozenset((x, y)) not in apart
@@ -202,6 +219,20 @@ def date_disagreement(
     summary = f"Sources differ on the {NOUNS[Kind.DATE]}: " + "; ".join(parts) + "."
     flat = [st for sts in claims.values() for st in sts]
     return [Disagreement(kind=Kind.DATE, subject=question, claims=flat, summary=summary)]
+
+
+def _placed(statements: list[Statement], event: frozenset[str]) -> set[float]:
+    """The dates of what happened that a source gives relative to when it was published ("released
+    version 3.2 last month", written in May 2026: April 2026), as date figures' values (year +
+    month / 100): another source's "14 April 2026" agrees with it."""
+    values = set()
+    for st in statements:
+        quote = st.citation.quote
+        for d in find_dates(quote, st.citation.published):
+            if d.resolved and d.first and dated_event(quote, d.start, d.end, event):
+                month = d.first.month / 100 if d.precision in ("month", "day") else 0.0
+                values.add(d.first.year + month)
+    return values
 
 
 def _same_date(a: float, b: float) -> bool:
