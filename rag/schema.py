@@ -27,6 +27,11 @@ class Span(BaseModel):
     text: str
 
 
+# The mark a title made of a document's first words ends with (corpus/reader.derive_title): a
+# web snippet or a paragraph with no headline of its own.
+UNTITLED = "…"
+
+
 class Article(BaseModel):
     doc_id: str
     title: str
@@ -51,6 +56,11 @@ class Article(BaseModel):
         if value is not None:
             date_range(value)
         return value
+
+    @property
+    def has_title(self) -> bool:
+        """A headline of its own (front matter, metadata, a first line), not its first words cut."""
+        return not self.title.endswith(UNTITLED)
 
 
 class SkippedFile(BaseModel):

@@ -326,14 +326,16 @@ def test_a_source_that_never_names_what_was_asked_does_not_date_it() -> None:
         _dated("notes-3-1", "Released 3 November 2025."),
         _dated("notes-3-2", "Released 14 April 2026."),
     ]
-    views[0].title, views[1].title = "Tessera 3.1 release notes", "Tessera 3.2 release notes"
+    titles = ("Tessera 3.1 release notes", "Tessera 3.2 release notes")
+    for view, title in zip(views, titles, strict=True):
+        view.title = view.statements[0].citation.title = title
     question = "When was Tessera 3.2 released?"
     assert date_disagreement(question, views)  # without knowing what each source names
     named = {"tessera": frozenset({"notes-3-1", "notes-3-2"})}
     assert date_disagreement(question, views, naming=lambda t: named.get(t, frozenset())) == []
     # a name in the title counts: the text of 3.2's notes need not repeat "3.2"
     views.append(_dated("notes-3-2-copy", "Released 2 March 2026."))
-    views[2].title = "Tessera 3.2 release notes (copy)"
+    views[2].title = views[2].statements[0].citation.title = "Tessera 3.2 release notes (copy)"
     assert date_disagreement(question, views, naming=lambda t: named.get(t, frozenset()))
 
 

@@ -16,7 +16,7 @@ from itertools import combinations
 from typing import NamedTuple
 
 from rag.answer.short_answers import answer_groups, answer_summary
-from rag.schema import AnswerGroup, Disagreement, Figure, SourceView, Statement
+from rag.schema import UNTITLED, AnswerGroup, Disagreement, Figure, SourceView, Statement
 from rag.text.cues import asks_status, status_of, wanted_kinds
 from rag.text.dates import find_dates
 from rag.text.followup import AUX_WORDS
@@ -152,13 +152,12 @@ def way_on_subject(question: str, text: str) -> str | None:
     return way if enough and (held & measure or not measure) else None
 
 
-# A document titled by its first words, cut ("Americas. Construction on the Time-Life …"): a
-# web snippet with no headline of its own (corpus/reader.derive_title). Its dates are not set
-# against other sources': nothing says which namesake it is about. On RAMDocs' public half
-# (allowlisted; in-sample), 11 of the 17 date flags under the judge were between namesakes and
-# nearly all involved such a document; without them the date flag raised 1 right and 1 wrong
-# flag there (flags under the judge 0.558 / 0.770 → 0.517 / 0.861).
-UNTITLED = "…"
+# A document titled by its first words, cut ("Americas. Construction on the Time-Life …"; see
+# schema.UNTITLED): its dates are not set against other sources': nothing says which namesake
+# it is about. On RAMDocs' public half (allowlisted; in-sample), 11 of the 17 date flags under
+# the judge were between namesakes and nearly all involved such a document; without them the
+# date flag raised 1 right and 1 wrong flag there (flags under the judge 0.558 / 0.770 → 0.517
+# / 0.861).
 
 
 def date_disagreement(
@@ -185,15 +184,14 @@ def date_disagreement(
 
     # an untitled document: no telling a namesake apart (see above)
     titled = [view for view in views if not view.title.endswith(UNTITLED)]
-    if naming is not None and (asked := question_entities(question)):
-        named = {term: naming(term) for term in asked}
-        titled = [
-            view
-            for view in titled
-            if view.statements
-            and all(view.doc_id in named[t] or name_held(t, terms(view.title)) for t in asked)
-        ]
     claims = _claims_of_kind(question, titled, Kind.DATE, keep=of_the_event)
+    if len(claims) > 1 and naming is not None and (asked := question_entities(question)):
+        named = {term: naming(term) for term in asked}  # read only when two sources date it
+        claims = {
+            doc: sts
+            for doc, sts in claims.items()
+            if all(doc in named[t] or name_held(t, terms(sts[0].citation.title)) for t in asked)
+        }
     dated = {
         doc: {f.value for st in sts for f in st.figures} | _placed(sts, event)
         for doc, sts in claims.items()

@@ -9,6 +9,7 @@ Does NOT verify citations (answer/citations.py does) or detect disagreements (an
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -107,15 +108,18 @@ def score_rows(
         order, ranks = np.fromiter(rows, dtype=np.int64, count=len(rows)), rows
     query = retriever.query_vector(question)
     terms = _question_terms(question, retriever)
+    named = {t: w for t, w in terms.items() if t in question_entities(question)}
     many = len(order) >= MANY_ROWS
     held = None  # every sentence's word overlap, when read from the inverted index
     if many:  # word overlaps from an inverted index, products as _dense_many says
         held = _weights_held(terms, retriever) / max(sum(terms.values()), 1e-12)
+        everyone = np.arange(len(index.sentences))
+        held = held + _from_titles(terms, named, everyone, _held_anywhere(retriever), retriever)
         lexical = held[order]
         dense, best_case = _dense_many(index, query, order, lexical, floor)
     else:
         dense = index.sentence_scores(query, order)
-        lexical = np.asarray(_overlaps(terms, retriever.sentence_terms(order.tolist())))
+        lexical = _lexical(terms, named, order, retriever)
         best_case = _combined(dense, lexical, 1.0)
     asked = index.answered_question(order)
     answering = np.flatnonzero(asked >= 0)
@@ -127,9 +131,7 @@ def score_rows(
         if held is not None:
             asked_lexical = held[questions]
         else:
-            asked_lexical = np.asarray(
-                _overlaps(terms, retriever.sentence_terms(questions.tolist()))
-            )
+            asked_lexical = _lexical(terms, named, questions, retriever)
         lexical[answering] = np.maximum(lexical[answering], asked_lexical)
         best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
     kinds = wanted_kinds(question)
@@ -249,6 +251,62 @@ def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
     terms = topic_terms(initialled(question))  # "third quarter" read as "q3", held either way
     n = max(len(retriever.index.chunks), 1)
     return {t: math.log(1 + n / (1 + retriever.held_freq(t))) for t in terms}
+
+
+def _lexical(
+    terms: dict[str, float], named: dict[str, float], rows: np.ndarray, retriever: Retriever
+) -> np.ndarray:
+    """The rows' word overlaps with the question, a title's names included (_from_titles)."""
+    held = retriever.sentence_terms(rows.tolist())
+    lexical = np.asarray(_overlaps(terms, held), dtype=np.float64)
+
+    def holds(term: str, at: np.ndarray) -> np.ndarray:
+        return np.fromiter((name_held(term, held[i]) for i in at), dtype=bool, count=len(at))
+
+    return lexical + _from_titles(terms, named, rows, holds, retriever)
+
+
+def _held_anywhere(retriever: Retriever) -> Callable[[str, np.ndarray], np.ndarray]:
+    """Which of the sentences at positions `at` (of every sentence) hold a term, read from the
+    inverted index."""
+    return lambda term, at: (_weights_held({term: 1.0}, retriever) > 0)[at]
+
+
+def _from_titles(
+    terms: dict[str, float],
+    named: dict[str, float],
+    rows: np.ndarray,
+    holds: Callable[[str, np.ndarray], np.ndarray],
+    retriever: Retriever,
+) -> np.ndarray:
+    """The share of the question's words (`terms`, weighted) that the rows hold through their
+    document's title: the names and figures the question asks about (`named`) that the title
+    holds, for a sentence that names nobody and nothing of its own (none of them, which
+    `holds(term, at)` reads for the rows at positions `at`, and no other name,
+    `names.names_someone`). Such a sentence takes its subject from the title, as one starting
+    "It" does from the sentence before: "Released 14 April 2026." under "Tessera 3.2 release
+    notes" answers "When was Tessera 3.2 released?". A sentence naming a subject is about that
+    one: "80% of Anthropic's token usage" or "AWS AI services could reach $10–$15 billion
+    annual revenue" in an article whose title names Amazon and Anthropic is neither's figure
+    for the question. Only names and figures count (a title's other words are its topic, not
+    each sentence's), and a document with no title of its own gives none. Full weight, set so
+    and not tuned; measured in bench/README.md ("A title's names")."""
+    credit = np.zeros(len(rows), dtype=np.float64)
+    total = sum(terms.values())
+    if not named or total <= 0:
+        return credit
+    docs = retriever.index.sentences.columns["doc"][rows]
+    titled = {term: retriever.index.title_holds(term)[docs] for term in named}
+    lent = np.logical_or.reduce(list(titled.values()))
+    at = np.flatnonzero(lent)  # only the rows under such a title are read further
+    if not len(at):
+        return credit
+    lent[at] = ~np.logical_or.reduce([holds(term, at) for term in named])
+    at = at[lent[at]]
+    lent[at] = ~retriever.index.name_their_own(rows[at])
+    for term, weight in named.items():
+        credit += (weight / total) * (titled[term] & lent)
+    return credit
 
 
 def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]:

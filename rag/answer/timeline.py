@@ -55,10 +55,14 @@ def timeline(
 
 
 def _on_topic(item: Scored, names: frozenset[str], engine: Engine) -> bool:
-    """Names everything the topic names (itself or through the sentence it refers back to)
-    and scores like a statement compare would show; a topic without names: the answer bar."""
+    """Names everything the topic names (itself, through the sentence it refers back to, or,
+    naming nobody of its own, through its document's title: "Released 14 April 2026." in
+    "Tessera 3.2 release notes", as the answerer reads it) and scores like a statement compare
+    would show; a topic without names: the answer bar."""
     if names:
         held = engine.retriever.sentence_terms([item.row])[0]
+        if item.score >= NAMED_FLOOR and not names_held(names, held):
+            held = held | engine.retriever.title_lends(item.row, names)
         return item.score >= NAMED_FLOOR and names_held(names, held)
     return item.score >= engine.settings.abstain_threshold
 

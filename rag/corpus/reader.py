@@ -18,7 +18,7 @@ from rag.corpus.front_matter import front_matter
 from rag.corpus.html_text import HTML_SUFFIXES, read_html
 from rag.corpus.pdf_text import PDF_SUFFIXES, pdf_to_text
 from rag.errors import CorpusError
-from rag.schema import Article, CorpusLoad, SkippedFile, date_range
+from rag.schema import UNTITLED, Article, CorpusLoad, SkippedFile, date_range
 from rag.text.dateline import dateline
 from rag.text.headlines import fused_headline
 
@@ -231,7 +231,7 @@ def derive_title(text: str) -> tuple[str, int]:
     if run is not None:
         return text[run[0] : run[1]].strip(), run[2]
     words = first.split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else ""), 0
+    return " ".join(words[:12]) + (UNTITLED if len(words) > 12 else ""), 0
 
 
 def _read_metadata(folder: Path) -> dict[str, dict[str, str]]:

@@ -40,6 +40,8 @@ from rag.index.vectors import DTYPE as SENTENCE_DTYPE
 from rag.index.vectors import ChunkSearch, SentenceVectors
 from rag.schema import Article, Chunk, Sentence
 from rag.text import anaphora
+from rag.text.names import TITLE_WORDS, names_someone
+from rag.text.tokens import tokenize
 
 # The files every index has besides its manifest (the HNSW graph is added above the threshold)
 DATA_FILES = tuple(sorted(WRITTEN_FILES - {MANIFEST}))
@@ -163,6 +165,55 @@ class Index:
         (not its first line), else -1: one pass, made on first use (int32: 2 MB at 544k)."""
         c = self.sentences.columns
         return self._nearest_above(c["heading"] & (c["idx"] > 0)).astype(np.int32)
+
+    @functools.cached_property
+    def title_terms(self) -> list[frozenset[str]]:
+        """Each document's title as terms, by its position in `sentences.doc_ids`; none for a
+        document titled by its first words, cut (no headline of its own). Made on first use,
+        in one batch (6.5k titles at 100k chunks)."""
+        titles = [self.articles[doc_id] for doc_id in self.sentences.doc_ids]
+        tokens = tokenize([a.title if a.has_title else "" for a in titles])
+        return [frozenset(t) for t in tokens]
+
+    def title_holds(self, term: str) -> np.ndarray:
+        """For each document (by its position in `sentences.doc_ids`), does its title hold
+        `term` (as `name_held` reads it: "CEO" where "Chief Executive" is written)? False for
+        a document with no title of its own."""
+        holds = np.zeros(len(self.sentences.doc_ids), dtype=bool)
+        postings = self._title_postings
+        words = TITLE_WORDS.get(term, ())
+        if words and all(w in postings for w in words):
+            holds[functools.reduce(np.intersect1d, [postings[w] for w in words])] = True
+        if term in postings:
+            holds[postings[term]] = True
+        return holds
+
+    @functools.cached_property
+    def _title_postings(self) -> dict[str, np.ndarray]:
+        """Term → the documents whose title holds it (their positions, ascending)."""
+        found: dict[str, list[int]] = {}
+        for doc, title in enumerate(self.title_terms):
+            for term in title:
+                found.setdefault(term, []).append(doc)
+        return {term: np.asarray(docs, dtype=np.int64) for term, docs in found.items()}
+
+    def name_their_own(self, rows: np.ndarray) -> np.ndarray:
+        """For each of the sentence rows, does it name someone or something of its own
+        (`names.names_someone`)? Read once per sentence, when first asked (a question's title
+        credit reads the rows of every document whose title names what it asks)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        known = self._own_names[rows]
+        c, texts = self.sentences.columns, self.sentences.texts
+        for at in np.flatnonzero(known < 0):
+            row = int(rows[at])
+            text = texts[int(c["doc"][row])][int(c["start"][row]) : int(c["end"][row])]
+            known[at] = self._own_names[row] = names_someone(text)
+        return known.astype(bool)
+
+    @functools.cached_property
+    def _own_names(self) -> np.ndarray:
+        """names_someone by sentence row: -1 not read yet, 0 no, 1 yes."""
+        return np.full(len(self.sentences), -1, dtype=np.int8)
 
     def answered_question(self, rows: np.ndarray) -> np.ndarray:
         """For each sentence row, the row of the question in the source it answers ("Q: How many

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence, Set
 from functools import lru_cache
 
+from rag.text.dates import MONTH_NAMES
 from rag.text.tokens import terms
 
 _WORDS = re.compile(r"[\w'’.-]+")
@@ -27,6 +28,26 @@ PERSONAL_TITLE = re.compile(r"(?:Professor|Prof|Dr|Mr|Mrs|Ms|Sir|Dame)\b\.?\s+[A
 # A person's name as news writes it, "First Last" or "First M. Last" (cues.py reads "who"
 # answers by it).
 PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)")
+
+
+# A name a sentence gives itself: a capitalised word of two letters or more past its first word
+# (which any sentence capitalises), not a month or a weekday ("Released 14 April 2026." names
+# nobody; "AWS AI services could reach …" and "… said Tomasz Wenger" do).
+_OWN_NAME = re.compile(
+    rf"(?<=[\s(\[\"“‘'-])(?!(?:{MONTH_NAMES}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)"
+    r"[A-Z][\w&'’.-]+"
+)
+
+
+def names_someone(sentence: str) -> bool:
+    """Does the sentence name a person, a thing or a place of its own (a capitalised word past
+    its first, months and weekdays aside)?
+
+    >>> names_someone("Released 14 April 2026."), names_someone("Fixed by Mei Okafor.")
+    (False, True)
+    """
+    first = sentence.split(maxsplit=1)
+    return bool(_OWN_NAME.search(first[1])) if len(first) > 1 else False
 
 
 @lru_cache(maxsize=256)
