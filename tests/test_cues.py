@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.cues import asks_status, counted_things, counts, cue_match, kinds_in, wanted_kinds
+from rag.text.cues import (
+    asks_status,
+    counted_things,
+    counts,
+    cue_match,
+    kinds_in,
+    numbers_in,
+    wanted_kinds,
+)
 from rag.text.kinds import Kind
 
 
@@ -18,6 +26,17 @@ from rag.text.kinds import Kind
 )
 def test_bare_reference_numbers_are_no_figure(text: str) -> None:
     assert not kinds_in(text) & {"number", "count"}
+
+
+def test_a_number_going_on_past_a_mark_is_no_reference_number() -> None:
+    """ "About 1,400" and "Python 3.9" were read as a reference " 1" or " 3" and a rest."""
+    assert numbers_in("About 1,400 customers moved to Python 3.9, then 3.10.") == {
+        "1,400",
+        "3.9",
+        "3.10",
+    }
+    assert "count" in kinds_in("About 1,400 customers were affected.")
+    assert numbers_in("Claude Code Desktop is accessible through Bedrock 32,33, and more.") == set()
 
 
 def test_a_digit_inside_a_name_is_no_number() -> None:

@@ -47,7 +47,14 @@ from rag.schema import (
     SourceView,
     Statement,
 )
-from rag.text.cues import counted_things, counts, cue_match, wanted_kinds
+from rag.text.cues import (
+    asks_what,
+    counted_things,
+    counts,
+    cue_match,
+    numbers_in,
+    wanted_kinds,
+)
 from rag.text.figures import extract_figures
 from rag.text.kinds import Kind
 from rag.text.names import (
@@ -531,10 +538,14 @@ def _with_other_sources(
     answer's best, so "which drugmaker…" cites every article that names it; or that gives its
     own figure on what was asked in most of the question's words (a `wordy` source): "30% faster
     literature review cycles" beside "16,000 annual search hours", so no source's number is
-    left out."""
+    left out; for a "What …?" question asking no kind of figure, a wordy source writing a
+    number the answer does not ("moved from 7400 to 7410" beside "The default port remains
+    7400"; "Why?" is not answered by a number, and other sources' numbers stay out)."""
     best = max((c.score for c in answer.citations), default=0.0)
     cited = {c.doc_id for c in answer.citations}
     kinds = wanted_kinds(answer.question)
+    said = frozenset().union(*(numbers_in(c.quote) for c in answer.citations))
+    other_numbers = not kinds and asks_what(answer.question)
     extra = [
         v.statements[0].citation
         for v in views
@@ -544,12 +555,20 @@ def _with_other_sources(
         and (
             v.statements[0].citation.score >= best - OTHER_SOURCE_MARGIN
             or (v.doc_id in wordy and _gives_asked_figure(answer.question, v.statements[0]))
+            or (v.doc_id in wordy and other_numbers and _another_number(v.statements[0], said))
         )
     ]
     extra = sorted(extra, key=lambda c: -c.score)[: settings.max_answer_sentences]
     if not extra:
         return answer
     return answer.quoting_also(extra)
+
+
+def _another_number(statement: Statement, said: frozenset[str]) -> bool:
+    """For a question that asks for no kind of figure ("What is the default port?"), does the
+    statement write a number the answer's quotes do not ("moved from 7400 to 7410" beside "The
+    default port remains 7400")? Then its source says something else on it, and is quoted."""
+    return bool(said) and bool(numbers_in(statement.citation.quote) - said)
 
 
 def _gives_asked_figure(question: str, statement: Statement) -> bool:

@@ -98,7 +98,26 @@ def _is_name(phrase: str) -> bool:
 
 # A bare reference number left by an export, right after a word and before punctuation:
 # "Microsoft's Foundry 12—reveals", "through Bedrock 32,33, and". Not a figure.
-_REFERENCE = re.compile(r"(?<=[A-Za-z’'\")\]]) \d{1,2}(?:,\d{1,2})*(?=[,.;:—)]|$)")
+# Not a number going on past the mark: "About 1,400 customers", "Python 3.9".
+_REFERENCE = re.compile(r"(?<=[A-Za-z’'\")\]]) \d{1,2}(?:,\d{1,2})*(?=[,.;:—)](?!\d)|$)")
+
+
+# "What is …?", "What sport …?", "Which genre …?": a question asking for a thing, not for a
+# reason, a way, a person or a time.
+_WHAT = re.compile(r"^\s*(?:what|which)\b", re.I)
+
+
+def asks_what(question: str) -> bool:
+    return bool(_WHAT.match(question))
+
+
+_DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers a text writes in digits ("7410", "3.10", "1,400"), reference numbers left
+    by an export aside ("Foundry 12—")."""
+    return frozenset(_DIGITS.findall(_REFERENCE.sub("", text)))
 
 
 @lru_cache(maxsize=1 << 18)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.text.cues import wanted_kinds
+from rag.text.cues import asks_what, wanted_kinds
 from rag.text.dates import MONTH_NAMES, MONTHS, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
@@ -93,14 +93,12 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
             span for span in _date_spans(sentence) if sentence[span[0] : span[1]] not in question
         ]
     spans = _name_spans(question, sentence)
-    if not kinds and _WHAT.match(question):
+    # "What is …?": an answer may be a thing no capital marks ("a band", "45.7 years")
+    if not kinds and asks_what(question):
         spans += _complements(sentence)
     return spans
 
 
-# "What is …?", "What sport …?", "Which genre …?": a question whose answer may be a thing no
-# capital marks ("a band", "an Italian Catholic priest", "45.7 years").
-_WHAT = re.compile(r"^\s*(?:what|which)\b", re.I)
 # What a sentence says a thing is: the phrase after "is"/"was" (and "became", "remains"), from
 # its article or number up to the next comma, bracket or clause ("Loitering with Intent is a
 # novel by Muriel Spark" → "a novel"; "The median age in the city was 45.7 years." → "45.7
