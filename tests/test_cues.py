@@ -39,6 +39,21 @@ def test_a_number_going_on_past_a_mark_is_no_reference_number() -> None:
     assert numbers_in("Claude Code Desktop is accessible through Bedrock 32,33, and more.") == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("The firewall rule was updated at 12:40, and writes resumed at 12:52.", True),
+        ("The office opens at 9 a.m. on weekdays.", True),
+        ("They met at noon.", True),
+        ("The ratio was 3:1.", False),
+        ("She ran it in 1:02:33.", False),
+    ],
+)
+def test_a_time_of_day_answers_when(text: str, dated: bool) -> None:
+    assert ("date" in kinds_in(text)) is dated
+    assert wanted_kinds("What time did writes resume?") == (Kind.DATE,)
+
+
 def test_a_digit_inside_a_name_is_no_number() -> None:
     assert "number" not in kinds_in("Anthropic will use Trainium2 and Trainium3 chips.")
     assert "number" in kinds_in("It moved from Claude 3 to GPT-4.")

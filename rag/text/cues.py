@@ -28,10 +28,14 @@ KINDS: dict[str, re.Pattern[str]] = {
     ),
     Kind.MULTIPLIER: re.compile(rf"\d\s?[×x]\b|\b(?:{NUMBER_WORD})(?:fold| times)\b", re.I),
     # A year, a month, a quarter; a decade, a century or a weekday ("in the late 1980s", "in the
-    # 18th and 19th centuries", "on the Tuesday before the game") when history says no more.
+    # 18th and 19th centuries", "on the Tuesday before the game") when history says no more; a
+    # time of day ("writes resumed at 12:52", "at 9 a.m.", "at noon") when a report says when
+    # within a day.
     Kind.DATE: re.compile(
         rf"(?<!#)\b{YEAR}s?\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b|\b\d{{1,2}}(?:st|nd|rd|th)[\s-]centur"
-        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+        r"|(?<!:)\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?!:\d)|\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+        r"|\b(?:noon|midnight)\b",
         re.I,
     ),
     Kind.PERSON: PERSON_NAME,
@@ -57,7 +61,7 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
     (
         re.compile(
             rf"\bwhen(?:\s+\w+ly)?\s+(?:{AUX_WORDS})\b|\bwhen\W*$"
-            r"|\b(what|which) (year|month|date|quarter)\b|\bbirth ?date\b",
+            r"|\b(what|which) (year|month|date|quarter|time|day)\b|\bbirth ?date\b",
             re.I,
         ),
         (Kind.DATE,),
