@@ -147,6 +147,23 @@ def test_a_pronoun_after_what_about_is_the_topic_not_a_name_in_the_answer() -> N
     )
 
 
+def test_it_after_what_caused_the_thing_is_the_thing_not_a_name_in_the_answer() -> None:
+    before = turn(
+        "What caused the outage?",
+        "The outage began when an automated upgrade to Tessera 3.2 moved the nodes.",
+    )
+    assert not previous_turn(turn_of(before)).asks_for_name
+    assert rewrite("How many customers did it affect?", [before]) == (
+        "How many customers did the outage affect?"
+    )
+    # a question of its own after another: not re-asked with the one before
+    port = turn("What is the default port?", "The default port remains 7400.")
+    assert rewrite("What caused the outage?", [port]) == ""
+    # "What company makes …" still asks for a name, and "it" is the name answered
+    named = turn("What company makes Trainium?", "Amazon makes Trainium chips.")
+    assert previous_turn(turn_of(named)).asks_for_name
+
+
 def test_it_is_never_a_person_known_by_their_title() -> None:
     before = turn("What did Professor Ada Quill find?", "Professor Ada Quill found the cause.")
     assert rewrite("What did she find next?", [before]) == "What did Professor Ada Quill find next?"

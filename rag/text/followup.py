@@ -123,6 +123,9 @@ def previous_turn(turn: Turn) -> Previous:
     about = _WHAT_ABOUT.match(question)
     if about and not subject:  # "What about the county?" → "When will it publish?" is its
         subject = about.group(1)
+    event = verb_object(question)
+    if event and not subject:  # "What caused the outage?" → "Who fixed it?" is the outage
+        subject = event
     named = _asks_for_name(question)
     answered = answered_name(turn.quote, question) if named else ""
     noun = question.split()[1].lower() if named and len(question.split()) > 2 else ""
@@ -189,10 +192,29 @@ def names(text: str) -> list[str]:
     return found
 
 
+# "What caused the outage?": "what", a verb, then the thing the question is about (a noun
+# phrase opened by a determiner; "What company makes …" has none there). It asks for a cause or
+# an event, not a name, and "it" in the next question is that thing ("How many customers did it
+# affect?" → "… did the outage affect?").
+_WHAT_VERB = re.compile(
+    r"^what\s+[a-z]+\s+(?P<thing>(?:the|a|an|this|that|these|those)\s+[a-z][\w'’ -]*)$", re.I
+)
+
+
+def verb_object(question: str) -> str:
+    """The thing a "What <verb> <the thing>?" question is about ("What caused the outage?" →
+    "the outage"); "" for any other question."""
+    found = _WHAT_VERB.match(bare(question))
+    return found["thing"] if found else ""
+
+
 def _asks_for_name(question: str) -> bool:
-    """ "Who …", "Whose chips …", "Which company …", "What safety approach …" (not "What did")."""
+    """ "Who …", "Whose chips …", "Which company …", "What safety approach …" (not "What did",
+    nor "What caused the outage")."""
     words = question.split()
     if not words or words[0].lower() not in ("who", "whom", "whose", "which", "what"):
+        return False
+    if verb_object(question):
         return False
     return words[0].lower() in ("who", "whom") or (
         len(words) > 1

@@ -24,6 +24,7 @@ from rag.text.followup import (
     names,
     previous_turn,
     swap_target,
+    verb_object,
 )
 from rag.text.names import POSSESSIVE
 
@@ -177,7 +178,10 @@ def _is_bare_wh(body: str) -> bool:
 
 
 def _is_ellipsis(body: str) -> bool:
-    """ "How many documents", "Since when", "In how many languages": a short measure, no verb."""
+    """ "How many documents", "Since when", "In how many languages": a short measure, no verb
+    ("What caused the outage" has one: a question of its own)."""
+    if verb_object(body):
+        return False
     words = body.split()
     led = len(words) > 1 and (_PREP.match(body) or _SINCE.match(body)) and WH.match(words[1])
     starts = WH.match(body) or led
