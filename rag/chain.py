@@ -25,7 +25,7 @@ from rag.engine import Engine, load_engine
 from rag.filters import select_documents
 from rag.retrieval import Retriever
 from rag.schema import Answer, Filters, Hit
-from rag.text.names import asked_figures, asked_names
+from rag.text.names import asked_figures, asked_lettered, asked_names
 from rag.validation import clean_question
 
 
@@ -135,7 +135,8 @@ def ask(
     timings = {**turn.timings, "total_ms": round((time.perf_counter() - started) * 1000, 2)}
     update: dict[str, Any] = {"question": question, "understood_as": standalone, "timings": timings}
     asked = standalone or text
-    update["unmentioned"] = engine.retriever.unmentioned(asked_names(asked) + asked_figures(asked))
+    named = asked_names(asked) + asked_figures(asked) + asked_lettered(asked)
+    update["unmentioned"] = engine.retriever.unmentioned(named)
     if filters is not None and not filters.is_empty():
         update["filters"] = filters
     return turn.answer.model_copy(update=update)

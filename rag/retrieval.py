@@ -16,7 +16,7 @@ from rag.config import RetrievalMode, Settings
 from rag.embedding.model import Embedder, Vectors
 from rag.index.core import Index
 from rag.schema import Hit
-from rag.text.names import TITLE_WORDS, name_held
+from rag.text.names import LETTERED, TITLE_WORDS, lettered_pattern, name_held
 from rag.text.tokens import terms, tokenize
 
 
@@ -36,8 +36,26 @@ class Retriever:
 
     def unmentioned(self, words: Sequence[str]) -> list[str]:
         """The words no chunk holds: one of their terms (stemmed, accents folded; single
-        letters aside) is in none. "Krakow" in a collection about Warsaw, a misspelt "Jasy"."""
-        return [w for w in words if any(len(t) > 1 and not self.held_freq(t) for t in terms(w))]
+        letters aside) is in none. "Krakow" in a collection about Warsaw, a misspelt "Jasy". A
+        name told apart by a letter or digit ("Series A", names.LETTERED) is looked for as
+        written, in the sentences holding its word and in the titles."""
+        return [
+            w
+            for w in words
+            if (
+                not self._lettered_held(w)
+                if LETTERED.fullmatch(w)
+                else any(len(t) > 1 and not self.held_freq(t) for t in terms(w))
+            )
+        ]
+
+    def _lettered_held(self, name: str) -> bool:
+        pattern = lettered_pattern(name)
+        if any(pattern.search(a.title) for a in self.index.articles.values()):
+            return True
+        rows = np.flatnonzero(self.term_weights(dict.fromkeys(terms(name), 1.0)) > 0)
+        sentences = self.index.sentences
+        return any(pattern.search(sentences[int(r)].text) for r in rows)
 
     def held_freq(self, term: str) -> int:
         """Chunks holding the term or, for initials ("CEO", "Q3"), at least as many as hold the

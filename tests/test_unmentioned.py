@@ -14,6 +14,7 @@ from rag.engine import Engine
 from rag.render.export import to_markdown
 from rag.text.names import (
     asked_figures,
+    asked_lettered,
     asked_names,
     initialled,
     name_held,
@@ -83,10 +84,32 @@ def test_compare_says_so_too(engine: Engine) -> None:
 def corpus_dir(corpus_dir: Path) -> Path:
     (corpus_dir / "epsilon.txt").write_text(
         "Orion names a new leader\n\n"
-        "Orion chief executive Dana Reyes said the chips ship in May.\n",
+        "Orion chief executive Dana Reyes said the chips ship in May.\n"
+        "Orion raised $48 million in a Series B round before World War II ended.\n",
         encoding="utf-8",
     )
     return corpus_dir
+
+
+@pytest.mark.parametrize(
+    ("question", "lettered"),
+    [
+        ("How much did Orion raise in its Series A?", ["Series A"]),
+        ("What did the Phase 3 trial find, and who was Philip I?", ["Phase 3", "Philip I"]),
+        # a date, a question word or a determiner before a letter or a number: no such name
+        ("On January 7, what U.S. entity ruled? What U.S. body? The 4 centers?", []),
+    ],
+)
+def test_the_names_told_apart_by_a_letter_or_digit(question: str, lettered: list[str]) -> None:
+    assert asked_lettered(question) == lettered
+
+
+def test_a_name_told_apart_by_a_letter_no_source_writes_abstains(engine: Engine) -> None:
+    """ "Series A" matched "Series B" word for word: the letter is no word for the search."""
+    answer = ask("How much did Orion raise in its Series A?", engine.settings, engine=engine)
+    assert answer.abstained and answer.unmentioned == ["Series A"]
+    for written in ("How much did Orion raise in its Series B?", "Who won before World War 2?"):
+        assert ask(written, engine.settings, engine=engine).unmentioned == []
 
 
 def test_a_title_asked_by_its_initials_is_mentioned_when_spelled_out(engine: Engine) -> None:

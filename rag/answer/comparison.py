@@ -59,6 +59,7 @@ from rag.text.figures import extract_figures
 from rag.text.kinds import Kind
 from rag.text.names import (
     asked_figures,
+    asked_lettered,
     asked_names,
     names_held,
     question_entities,
@@ -138,7 +139,9 @@ def compare(
     # same words is (changed_answers).
     groups = source_answers(views)
     views = [_with_claims(view, found) for view in views]
-    unmentioned = engine.retriever.unmentioned(asked_names(text) + asked_figures(text))
+    unmentioned = engine.retriever.unmentioned(
+        asked_names(text) + asked_figures(text) + asked_lettered(text)
+    )
     if unmentioned:
         notes = [unmentioned_note(unmentioned), *notes]
     ms = round((time.perf_counter() - started) * 1000, 2)

@@ -33,6 +33,7 @@ from rag.text.kinds import Kind
 from rag.text.names import (
     TITLE_WORDS,
     asked_figures,
+    asked_lettered,
     initialled,
     name_held,
     names_held,
@@ -364,7 +365,8 @@ def unmentioned_figures(question: str, retriever: Retriever) -> str:
     """Why not to answer when a year or figure the question names is in no source ("" when
     each is in one): the question is about something the sources don't cover, and their
     closest sentence is about another year ("in 1998" for "the Act of 1988")."""
-    return unmentioned_reason(retriever.unmentioned(asked_figures(question)))
+    asked = asked_figures(question) + asked_lettered(question)
+    return unmentioned_reason(retriever.unmentioned(asked))
 
 
 def pick_sentences(scored: list[Scored], index: Index, settings: Settings) -> list[Scored]:

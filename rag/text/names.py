@@ -127,6 +127,35 @@ def asked_names(question: str) -> list[str]:
 FIGURE = re.compile(r"(?<![\w.,])(?:\d{3}|1\d{3}|20\d{2})(?![\w'’]|[.,]\d)")
 
 
+# A name told apart by a letter or a one-digit number: "Series A", "Phase 3", "Type 2", "Philip
+# I", "Claude 4". The letter or digit is no word for the search (too short), so a question about
+# "Series A" matched a source's "Series B" word for word; the pair is looked for as written. A
+# month and a day ("January 7") is a date; a question word or a determiner before a letter or
+# a number ("What U.S. entity …", "The 4 centers …") begins no such name.
+_NOT_HEADS = (
+    rf"{MONTH_NAMES}|What|Which|Who|Whom|Whose|When|Where|Why|How|The|This|That|These|Those|"
+    r"And|But|For|From|With|Into|Its|Their|Our|Your|Did|Does|Was|Were|Are|Has|Have|Had|Can|Will"
+)
+LETTERED = re.compile(rf"\b(?!(?:{_NOT_HEADS})\b)[A-Z][a-z]{{2,}}[ -](?:[A-Z]|[1-9])\b(?![.,]?\d)")
+# A digit and its Roman numeral name the same one: "World War 2" is "World War II".
+_ROMAN = dict(zip("123456789", "I II III IV V VI VII VIII IX".split(), strict=True))
+
+
+def asked_lettered(question: str) -> list[str]:
+    """The names told apart by a letter or a digit a question asks about: "How much did Tessera
+    Labs raise in its Series A?" → ["Series A"]."""
+    return list(dict.fromkeys(LETTERED.findall(question)))
+
+
+def lettered_pattern(name: str) -> re.Pattern[str]:
+    """How a text writes such a name: its word in any case and maybe plural ("Super Bowls I and
+    II"), a space or a hyphen, the letter or digit as it is, or a digit's Roman numeral
+    ("series-A", "World War II" for "World War 2"; not "series a", an article)."""
+    word, mark = name[:-1].rstrip(" -"), name[-1]
+    marks = [re.escape(mark)] + ([_ROMAN[mark]] if mark in _ROMAN else [])
+    return re.compile(rf"\b(?i:{re.escape(word)})s?[ -](?:{'|'.join(marks)})\b(?![.,]?\d)")
+
+
 def asked_figures(question: str) -> list[str]:
     """The years and three-digit figures a question names: "Who passed the Scotland Act of
     1988?" → ["1988"]; "How many in the 1990s, for $1.5 billion?" → []."""
