@@ -145,6 +145,13 @@ def score_rows(
         rank = ranks[row] if ranks is not None else 1
         answers = index.sentences[int(asked[n])].text if asked[n] >= 0 else ""
         item = _score(sentence, row, d, lex, kinds, things, rank, answers)
+        if (
+            sentence.heading
+            and kinds[:1] == (Kind.DATE,)
+            and item.cue == 1.0
+            and _states_the_answer(question, row, retriever)
+        ):
+            item.score = _combined(d, lex, item.cue)  # "3.1.0 — 2024-06-18" for "When was 3.1.0 …?"
         if index.is_question(row):
             item.score = 0.0  # it asks, it does not answer (the sentences after it may)
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
@@ -245,6 +252,15 @@ def _score(
     if looks_like_instruction(sentence.text):
         score = 0.0
     return Scored(row, sentence, score, dense, lexical, cue, hit_rank, answers=answers)
+
+
+def _states_the_answer(question: str, row: int, retriever: Retriever) -> bool:
+    """A dated heading that holds every name and figure a "When …?" question asks about states
+    the answer itself rather than a topic: "3.1.0 — 2024-06-18" for "When was 3.1.0 released?"
+    in a changelog. (For "Who …?" a caption "Andy Jassy, CEO of Amazon" answered too, but alone,
+    where the sources' sentences saying so had been quoted: measured in bench/README.md.)"""
+    asked = question_entities(question)
+    return bool(asked) and names_held(asked, retriever.sentence_terms([row])[0])
 
 
 def _question_terms(question: str, retriever: Retriever) -> dict[str, float]:
