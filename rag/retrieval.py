@@ -39,15 +39,16 @@ class Retriever:
         letters aside) is in none. "Krakow" in a collection about Warsaw, a misspelt "Jasy". A
         name told apart by a letter or digit ("Series A", names.LETTERED) is looked for as
         written, in the sentences holding its word and in the titles."""
-        return [
+        plain = [w for w in words if not LETTERED.fullmatch(w)]
+        missing = [w for w in plain if any(len(t) > 1 and not self.held_freq(t) for t in terms(w))]
+        said = {w.lower() for w in missing}  # "War 2" adds nothing to an unmentioned "War"
+        lettered = [w for w in words if LETTERED.fullmatch(w)]
+        missing += [
             w
-            for w in words
-            if (
-                not self._lettered_held(w)
-                if LETTERED.fullmatch(w)
-                else any(len(t) > 1 and not self.held_freq(t) for t in terms(w))
-            )
+            for w in lettered
+            if w[:-1].rstrip(" -").lower() not in said and not self._lettered_held(w)
         ]
+        return [w for w in dict.fromkeys(words) if w in missing]
 
     def _lettered_held(self, name: str) -> bool:
         pattern = lettered_pattern(name)

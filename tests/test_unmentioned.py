@@ -110,6 +110,9 @@ def test_a_name_told_apart_by_a_letter_no_source_writes_abstains(engine: Engine)
     assert answer.abstained and answer.unmentioned == ["Series A"]
     for written in ("How much did Orion raise in its Series B?", "Who won before World War 2?"):
         assert ask(written, engine.settings, engine=engine).unmentioned == []
+    # a name no source mentions at all is said once, not again with its letter
+    unseen = ask("What did Orion raise in its Tranche A?", engine.settings, engine=engine)
+    assert unseen.unmentioned == ["Tranche"]
 
 
 def test_a_title_asked_by_its_initials_is_mentioned_when_spelled_out(engine: Engine) -> None:
