@@ -21,6 +21,7 @@ NOTES = """Tessera {version} release notes
 Released {day}.
 
 Snapshots now copy only the pages that changed. Tessera Cloud moved to the new port.
+A fix is planned for 3.3.
 """
 UNTITLED = (
     "Tessera 3.2 came out in the spring and the maintainers wrote about it at length in a long "
@@ -62,6 +63,9 @@ def test_a_sentence_naming_what_was_asked_takes_nothing_from_the_title(engine: E
     lexical = _lexical(engine, "When was Tessera 3.2 released?")
     sentence = "Tessera Cloud moved to the new port."
     assert lexical["notes-3-2", sentence] == lexical["notes-3-1", sentence] > 0
+    # nor one naming a version of its own
+    sentence = "A fix is planned for 3.3."
+    assert lexical["notes-3-2", sentence] == lexical["notes-3-1", sentence] == 0
 
 
 def test_the_titles_names_count_alike_on_the_path_of_many_rows(

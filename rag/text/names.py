@@ -39,15 +39,26 @@ _OWN_NAME = re.compile(
 )
 
 
+# A version or section of its own: a number with a decimal part that is no amount ("A fix is
+# planned for 3.3."; not "$1.5 billion", "2.5%", "1.5 million").
+_OWN_VERSION = re.compile(
+    r"(?<![\w.$€£])\d+(?:\.\d+)+(?![\w.]*\d)(?!\s?(?:%|(?:percent|billion|million|thousand|bn)\b))"
+)
+
+
 def names_someone(sentence: str) -> bool:
     """Does the sentence name a person, a thing or a place of its own (a capitalised word past
-    its first, months and weekdays aside)?
+    its first, months and weekdays aside), or a version of its own?
 
     >>> names_someone("Released 14 April 2026."), names_someone("Fixed by Mei Okafor.")
     (False, True)
+    >>> names_someone("A fix is planned for 3.3."), names_someone("It rose to $1.5 billion.")
+    (True, False)
     """
     first = sentence.split(maxsplit=1)
-    return bool(_OWN_NAME.search(first[1])) if len(first) > 1 else False
+    if len(first) < 2:
+        return False
+    return bool(_OWN_NAME.search(first[1]) or _OWN_VERSION.search(first[1]))
 
 
 @lru_cache(maxsize=256)
