@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.answer.extractive import HEADING_FACTOR, _combined, score_rows
+from rag.answer.extractive import HEADING_FACTOR, _combined, _section_for_heading, score_rows
 from rag.engine import Engine
 
 CHANGELOG = """# Tidewater changelog
@@ -48,3 +48,21 @@ def test_a_dated_heading_naming_the_version_asked_is_not_marked_down(engine: Eng
     # nor for a question not asking when
     score, full = _scored(engine, "What changed in 3.1.0?")["3.1.0 — 2024-06-18"]
     assert score == pytest.approx(full * HEADING_FACTOR)
+
+
+def test_a_heading_that_matches_best_is_answered_by_its_section(engine: Engine) -> None:
+    """ "Known issues" is a topic: the sentences under it answer, at its score; a dated heading
+    answering "When …?" answers itself."""
+    rows = np.asarray(engine.index.doc_sentence_rows("changelog"))
+    for question, stays in (("What changed in 3.2.0?", False), ("When was 3.2.0 out?", True)):
+        scored = score_rows(question, rows, engine.retriever)
+        heading = next(s for s in scored if s.sentence.text == "3.2.0 — 2024-11-04")
+        ordered = [heading, *[s for s in scored if s is not heading]]
+        answered = _section_for_heading(question, ordered, engine.index)
+        if stays:
+            assert answered[0] is heading
+        else:
+            assert answered[0].sentence.text == "Dropped support for Python 3.8."
+            assert answered[0].score == heading.score
+            assert "3.1.0 — 2024-06-18" not in {s.sentence.text for s in answered[:1]}
+            assert len(answered) == len(scored)  # the section's sentence is not counted twice

@@ -49,6 +49,7 @@ WEIGHTS = {"dense": 0.5, "lexical": 0.4, "cue": 0.1}
 NO_CUE = 0.5  # the cue part when the question names no kind of answer: neither for nor against
 HEADING_FACTOR = 0.6  # a heading states a topic, rarely the answer
 RELATED = 3  # closest passages listed when abstaining
+SECTION_SENTENCES = 3  # a section quoted for its heading: its first sentences, at most
 _SUM_ORDER_SLACK = 1e-3  # 100x the largest difference seen between the two products (tests)
 MANY_ROWS = 20_000  # from this many rows on, word overlaps come from Retriever.term_weights
 # Of that many rows, the products FAISS ranks: the rest get the last one's as an upper bound, and
@@ -355,8 +356,31 @@ def extractive_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
         return abstain(question, scored, retriever, reason=missing)
     if best is None or not supports(best, question, settings, retriever):
         return abstain(question, scored, retriever)
+    scored = _section_for_heading(question, scored, retriever.index)
     picked = pick_sentences(scored, retriever.index, settings)
     return compose(question, picked, retriever)
+
+
+def _section_for_heading(question: str, scored: list[Scored], index: Index) -> list[Scored]:
+    """When a section's heading is what matches best ("Known issues" for "What are the known
+    issues in 3.2?"), the section's first sentences answer, not its heading: they stand in for
+    it at its score, up to the next heading. A dated heading answering "When …?" stays."""
+    best = scored[0]
+    dated = wanted_kinds(question)[:1] == (Kind.DATE,) and best.cue == 1.0
+    if not best.sentence.heading or dated:
+        return scored
+    rows = index.doc_sentence_rows(best.sentence.doc_id)
+    after = rows[rows.index(best.row) + 1 :] if best.row in rows else []
+    section: list[Scored] = []
+    for row in after[:SECTION_SENTENCES]:
+        sentence = index.sentences[row]
+        if sentence.heading or index.is_question(row):
+            break
+        stand_in = best.score - len(section) * 1e-6  # in the section's order
+        section.append(replace(best, row=row, sentence=sentence, score=stand_in))
+    if not section:
+        return scored
+    return section + [s for s in scored if s.row not in {x.row for x in section}]
 
 
 def supports(best: Scored, question: str, settings: Settings, retriever: Retriever) -> bool:
