@@ -459,7 +459,8 @@ def test_an_uploaded_article_is_cited_until_it_is_removed(
 
     page.get_by_role("tab", name="Sources").click()
     page.locator("#article-upload input[type=file]").set_input_files(str(upload))
-    expect(page.locator("#article-upload")).to_contain_text(upload.name)
+    # the file widget shows the name once the upload reached the server: seconds on a busy host
+    expect(page.locator("#article-upload")).to_contain_text(upload.name, timeout=60_000)
     page.locator("#add-article").click()
     added = page.locator('#sources-note [data-kind="corpus-changed"]')
     expect(added).to_contain_text(f"Added “{NEW_TITLE}”", timeout=180_000)
