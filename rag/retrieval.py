@@ -16,7 +16,7 @@ from rag.config import RetrievalMode, Settings
 from rag.embedding.model import Embedder, Vectors
 from rag.index.core import Index
 from rag.schema import Hit
-from rag.text.names import LETTERED, TITLE_WORDS, lettered_pattern, name_held
+from rag.text.names import LETTERED, TITLE_WORDS, lettered_pattern
 from rag.text.tokens import terms, tokenize
 
 
@@ -76,18 +76,6 @@ class Retriever:
         sentences = self.index.sentences
         codes = np.unique(sentences.columns["doc"][held])
         return frozenset(sentences.doc_ids[int(c)] for c in codes)
-
-    def title_lends(self, row: int, names: frozenset[str]) -> frozenset[str]:
-        """The terms sentence `row` takes from its document's title when it names none of
-        `names` and nobody of its own ("Released 14 April 2026." in "Tessera 3.2 release
-        notes"); else none (see answer/extractive._from_titles, which reads many rows so)."""
-        held = self.index.lexical.sentence_terms(row)
-        if (
-            any(name_held(n, held) for n in names)
-            or self.index.name_their_own(np.asarray([row]))[0]
-        ):
-            return frozenset()
-        return self.index.title_terms[int(self.index.sentences.columns["doc"][row])]
 
     def sentence_terms(self, rows: list[int]) -> list[set[str]]:
         """Stemmed terms of index sentences, with the names a sentence refers back to ("The

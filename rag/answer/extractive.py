@@ -9,7 +9,7 @@ Does NOT verify citations (answer/citations.py does) or detect disagreements (an
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -145,14 +145,13 @@ def score_rows(
         d, lex = float(dense[n]), float(lexical[n])
         rank = ranks[row] if ranks is not None else 1
         answers = index.sentences[int(asked[n])].text if asked[n] >= 0 else ""
-        item = _score(sentence, row, d, lex, kinds, things, rank, answers)
-        if (
+        # "3.1.0 — 2024-06-18" for "When was 3.1.0 …?": a heading that may state the answer
+        stating = (
             sentence.heading
             and kinds[:1] == (Kind.DATE,)
-            and item.cue == 1.0
             and _states_the_answer(question, row, retriever)
-        ):
-            item.score = _combined(d, lex, item.cue)  # "3.1.0 — 2024-06-18" for "When was 3.1.0 …?"
+        )
+        item = _score(sentence, row, d, lex, kinds, things, rank, answers, stating)
         if index.is_question(row):
             item.score = 0.0  # it asks, it does not answer (the sentences after it may)
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
@@ -241,14 +240,17 @@ def _score(
     things: tuple[str, ...],
     hit_rank: int,
     answers: str = "",
+    stating: bool = False,
 ) -> Scored:
     """`answers`: the source's question the sentence answers; when it counts what the question
-    counts, a bare count answers it ("1,021 completed" after "Q: How many patients finished?")."""
+    counts, a bare count answers it ("1,021 completed" after "Q: How many patients finished?").
+    `stating`: a heading that names all the question asks (_states_the_answer); holding the
+    kind of answer wanted too, it is not marked down as a heading."""
     cue = cue_match(kinds, sentence.text, things) if kinds else NO_CUE
     if kinds and answers and set(things) <= set(counted_things(answers)):
         cue = max(cue, cue_match(kinds, sentence.text, ()))  # the source asked how many of them
     score = _combined(dense, lexical, cue)
-    if sentence.heading:
+    if sentence.heading and not (stating and cue == 1.0):
         score *= HEADING_FACTOR
     if looks_like_instruction(sentence.text):
         score = 0.0
@@ -313,18 +315,31 @@ def _from_titles(
     total = sum(terms.values())
     if not named or total <= 0:
         return credit
-    docs = retriever.index.sentences.columns["doc"][rows]
-    titled = {term: retriever.index.title_holds(term)[docs] for term in named}
-    lent = np.logical_or.reduce(list(titled.values()))
-    at = np.flatnonzero(lent)  # only the rows under such a title are read further
-    if not len(at):
-        return credit
-    lent[at] = ~np.logical_or.reduce([holds(term, at) for term in named])
-    at = at[lent[at]]
-    lent[at] = ~retriever.index.name_their_own(rows[at])
+    lent, titled = lent_by_title(named, rows, holds, retriever.index)
     for term, weight in named.items():
         credit += (weight / total) * (titled[term] & lent)
     return credit
+
+
+def lent_by_title(
+    names: Iterable[str],
+    rows: np.ndarray,
+    holds: Callable[[str, np.ndarray], np.ndarray],
+    index: Index,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Which rows take what their document's title names (the rule, and why: _from_titles):
+    under a title holding one of `names`, naming none of them (`holds(name, at)` reads which
+    rows at positions `at` do) and nobody of their own. With, for each name, which rows' titles
+    hold it."""
+    docs = index.sentences.columns["doc"][rows]
+    titled = {name: index.title_holds(name)[docs] for name in names}
+    lent = np.logical_or.reduce([np.zeros(len(rows), dtype=bool), *titled.values()])
+    at = np.flatnonzero(lent)  # only the rows under such a title are read further
+    if len(at):
+        lent[at] = ~np.logical_or.reduce([holds(name, at) for name in titled])
+        at = at[lent[at]]
+        lent[at] = ~index.name_their_own(rows[at])
+    return lent, titled
 
 
 def _overlaps(terms: dict[str, float], sentences: list[set[str]]) -> list[float]:
@@ -370,7 +385,7 @@ def _section_for_heading(question: str, scored: list[Scored], index: Index) -> l
     if not best.sentence.heading or dated:
         return scored
     rows = index.doc_sentence_rows(best.sentence.doc_id)
-    after = rows[rows.index(best.row) + 1 :] if best.row in rows else []
+    after = rows[best.sentence.idx + 1 :]  # a sentence's idx is its place among its article's
     section: list[Scored] = []
     for row in after[:SECTION_SENTENCES]:
         sentence = index.sentences[row]
@@ -380,7 +395,8 @@ def _section_for_heading(question: str, scored: list[Scored], index: Index) -> l
         section.append(replace(best, row=row, sentence=sentence, score=stand_in))
     if not section:
         return scored
-    return section + [s for s in scored if s.row not in {x.row for x in section}]
+    standing_in = {x.row for x in section}
+    return section + [s for s in scored if s.row not in standing_in]
 
 
 def supports(best: Scored, question: str, settings: Settings, retriever: Retriever) -> bool:

@@ -11,15 +11,17 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 
+import numpy as np
+
 from rag.answer.comparison import NAMED_FLOOR, scored_by_doc, statement
-from rag.answer.extractive import Scored, dated_section
+from rag.answer.extractive import Scored, dated_section, lent_by_title
 from rag.config import Settings
 from rag.engine import Engine, load_engine
 from rag.filters import select_documents
 from rag.schema import DatedClaim, Disagreement, Figure, Filters, Statement, Timeline
 from rag.text.dates import DateMention, find_dates
 from rag.text.figures import extract_figures
-from rag.text.names import names_held, question_entities
+from rag.text.names import name_held, names_held, question_entities
 from rag.validation import clean_question
 
 MAX_DATES_PER_SENTENCE = 3  # a sentence listing ten years is background, not ten events
@@ -62,7 +64,12 @@ def _on_topic(item: Scored, names: frozenset[str], engine: Engine) -> bool:
     if names:
         held = engine.retriever.sentence_terms([item.row])[0]
         if item.score >= NAMED_FLOOR and not names_held(names, held):
-            held = held | engine.retriever.title_lends(item.row, names)
+            index, row = engine.index, np.asarray([item.row])
+            lent, _ = lent_by_title(
+                names, row, lambda n, at: np.asarray([name_held(n, held)]), index
+            )
+            if lent[0]:
+                held = held | index.title_terms[int(index.sentences.columns["doc"][item.row])]
         return item.score >= NAMED_FLOOR and names_held(names, held)
     return item.score >= engine.settings.abstain_threshold
 
