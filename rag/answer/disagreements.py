@@ -152,14 +152,6 @@ def way_on_subject(question: str, text: str) -> str | None:
     return way if enough and (held & measure or not measure) else None
 
 
-# A document titled by its first words, cut ("Americas. Construction on the Time-Life …"; see
-# schema.UNTITLED): its dates are not set against other sources': nothing says which namesake
-# it is about. On RAMDocs' public half (allowlisted; in-sample), 11 of the 17 date flags under
-# the judge were between namesakes and nearly all involved such a document; without them the
-# date flag raised 1 right and 1 wrong flag there (flags under the judge 0.558 / 0.770 → 0.517
-# / 0.861).
-
-
 def date_disagreement(
     question: str,
     views: list[SourceView],
@@ -182,7 +174,11 @@ def date_disagreement(
         at = st.citation.start
         return dated_event(st.citation.quote, f.start - at, f.end - at, event)
 
-    # an untitled document: no telling a namesake apart (see above)
+    # A document titled by its first words, cut ("Americas. Construction on the Time-Life …";
+    # schema.UNTITLED): nothing says which namesake it is about. On RAMDocs' public half
+    # (allowlisted; in-sample), 11 of the 17 date flags under the judge were between namesakes
+    # and nearly all involved such a document; without them the date flag raised 1 right and 1
+    # wrong flag there (flags under the judge 0.558 / 0.770 → 0.517 / 0.861).
     titled = [view for view in views if not view.title.endswith(UNTITLED)]
     claims = _claims_of_kind(question, titled, Kind.DATE, keep=of_the_event)
     if len(claims) > 1 and naming is not None and (asked := question_entities(question)):

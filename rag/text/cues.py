@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.text.dates import MONTH_NAMES, YEAR
+from rag.text.dates import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import Kind
 from rag.text.names import PERSON_NAME
@@ -33,7 +33,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     # within a day.
     Kind.DATE: re.compile(
         rf"(?<!#)\b{YEAR}s?\b|\b(?:{MONTH_NAMES})\b|\bQ[1-4]\b|\b\d{{1,2}}(?:st|nd|rd|th)[\s-]centur"
-        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+        rf"|\b{WEEKDAY_NAMES}\b"
         r"|(?<!:)\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?!:\d)|\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
         r"|\b(?:noon|midnight)\b",
         re.I,

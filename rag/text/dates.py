@@ -52,6 +52,7 @@ MONTHS = (
 # For a regex: the full names ("January|…|December"), capitalised for case-sensitive patterns;
 # and every name or abbreviation ("jan", "sept", "september"), for case-insensitive ones.
 MONTH_NAMES = "|".join(m.capitalize() for m in MONTHS)
+WEEKDAY_NAMES = "(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"  # for a regex, as MONTH_NAMES
 MONTH_WORD = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -115,9 +116,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "voted on Tuesday": news dates the week's events by weekday; placed only by a full date.
     (
         "weekday",
-        re.compile(
-            r"\b(?P<last>[Oo]n|[Ll]ast)\s+(?P<wd>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b"
-        ),
+        re.compile(rf"\b(?P<last>[Oo]n|[Ll]ast)\s+(?P<wd>{WEEKDAY_NAMES})\b"),
     ),
     ("bare_month", re.compile(rf"\b(?:in|by|since|until|from)\s+{_MONTH}\b(?!\s+\d)", re.I)),
 ]

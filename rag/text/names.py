@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence, Set
 from functools import lru_cache
 
-from rag.text.dates import MONTH_NAMES
+from rag.text.dates import MONTH_NAMES, WEEKDAY_NAMES
 from rag.text.tokens import terms
 
 _WORDS = re.compile(r"[\w'’.-]+")
@@ -34,7 +34,7 @@ PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)")
 # (which any sentence capitalises), not a month or a weekday ("Released 14 April 2026." names
 # nobody; "AWS AI services could reach …" and "… said Tomasz Wenger" do).
 _OWN_NAME = re.compile(
-    rf"(?<=[\s(\[\"“‘'-])(?!(?:{MONTH_NAMES}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)"
+    rf"(?<=[\s(\[\"“‘'-])(?!(?:{MONTH_NAMES}|{WEEKDAY_NAMES})\b)"
     r"[A-Z][\w&'’.-]+"
 )
 
