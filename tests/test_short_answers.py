@@ -106,6 +106,45 @@ def test_offsets_shift_into_the_article_and_nothing_is_made_up() -> None:
     assert found is not None and "Assamese-language" in found.text
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        # a count too small for a thousands comma is still a count
+        ("What is the population of Orrin?", "The population was 412 at the 2020 census.", "412"),
+        ("How many piers does the bridge have?", "It stands on 14 concrete piers.", "14"),
+        ("What is the population of Orrin?", "Roughly 90 residents remain.", "90"),
+        ("How many firms joined?", "A group of 12 software and design firms joined.", "12"),
+        # a date as precisely as the question asks
+        (
+            "When was Ada Quill born?",
+            "Ada Quill (rugby player, born 1911) Ada Quill (born 3 May 1911) was a captain.",
+            "3 May 1911",
+        ),
+        (
+            "What year was Ada Quill born?",
+            "Ada Quill was born on 3 May 1911 in Cardiff.",
+            "3 May 1911",
+        ),
+    ],
+)
+def test_counts_and_dates_as_asked(question: str, sentence: str, answer: str) -> None:
+    found = short_answer(question, sentence)
+    assert found is not None and sentence[found.start : found.end] == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("How many customers use Tidewater?", "Several Fortune 500 banks use Tidewater."),
+        ("How many chips will Orrin get?", "Orrin will secure up to 5 gigawatts of power."),
+        ("How many users does Orrin have?", "Orrin topped the charts in May 2026 1, said one."),
+        ("How many branches are there?", "Branches opened in 1998 and 2004."),
+    ],
+)
+def test_no_count_from_a_name_a_mark_or_other_things(question: str, sentence: str) -> None:
+    assert short_answer(question, sentence) is None
+
+
 def test_normalize_groups_what_means_the_same() -> None:
     assert normalize("$8B") == normalize("$8 billion") == normalize("8 billion dollars")
     assert normalize("Dr. Mahesh Bhatt") == normalize("mahesh  bhatt.") == "mahesh bhatt"
@@ -114,6 +153,7 @@ def test_normalize_groups_what_means_the_same() -> None:
     assert normalize("about 1820") == normalize("1820")
     assert normalize("Café") == "cafe"
     assert normalize("1900") != normalize("February 8, 1900")
+    assert normalize("1868-12-18") == normalize("18 December 1868")
 
 
 def _source(doc_id: str, quote: str, said: ShortAnswer | None) -> SourceView:

@@ -124,6 +124,17 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(_DIGITS.findall(_REFERENCE.sub("", text)))
 
 
+def number_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` writes a number in digits, reference marks left by an export aside: the
+    spans of numbers_in's numbers."""
+    marks = [m.span() for m in _REFERENCE.finditer(text)]
+    return [
+        m.span()
+        for m in _DIGITS.finditer(text)
+        if not any(a <= m.start() and m.end() <= b for a, b in marks)
+    ]
+
+
 @lru_cache(maxsize=1 << 18)
 def kinds_in(text: str) -> frozenset[str]:
     """Every kind a sentence holds, worked out once per text: a question scores the sentences of
