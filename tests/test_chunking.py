@@ -374,3 +374,12 @@ def test_pysbd_rules_alone_match_segment_on_abbreviations_and_marks(text: str) -
         assert split_sentences(article) == fast
     finally:
         chunking._segmenter = real
+
+
+def test_a_one_word_sentence_joins_the_next() -> None:
+    """ "Yes." alone says nothing when quoted; pysbd also cuts unknown abbreviations so."""
+    text = "Flights\n\nDo you fly to Halden? Yes. From 14 April we fly there daily. Thanks!\n"
+    said = [s.text for s in split_sentences(make_article(Path("faq.txt"), text, {}))]
+    assert "Yes. From 14 April we fly there daily." in said
+    assert "Yes." not in said
+    assert said[-1] == "Thanks!"  # nothing after it to join
