@@ -93,3 +93,31 @@ def test_the_timeline_of_a_version_holds_its_release_date_from_its_notes(
     }
     assert ("notes-3-2", "Released 14 April 2026.") in said
     assert ("notes-3-1", "Released 3 November 2025.") not in said
+
+
+STORY = """Acme Air orders six turboprops
+
+"Regional routes matter," said chief executive Maren Solberg.
+Globex chief executive Tor Lind said the order was large.
+"""
+
+
+def test_a_who_answer_may_take_the_asked_company_from_the_title(tmp_path: Path) -> None:
+    """A story's unqualified role is its subject's ("said chief executive Maren Solberg" under
+    "Acme Air …"); a sentence naming another company besides the person is not lent it."""
+    from rag.answer.extractive import person_named
+    from tests.conftest import FakeEmbedder, make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "story.txt").write_text(STORY, encoding="utf-8")
+    settings = make_settings(corpus, tmp_path / "index")
+    embedder = FakeEmbedder()
+    ingest(settings, embedder)
+    engine = build_engine(settings, embedder)
+    question = "Who is the chief executive of Acme?"
+    scored = score_rows(question, np.arange(len(engine.index.sentences)), engine.retriever)
+    named = {s.sentence.text: person_named(s, question, engine.retriever) for s in scored}
+    assert named['"Regional routes matter," said chief executive Maren Solberg.']
+    assert not named["Globex chief executive Tor Lind said the order was large."]
+    assert not person_named(scored[0], "Who is the chief executive of Initech?", engine.retriever)

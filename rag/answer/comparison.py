@@ -29,7 +29,13 @@ from rag.answer.disagreements import (
     source_answers,
     way_on_subject,
 )
-from rag.answer.extractive import DUPLICATE_COSINE, Scored, citation_for, score_rows
+from rag.answer.extractive import (
+    DUPLICATE_COSINE,
+    Scored,
+    citation_for,
+    person_named,
+    score_rows,
+)
 from rag.answer.judged import PER_SOURCE, candidate, judged_statements, short_span
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.config import Settings
@@ -370,7 +376,7 @@ def _statements(question: str, scored: list[Scored], engine: Engine) -> list[Sco
         if s.score >= threshold or (kinds and s.cue and _names_all(s, names, engine))
     ]
     if kinds[:1] == (Kind.PERSON,):  # "Who is the CEO of Nvidia?": only what names Nvidia's
-        usable = [s for s in usable if _names(s, names, engine)]
+        usable = [s for s in usable if person_named(s, question, engine.retriever)]
     if not usable:
         return []
     best = usable[0].score

@@ -37,6 +37,7 @@ from rag.text.names import (
     initialled,
     name_held,
     names_held,
+    one_name_of_its_own,
     question_entities,
     unmentioned_reason,
 )
@@ -408,13 +409,34 @@ def supports(best: Scored, question: str, settings: Settings, retriever: Retriev
     # "Who is the CEO of Nvidia?" is not answered by Anthropic's CEO. The sentence names what
     # the question does itself or through the sentence it refers back to ("They then beat …"
     # after "The Broncos …"), as compare's statements must.
-    if kinds[:1] == (Kind.PERSON,):
-        held = retriever.sentence_terms([best.row])[0]
-        if not names_held(question_entities(question), held):
-            return False
+    if kinds[:1] == (Kind.PERSON,) and not person_named(best, question, retriever):
+        return False
     if kinds[:1] == (Kind.COUNT,) and counted_things(question) and best.cue < OTHER_THINGS:
         return False  # "How many monthly active users…?" is not answered by "80% of usage"
     return best.score >= settings.abstain_threshold
+
+
+def person_named(item: Scored, question: str, retriever: Retriever) -> bool:
+    """May the sentence answer a "Who …?": it names what the question names, itself, through
+    the sentence it refers back to, or, naming one person and nobody else of its own, through
+    its document's title ('"Regional connections matter," said chief executive Maren Solberg.'
+    under "Northwind Air launches …" for "Who is Northwind's chief executive?": a story's
+    unqualified roles are its subject's), when it also holds a word of what is asked of them
+    ("chief executive"). A second name of its own ("Microsoft CEO Satya Nadella said …") may be
+    whom the sentence is about instead, so it takes nothing from the title. Read from how news
+    names people, not fitted."""
+    names = question_entities(question)
+    held = retriever.sentence_terms([item.row])[0]
+    if names_held(names, held):
+        return True
+    index = retriever.index
+    if not one_name_of_its_own(item.sentence.text, question):
+        return False
+    titled = index.title_terms[int(index.sentences.columns["doc"][item.row])]
+    # and says what the question asks of them: "directed" for "Who directed …?", not "The
+    # screenplay by Dean Craig …" under the film's title (RAMDocs' public half)
+    relation = set(topic_terms(initialled(question))) - titled - names
+    return names_held(names, held | titled) and bool(relation & held)
 
 
 def unmentioned_figures(question: str, retriever: Retriever) -> str:

@@ -6,6 +6,7 @@ Does NOT say whom a name is (a person, a company): cues.py only guesses at peopl
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence, Set
 from functools import lru_cache
@@ -101,6 +102,33 @@ def name_held(term: str, held: Set[str]) -> bool:
     """Does a text whose terms are `held` hold `term`, a title or quarter written out or as its
     initials? "RTA chief executive Helen Marsh" holds "ceo", "in the third quarter" "q3"."""
     return term in held or (term in TITLE_WORDS and TITLE_WORDS[term] <= held)
+
+
+def one_name_of_its_own(sentence: str, question: str) -> bool:
+    """Does the sentence name exactly one name of its own past its first word, besides the
+    question's names: the person a "Who …?" asks for, and nobody it could be about instead?
+
+    >>> one_name_of_its_own('"It matters," said chief executive Maren Solberg.', "Who runs Acme?")
+    True
+    >>> one_name_of_its_own("He met Globex CEO Satya Nadella.", "Who is Acme's CEO?")
+    False
+
+    A sentence's first word is capitalised whatever it is, so it counts as a name only before a
+    word of the question: "Globex chief executive Tor Lind said …" names whose chief executive.
+    """
+    asked = {POSSESSIVE.sub("", w).lower() for w in _WORDS.findall(question)}
+    first = sentence.split(maxsplit=1)
+    if len(first) == 2 and first[0][:1].isupper() and first[0].lower() not in asked:
+        following = _WORDS.match(first[1])
+        if following and POSSESSIVE.sub("", following.group()).lower() in asked:
+            return False
+    names = 0  # the runs' stretches between the question's words: "Globex CEO Satya Nadella"
+    for run in NAME_RUN.finditer(first[1] if len(first) == 2 else ""):
+        if not _OWN_NAME.match(first[1], run.start()):
+            continue
+        held = [POSSESSIVE.sub("", w).lower() in asked for w in run.group().split()]
+        names += sum(1 for own, _ in itertools.groupby(held) if not own)
+    return names == 1
 
 
 def names_held(names: frozenset[str], held: Set[str]) -> bool:
