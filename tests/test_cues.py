@@ -173,3 +173,16 @@ def test_a_number_written_out_counts_things_too(sentence: str, things: tuple[str
 )
 def test_a_decade_a_century_or_a_weekday_answers_when(sentence: str) -> None:
     assert cue_match(wanted_kinds("When did that happen?"), sentence) == 1.0
+
+
+def test_how_long_prefers_a_span_of_time_without_requiring_one() -> None:
+    from rag.text.cues import cue_match
+
+    kinds = wanted_kinds("How long did the outage last?")
+    assert kinds == (Kind.DURATION,)
+    assert cue_match(kinds, "Writes resumed 48 minutes later.") == 1.0
+    assert cue_match(kinds, "It took two and a half years.") == 1.0
+    assert cue_match(kinds, "Life appeared 3.5 billion years ago.") == 1.0
+    # "since 1979", "until the age of 16" answer too: neither for nor against
+    assert cue_match(kinds, "It has run since 1979.") == 0.5
+    assert cue_match(kinds, "The outage was caused by a faulty switch.") == 0.5

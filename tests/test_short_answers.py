@@ -120,6 +120,9 @@ def test_offsets_shift_into_the_article_and_nothing_is_made_up() -> None:
             "Ada Quill (rugby player, born 1911) Ada Quill (born 3 May 1911) was a captain.",
             "3 May 1911",
         ),
+        ("How long did the repair take?", "Crews replaced the seal within nine days.", "nine days"),
+        ("How long was the wait?", "Buyers waited 6–12 months for chips.", "6–12 months"),
+        ("How long has the paper run?", "The paper has been published since 1979.", "since 1979"),
         (
             "What year was Ada Quill born?",
             "Ada Quill was born on 3 May 1911 in Cardiff.",

@@ -16,6 +16,15 @@ from rag.text.names import PERSON_NAME
 from rag.text.numbers import COUNT_WORD, NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
 
+# A span of time: a number (in digits or words, "a", "half an", "several") and a unit of time,
+# "48 minutes", "nine days", "a 21-minute episode", "two and a half years", "6–12 months".
+DURATION = re.compile(
+    rf"\b(?:(?:\d[\d,.]*|{COUNT_WORD})(?:\s?(?:–|-|to)\s?(?:\d[\d,.]*|{COUNT_WORD}))?"
+    r"|an?|half an?|several|a few|a couple of)"
+    r"(?:\s+and\s+a\s+half)?(?:\s+(?:thousand|million|billion))?[\s-]+"
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centur(?:y|ies))\b",
+    re.I,
+)
 KINDS: dict[str, re.Pattern[str]] = {
     Kind.MONEY: re.compile(
         r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:billion|million|trillion|bn)\b|\bdollars?\b", re.I
@@ -39,6 +48,7 @@ KINDS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     Kind.PERSON: PERSON_NAME,
+    Kind.DURATION: DURATION,
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
 # "When" asks for a date as a question word ("When did …", "Since when?"), not as a conjunction:
@@ -53,6 +63,8 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
         re.compile(r"\bhow (much|big|large)\b|\b(cost|price|worth|valued)\b", re.I),
         (Kind.MONEY, Kind.PERCENT, Kind.NUMBER),
     ),
+    # "How long did the outage last?": a span of time, preferred, not required (PREFERRED).
+    (re.compile(r"\bhow long\b|\bhow much time\b", re.I), (Kind.DURATION,)),
     (re.compile(r"\bhow many\b|\bpopulation\b", re.I), (Kind.COUNT, Kind.NUMBER)),
     (
         re.compile(r"\bhow (fast|much faster|many times)\b|\btimes (more|better|faster)\b", re.I),
@@ -144,6 +156,15 @@ def kinds_in(text: str) -> frozenset[str]:
     return frozenset(kind for kind in KINDS if has_kind(text, kind))
 
 
+# Kinds a question prefers but does not require, with the cue of a sentence that lacks them:
+# "How long …?" is answered by "within nine days", but also by "since 1979", "until the age of
+# 16" or "for the rest of his life". Required (cue 0, so no answer, without one), it turned
+# 1.9 % abstentions into 7.7 % on the 52 "how long" questions of the allowlisted SQuAD v1.1
+# articles; at 0.5 a sentence without one is neither for nor against, as for a question asking
+# no kind (extractive.NO_CUE).
+PREFERRED: dict[tuple[str, ...], float] = {(Kind.DURATION,): 0.5}
+
+
 # The cue of a sentence holding a looser kind than the one most wanted ("a number" for "how
 # much money"); hand-set on evals/qa.jsonl, the set we report (a leak until the judge, #13, retires
 # it).
@@ -169,6 +190,8 @@ def cue_match(question_kinds: tuple[str, ...], text: str, things: tuple[str, ...
     For "How many customers…" (`things`), 1.0 needs a number counting customers: "100,000
     customers" does; "20,000 documents", counting something else, gets OTHER_THINGS."""
     held = kinds_in(text)
+    if question_kinds in PREFERRED:
+        return 1.0 if question_kinds[0] in held else PREFERRED[question_kinds]
     if things and question_kinds[:1] == (Kind.COUNT,):
         if counts(text, things):
             return 1.0  # "up to 5 gigawatts" for "How many gigawatts…?"

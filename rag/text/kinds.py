@@ -20,6 +20,7 @@ class Kind(StrEnum):
     MULTIPLIER = "multiplier"
     DATE = "date"
     PERSON = "person"
+    DURATION = "duration"  # a span of time: "within nine days", "48 minutes", "a 21-minute"
     NUMBER = "number"  # any figure at all: the fallback when a question wants a quantity
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.text.cues import asks_what, number_spans, numbers_in, wanted_kinds
+from rag.text.cues import DURATION, asks_what, number_spans, numbers_in, wanted_kinds
 from rag.text.dates import MONTH_NAMES, MONTHS, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
@@ -131,6 +131,9 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
         if found or Kind.COUNT not in asked:
             return found
         return _bare_counts(question, sentence, figures)
+    if Kind.DURATION in kinds:  # a span of time, else when it began or ended ("since 1979")
+        spans = [m.span() for m in DURATION.finditer(sentence) if m.group() not in question]
+        return spans or _date_spans(sentence)
     if Kind.DATE in kinds:
         return [
             span for span in _date_spans(sentence) if sentence[span[0] : span[1]] not in question
