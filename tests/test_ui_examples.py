@@ -73,3 +73,20 @@ def test_a_capitalised_run_opening_one_sentence_is_no_name(
 
     assert not any("Added Windows" in q or "While Nimbus" in q for q in questions)
     assert "What do the sources say about Orion Cloud?" in questions  # opens two sentences
+
+
+def test_a_run_opening_a_quoted_sentence_opens_it(
+    corpus_dir: Path, settings: Settings, embedder: FakeEmbedder, tmp_path: Path
+) -> None:
+    """'"The Halden route brings …"' begins a sentence behind its quote mark: "The Halden" is
+    no name to ask about."""
+    (corpus_dir / "quote.txt").write_text(
+        'Route news\n\n"The Halden route brings towns closer," she said. It starts in April.\n',
+        encoding="utf-8",
+    )
+    ingest(settings, embedder)
+    index = load_engine(settings, embedder).index
+
+    questions = example_questions(index, tmp_path / "missing.jsonl")
+
+    assert not any("The Halden" in q for q in questions)

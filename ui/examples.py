@@ -26,6 +26,7 @@ KINDS = ("factoid", "multi_source", "conflict", "unanswerable")
 # and bounded, for the page to open as fast on a 100k-chunk index.
 SENTENCES_READ = 5_000
 ABOUT = "What do the sources say about {}?"
+_OPENING_MARKS = " \"“‘'([«"
 
 
 def example_questions(index: Index | None, dataset: Path) -> list[str]:
@@ -63,13 +64,15 @@ def _about_names(index: Index) -> list[str]:
         for m in NAME_RUN.finditer(sentence.text):
             words = m.group().rstrip(".").split()
             the = sentence.text[: m.start()].endswith(("the ", "The "))
-            # at a sentence's start, without its first word too: "Councillor Priya Shah, …"
-            for name in {" ".join(words), " ".join(words[1:]) if m.start() == 0 else ""}:
+            # at a sentence's start (behind an opening quote too: '"The Halden route …'),
+            # without its first word as well: "Councillor Priya Shah, …"
+            opens = not sentence.text[: m.start()].strip(_OPENING_MARKS)
+            for name in {" ".join(words), " ".join(words[1:]) if opens else ""}:
                 if " " in name:
                     in_docs.setdefault(name, set()).add(sentence.doc_id)
                     times[name] += 1
                     with_the[name] += the
-                    if m.start() > 0 or name != " ".join(words):
+                    if not opens or name != " ".join(words):
                         inside.add(name)
     # A run only ever opening a sentence may hold no name at all ("Added Windows support …" in a
     # changelog's bullets, "While Microsoft …"): kept when it opens two sentences or more, as
