@@ -79,6 +79,25 @@ from tests.conftest import FakeEmbedder, make_settings
             "Tidewater is an open-source sync tool written in Rust.",
             "an open-source sync tool",
         ),
+        # a count too small for a thousands comma is still a count
+        ("What is the population of Orrin?", "The population was 412 at the 2020 census.", "412"),
+        ("How many piers does the bridge have?", "It stands on 14 concrete piers.", "14"),
+        ("What is the population of Orrin?", "Roughly 90 residents remain.", "90"),
+        ("How many firms joined?", "A group of 12 software and design firms joined.", "12"),
+        # a date as precisely as the question asks
+        (
+            "When was Ada Quill born?",
+            "Ada Quill (rugby player, born 1911) Ada Quill (born 3 May 1911) was a captain.",
+            "3 May 1911",
+        ),
+        ("How long did the repair take?", "Crews replaced the seal within nine days.", "nine days"),
+        ("How long was the wait?", "Buyers waited 6–12 months for chips.", "6–12 months"),
+        ("How long has the paper run?", "The paper has been published since 1979.", "since 1979"),
+        (
+            "What year was Ada Quill born?",
+            "Ada Quill was born on 3 May 1911 in Cardiff.",
+            "3 May 1911",
+        ),
     ],
 )
 def test_the_span_of_the_kind_asked(question: str, sentence: str, answer: str) -> None:
@@ -104,35 +123,6 @@ def test_offsets_shift_into_the_article_and_nothing_is_made_up() -> None:
         "Ardhangini is an Assamese-language TV series by Zee.",
     )
     assert found is not None and "Assamese-language" in found.text
-
-
-@pytest.mark.parametrize(
-    ("question", "sentence", "answer"),
-    [
-        # a count too small for a thousands comma is still a count
-        ("What is the population of Orrin?", "The population was 412 at the 2020 census.", "412"),
-        ("How many piers does the bridge have?", "It stands on 14 concrete piers.", "14"),
-        ("What is the population of Orrin?", "Roughly 90 residents remain.", "90"),
-        ("How many firms joined?", "A group of 12 software and design firms joined.", "12"),
-        # a date as precisely as the question asks
-        (
-            "When was Ada Quill born?",
-            "Ada Quill (rugby player, born 1911) Ada Quill (born 3 May 1911) was a captain.",
-            "3 May 1911",
-        ),
-        ("How long did the repair take?", "Crews replaced the seal within nine days.", "nine days"),
-        ("How long was the wait?", "Buyers waited 6–12 months for chips.", "6–12 months"),
-        ("How long has the paper run?", "The paper has been published since 1979.", "since 1979"),
-        (
-            "What year was Ada Quill born?",
-            "Ada Quill was born on 3 May 1911 in Cardiff.",
-            "3 May 1911",
-        ),
-    ],
-)
-def test_counts_and_dates_as_asked(question: str, sentence: str, answer: str) -> None:
-    found = short_answer(question, sentence)
-    assert found is not None and sentence[found.start : found.end] == answer
 
 
 @pytest.mark.parametrize(

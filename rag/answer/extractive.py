@@ -22,6 +22,7 @@ from rag.index.core import Index
 from rag.retrieval import Retriever
 from rag.schema import Answer, Citation, Hit, Sentence
 from rag.text.cues import (
+    NO_CUE,
     OTHER_THINGS,
     counted_things,
     cue_match,
@@ -47,7 +48,6 @@ from rag.text.questions import topic_terms
 # evals/qa.jsonl, the set we report (a leak until the judge, #13, retires it), in the first
 # extractive answerer (commit 042c64d), by reading answers, not by a search.
 WEIGHTS = {"dense": 0.5, "lexical": 0.4, "cue": 0.1}
-NO_CUE = 0.5  # the cue part when the question names no kind of answer: neither for nor against
 HEADING_FACTOR = 0.6  # a heading states a topic, rarely the answer
 RELATED = 3  # closest passages listed when abstaining
 SECTION_SENTENCES = 3  # a section quoted for its heading: its first sentences, at most

@@ -156,13 +156,14 @@ def kinds_in(text: str) -> frozenset[str]:
     return frozenset(kind for kind in KINDS if has_kind(text, kind))
 
 
+NO_CUE = 0.5  # the cue part when the question names no kind of answer: neither for nor against
 # Kinds a question prefers but does not require, with the cue of a sentence that lacks them:
 # "How long …?" is answered by "within nine days", but also by "since 1979", "until the age of
 # 16" or "for the rest of his life". Required (cue 0, so no answer, without one), it turned
 # 1.9 % abstentions into 7.7 % on the 52 "how long" questions of the allowlisted SQuAD v1.1
-# articles; at 0.5 a sentence without one is neither for nor against, as for a question asking
-# no kind (extractive.NO_CUE).
-PREFERRED: dict[tuple[str, ...], float] = {(Kind.DURATION,): 0.5}
+# articles; at NO_CUE a sentence without one is neither for nor against, as for a question
+# asking no kind.
+PREFERRED: dict[tuple[str, ...], float] = {(Kind.DURATION,): NO_CUE}
 
 
 # The cue of a sentence holding a looser kind than the one most wanted ("a number" for "how

@@ -85,6 +85,11 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
 _BARE_YEAR = re.compile(YEAR)
 
 
+def _asks_a_year(question: str) -> bool:
+    """ "What year …?", "In which years …?": a year answers it as well as a full date."""
+    return re.search(r"\byears?\b", question, re.I) is not None
+
+
 def _as_precise_as_asked(
     question: str, sentence: str, span: tuple[int, int], spans: list[tuple[int, int]]
 ) -> tuple[int, int]:
@@ -95,15 +100,15 @@ def _as_precise_as_asked(
     date, bench/README.md "Short answers under the rules").
 
     >>> s = "Ada Quill (rugby player, born 1911) Ada Quill (born 3 May 1911) was a captain."
-    >>> s[slice(*short_answer_span("When was Ada Quill born?", s))]
+    >>> short_answer("When was Ada Quill born?", s).text
     '3 May 1911'
-    >>> s[slice(*short_answer_span("What year was Ada Quill born?", s))]
+    >>> short_answer("What year was Ada Quill born?", s).text
     '1911'
     """
     text = sentence[span[0] : span[1]]
     if (
         Kind.DATE not in wanted_kinds(question)
-        or re.search(r"\byears?\b", question, re.I)
+        or _asks_a_year(question)
         or not _BARE_YEAR.fullmatch(text)
     ):
         return span
@@ -113,12 +118,6 @@ def _as_precise_as_asked(
         if b - a > len(text) and re.search(rf"(?<!\d){text}(?!\d)", sentence[a:b])
     ]
     return max(fuller, key=lambda s: s[1] - s[0]) if fuller else span
-
-
-def short_answer_span(question: str, sentence: str) -> tuple[int, int]:
-    """short_answer's span inside the sentence, (0, 0) when none (for doctests and tests)."""
-    said = short_answer(question, sentence)
-    return (said.start, said.end) if said else (0, 0)
 
 
 def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
@@ -234,7 +233,7 @@ def whole_span(question: str, sentence: str, start: int, end: int) -> tuple[int,
     >>> s[slice(*whole_span("What is the population?", s, 21, 24))]
     '1,417'
     """
-    year = re.search(r"\byears?\b", question, re.I) is not None
+    year = _asks_a_year(question)
     wide = [(f.start, f.end) for f in extract_figures(sentence) if not (year and f.kind == "date")]
     if not year:
         wide += _date_spans(sentence)
