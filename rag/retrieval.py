@@ -6,6 +6,8 @@ Does NOT read or write files: it searches a loaded Index. Either half can run al
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -40,7 +42,11 @@ class Retriever:
         name told apart by a letter or digit ("Series A", names.LETTERED) is looked for as
         written, in the sentences holding its word and in the titles."""
         plain = [w for w in words if not LETTERED.fullmatch(w)]
-        missing = [w for w in plain if any(len(t) > 1 and not self.held_freq(t) for t in terms(w))]
+        missing = [
+            w
+            for w in plain
+            if any(len(t) > 1 and not self.held_freq(t) and not self._kin_held(t) for t in terms(w))
+        ]
         said = {w.lower() for w in missing}  # "War 2" adds nothing to an unmentioned "War"
         lettered = [w for w in words if LETTERED.fullmatch(w)]
         missing += [
@@ -49,6 +55,20 @@ class Retriever:
             if w[:-1].rstrip(" -").lower() not in said and not self._lettered_held(w)
         ]
         return [w for w in dict.fromkeys(words) if w in missing]
+
+    def _kin_held(self, term: str) -> bool:
+        """Is a longer word of the same root held: "Europe" where the sources say "European",
+        "China" for "Chinese", "Canada" for "Canadian" (adjectives of places, which the stemmer
+        keeps apart): a held term beginning with all but the last letter of a term of five
+        letters or more, and longer than it. A misspelt name differs earlier ("Jasy" for
+        "Jassy") or is the longer one ("Lumenn" for "Lumen")."""
+        if len(term) < 5 or not term.isalpha():
+            return False
+        root = term[:-1]
+        vocab = self.index.lexical.vocab  # sorted
+        at = bisect.bisect_left(vocab, root)
+        same_root = itertools.takewhile(lambda t: t.startswith(root), vocab[at : at + 64])
+        return any(len(t) > len(term) for t in same_root)
 
     def _lettered_held(self, name: str) -> bool:
         pattern = lettered_pattern(name)

@@ -186,3 +186,46 @@ def test_how_long_prefers_a_span_of_time_without_requiring_one() -> None:
     # "since 1979", "until the age of 16" answer too: neither for nor against
     assert cue_match(kinds, "It has run since 1979.") == 0.5
     assert cue_match(kinds, "The outage was caused by a faulty switch.") == 0.5
+
+
+def test_how_often_prefers_a_frequency_without_requiring_one() -> None:
+    from rag.text.cues import cue_match
+
+    kinds = wanted_kinds("How often do the teams meet?")
+    assert kinds == (Kind.FREQUENCY,)
+    for sentence in (
+        "The teams meet every two weeks.",
+        "They talk daily.",
+        "The board meets three times a year.",
+        "Elections are held every four years.",
+    ):
+        assert cue_match(kinds, sentence) == 1.0, sentence
+    assert cue_match(kinds, "The teams met in 2024.") == 0.5  # neither for nor against
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # the company asked about, by its full name, is nobody to answer "who" with
+        ("Who runs Corvane?", "Corvane Therapeutics was founded in Leiden.", False),
+        ("Who runs Northwind?", "Operator: Northwind Air.", False),
+        ("Who runs Corvane?", "It is led by Ilse Marquardt.", True),
+        # a person the question names by surname, in full
+        ("Who worked with Smeaton?", "Newcomen's rival John Smeaton improved it.", True),
+        # who a named person is: the sentence naming them answers
+        ("Who is Tim Cook?", "Tim Cook is the chief executive of Apple.", True),
+        ("Who is Tim Cook?", "Tim Cook grew up in a small town.", True),
+        # a run of the question's words only stands in for what the pattern cannot read
+        (
+            "Who founded the Muslim Brotherhood?",
+            "It saw the founding of the Muslim Brotherhood by Hassan al Banna.",
+            True,
+        ),
+    ],
+)
+def test_who_needs_a_name_beyond_the_question_s_own(
+    question: str, sentence: str, expected: bool
+) -> None:
+    from rag.text.cues import names_someone_else
+
+    assert names_someone_else(question, sentence) is expected

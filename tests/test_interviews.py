@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag.answer.extractive import score_rows
 from rag.chain import ask
 from rag.engine import Engine
 from rag.index.core import Index
@@ -76,3 +77,19 @@ def test_an_interviews_answer_is_quoted_with_its_question_not_the_question(
     assert first.quote == "A: Of the 14 that were installed, 11 run today."
     assert first.context == "Q: How many turbines does the dam run?"
     assert all(not c.quote.endswith("?") for c in answer.citations)
+
+
+def test_an_answer_without_the_kind_asked_for_does_not_borrow_its_questions_closeness(
+    engine: Engine,
+) -> None:
+    """ "When …?" asks for a date: under "Is the reservoir full?", "It should be by late 2026"
+    holds one and stands as close as that question; "A: Not yet." holds none, so it scores as
+    itself, far below (every sentence scored, as compare does)."""
+    every = np.arange(len(engine.index.sentences))
+    scored = score_rows("When will the reservoir be full?", every, engine.retriever)
+    assert scored[0].sentence.text == "It should be by late 2026, after two wet winters."
+    not_yet = next(s for s in scored if s.sentence.text == "A: Not yet.")
+    assert not_yet.score < engine.settings.abstain_threshold
+    # a question asking no kind of answer is answered by it, as before
+    answer = ask("Is the reservoir full?", engine.settings, engine=engine)
+    assert answer.citations[0].quote == "A: Not yet."

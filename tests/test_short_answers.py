@@ -93,6 +93,24 @@ from tests.conftest import FakeEmbedder, make_settings
         ("How long did the repair take?", "Crews replaced the seal within nine days.", "nine days"),
         ("How long was the wait?", "Buyers waited 6–12 months for chips.", "6–12 months"),
         ("How long has the paper run?", "The paper has been published since 1979.", "since 1979"),
+        # how often: the frequency, not the other spans of time beside it
+        (
+            "How often is the drug given?",
+            "Patients received it once every 12 weeks, or placebo, for 96 weeks.",
+            "once every 12 weeks",
+        ),
+        (
+            "How often does the council meet?",
+            "The Council meets twice a year in May.",
+            "twice a year",
+        ),
+        ("How often is the festival held?", "The AV Festival is biennial.", "biennial"),
+        # a figure: the one the question's words stand beside, not the nearest to any of them
+        (
+            "What percentage of patients had infusion reactions?",
+            "Headache was reported by 7% of patients and infusion reactions by 11%.",
+            "11%",
+        ),
         (
             "What year was Ada Quill born?",
             "Ada Quill was born on 3 May 1911 in Cardiff.",

@@ -47,6 +47,15 @@ def test_a_name_owning_the_figure_is_its_subject() -> None:
     assert not about_subject("How much revenue does Anthropic make?", text, text.index("$10"))
 
 
+def test_a_question_naming_no_one_leaves_a_figure_to_any_name() -> None:
+    # a sentence's first word reads as a name acting on the figure ("Headache was …"); with no
+    # name asked about, none can own it instead
+    sentence = "Headache was reported by 7% of patients and infusion reactions by 11%."
+    question = "What percentage of patients had infusion reactions?"
+    assert about_subject(question, sentence, sentence.index("11%"))
+    assert not about_subject("What share of Orion's patients had it?", sentence, 25)
+
+
 def test_a_figure_going_into_another_name_than_asked_is_not_about_it() -> None:
     text = "Yet Amazon is investing $5 billion in Anthropic today."
     assert not about_subject(

@@ -10,7 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from rag.chain import ask
-from rag.engine import Engine
+from rag.config import Settings
+from rag.engine import Engine, build_engine
+from rag.ingestion import ingest
 from rag.render.export import to_markdown
 from rag.text.names import (
     asked_figures,
@@ -22,6 +24,7 @@ from rag.text.names import (
     question_entities,
 )
 from rag.text.tokens import terms
+from tests.conftest import FakeEmbedder
 from tests.test_cli import invoke, said
 from ui.render import conversation_html
 
@@ -49,6 +52,20 @@ def test_a_name_no_source_mentions_is_listed(engine: Engine) -> None:
 def test_names_the_sources_mention_are_not_listed(engine: Engine) -> None:
     for question in ("How much did Orion invest in Lumen?", "How much did Oríon invest?"):
         assert ask(question, engine.settings, engine=engine).unmentioned == []
+
+
+def test_a_place_the_sources_name_by_its_adjective_is_mentioned(
+    corpus_dir: Path, settings: Settings, embedder: FakeEmbedder
+) -> None:
+    """The stemmer keeps "Europe" and "European" apart: a longer held word of the same root
+    mentions it; a misspelling stays unmentioned, longer ("Lumenn") or cut short ("Jasy")."""
+    (corpus_dir / "filing.txt").write_text(
+        "Orion will seek European approval in the spring. Its Chinese rivals wait. Andy Jassy",
+        encoding="utf-8",
+    )
+    ingest(settings, embedder)
+    retriever = build_engine(settings, embedder).retriever
+    assert retriever.unmentioned(["Europe", "China", "Lumenn", "Jasy"]) == ["Lumenn", "Jasy"]
 
 
 def test_a_follow_up_is_checked_as_the_question_it_stands_for(engine: Engine) -> None:

@@ -27,7 +27,9 @@ from rag.text.cues import (
     counted_things,
     cue_match,
     has_kind,
+    kinds_in,
     looks_like_instruction,
+    names_someone_else,
     wanted_kinds,
 )
 from rag.text.kinds import Kind
@@ -124,8 +126,21 @@ def score_rows(
         dense = index.sentence_scores(query, order)
         lexical = _lexical(terms, named, order, retriever)
         best_case = _combined(dense, lexical, 1.0)
+    kinds = wanted_kinds(question)
     asked = index.answered_question(order)
     answering = np.flatnonzero(asked >= 0)
+    if kinds and len(answering):
+        # An answer lacking the kind asked for, to a source's question asking another kind,
+        # answers another question: under a FAQ's "What is veltrazimab?", "Veltrazimab is an
+        # experimental medicine." is no answer to "How often is veltrazimab given?", however
+        # close the two questions' vectors (0.77). Under "How much will it cost?", "We do not
+        # know yet." is the source's answer to "How much will veltrazimab cost?": it stays.
+        def same_question(n: int) -> bool:
+            own = index.sentences[int(order[n])].text
+            theirs = index.sentences[int(asked[n])].text
+            return bool(set(kinds) & kinds_in(own)) or wanted_kinds(theirs) == kinds
+
+        answering = np.asarray([n for n in answering.tolist() if same_question(n)], dtype=np.int64)
     if len(answering):  # an answer in an interview or FAQ is as close as the question it answers
         questions = asked[answering]
         dense, lexical = dense.copy(), lexical.copy()
@@ -137,7 +152,6 @@ def score_rows(
             asked_lexical = _lexical(terms, named, questions, retriever)
         lexical[answering] = np.maximum(lexical[answering], asked_lexical)
         best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
-    kinds = wanted_kinds(question)
     things = counted_things(question)
     scored = []
     for n in np.flatnonzero(best_case >= floor):
@@ -152,7 +166,10 @@ def score_rows(
             and kinds[:1] == (Kind.DATE,)
             and _states_the_answer(question, row, retriever)
         )
-        item = _score(sentence, row, d, lex, kinds, things, rank, answers, stating)
+        # its only "First Last" may be a name the question holds ("Corvane Therapeutics" for
+        # "Who runs Corvane?"): then no person's name to answer with
+        nobody = kinds[:1] == (Kind.PERSON,) and not names_someone_else(question, sentence.text)
+        item = _score(sentence, row, d, lex, kinds, things, rank, answers, stating, nobody)
         if index.is_question(row):
             item.score = 0.0  # it asks, it does not answer (the sentences after it may)
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
@@ -242,13 +259,17 @@ def _score(
     hit_rank: int,
     answers: str = "",
     stating: bool = False,
+    nobody: bool = False,
 ) -> Scored:
     """`answers`: the source's question the sentence answers; when it counts what the question
     counts, a bare count answers it ("1,021 completed" after "Q: How many patients finished?").
     `stating`: a heading that names all the question asks (_states_the_answer); holding the
-    kind of answer wanted too, it is not marked down as a heading."""
+    kind of answer wanted too, it is not marked down as a heading. `nobody`: for a "Who …?",
+    the sentence names no one the question does not (cues.names_someone_else): cue 0."""
     cue = cue_match(kinds, sentence.text, things) if kinds else NO_CUE
-    if kinds and answers and set(things) <= set(counted_things(answers)):
+    if nobody:
+        cue = 0.0
+    elif kinds and answers and set(things) <= set(counted_things(answers)):
         cue = max(cue, cue_match(kinds, sentence.text, ()))  # the source asked how many of them
     score = _combined(dense, lexical, cue)
     if sentence.heading and not (stating and cue == 1.0):

@@ -25,6 +25,19 @@ DURATION = re.compile(
     r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centur(?:y|ies))\b",
     re.I,
 )
+_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ie))"
+# How often: "every 12 weeks", "every other day", "once a day", "twice per year", "three times
+# a week", "daily", "half-hourly", "biennial", "each year". Adverbs that only say "often" or
+# "rarely" are left out: they answer "how often" but say nothing to compare.
+FREQUENCY = re.compile(
+    rf"\b(?:once\s+)?every\s+(?:other\s+|single\s+)?(?:(?:\d[\d,.]*|{COUNT_WORD})"
+    rf"(?:\s?(?:–|-|to)\s?(?:\d[\d,.]*|{COUNT_WORD}))?\s+)?{_UNIT}s?\b"
+    rf"|\b(?:once|twice|thrice|(?:\d+|{COUNT_WORD})\s+times)\s+(?:a|an|per|each|every)\s+{_UNIT}\b"
+    rf"|\b(?:each|per)\s+{_UNIT}\b"
+    r"|\b(?:half-|twice-|bi-?|semi-?)?(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly"
+    r"|yearly|annually|annual)\b|\b(?:bi|tri|quadr|quinqu|sex|dec|cent)ennial(?:ly)?\b",
+    re.I,
+)
 KINDS: dict[str, re.Pattern[str]] = {
     Kind.MONEY: re.compile(
         r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:billion|million|trillion|bn)\b|\bdollars?\b", re.I
@@ -49,6 +62,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     ),
     Kind.PERSON: PERSON_NAME,
     Kind.DURATION: DURATION,
+    Kind.FREQUENCY: FREQUENCY,
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
 # "When" asks for a date as a question word ("When did …", "Since when?"), not as a conjunction:
@@ -65,6 +79,8 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
     ),
     # "How long did the outage last?": a span of time, preferred, not required (PREFERRED).
     (re.compile(r"\bhow long\b|\bhow much time\b", re.I), (Kind.DURATION,)),
+    # "How often is it given?": how often, preferred too ("rarely", "when needed" answer it).
+    (re.compile(r"\bhow (?:often|frequently)\b", re.I), (Kind.FREQUENCY,)),
     (re.compile(r"\bhow many\b|\bpopulation\b", re.I), (Kind.COUNT, Kind.NUMBER)),
     (
         re.compile(r"\bhow (fast|much faster|many times)\b|\btimes (more|better|faster)\b", re.I),
@@ -110,6 +126,40 @@ def has_kind(text: str, kind: str) -> bool:
 
 def _is_name(phrase: str) -> bool:
     return not any(word in _NOT_NAMES for word in phrase.split())
+
+
+# "Who is Tim Cook?", "Who was Genghis Khan?": asks who a person it names is, so a sentence
+# naming them may answer it however it goes on.
+_WHO_IS_NAMED = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+
+
+def names_someone_else(question: str, text: str) -> bool:
+    """Can the sentence name the person a "Who …?" asks for? Read from its "First Last" runs:
+    one holding none of the question's words may be that person, and so may one ending in them
+    (a person the question names by surname: "John Smeaton" for "… Watt, Boulton and Smeaton
+    …?"); one starting with them and going on is what the question names, by its full name
+    ("Corvane Therapeutics" for "Who runs Corvane?"): nobody. One made of the question's words
+    only still counts: "who" answers are often a body or a name this pattern cannot read ("the
+    Parliament", "Hassan al Banna") beside the question's own name ("… the founding of the
+    Muslim Brotherhood … by Hassan al Banna"). Excluding those runs too cost 3 of 300
+    answerable SQuAD 2.0 questions and 2 of 500 SQuAD v1.1 ones (5 more abstentions) for 2
+    unanswerable ones declined (bench/README.md, "A tenth collection"), so "Who runs Northwind
+    Air?" is still answered by "Operator: Northwind Air.". A question asking who someone it
+    names is ("Who is Tim Cook?") is answered by any.
+
+    >>> names_someone_else("Who runs Corvane?", "Corvane Therapeutics was founded in 2014.")
+    False
+    >>> names_someone_else("Who runs Corvane?", "said Ilse Marquardt, chief executive.")
+    True
+    >>> names_someone_else("Who is Tim Cook?", "Tim Cook, born 1960, studied in Alabama.")
+    True
+    """
+    if _WHO_IS_NAMED.match(question):
+        return True
+    asked = {w.lower().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(question)}
+    runs = [m.group() for m in PERSON_NAME.finditer(text) if _is_name(m.group())]
+    held = [[w.lower() in asked for w in run.split()] for run in runs]
+    return any(not h[0] or all(h) for h in held)
 
 
 # A bare reference number left by an export, right after a word and before punctuation:
@@ -163,7 +213,8 @@ NO_CUE = 0.5  # the cue part when the question names no kind of answer: neither 
 # 1.9 % abstentions into 7.7 % on the 52 "how long" questions of the allowlisted SQuAD v1.1
 # articles; at NO_CUE a sentence without one is neither for nor against, as for a question
 # asking no kind.
-PREFERRED: dict[tuple[str, ...], float] = {(Kind.DURATION,): NO_CUE}
+# "How often …?" likewise: "rarely" or "when the council calls it" answer it too.
+PREFERRED: dict[tuple[str, ...], float] = {(Kind.DURATION,): NO_CUE, (Kind.FREQUENCY,): NO_CUE}
 
 
 # The cue of a sentence holding a looser kind than the one most wanted ("a number" for "how

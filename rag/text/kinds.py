@@ -21,6 +21,7 @@ class Kind(StrEnum):
     DATE = "date"
     PERSON = "person"
     DURATION = "duration"  # a span of time: "within nine days", "48 minutes", "a 21-minute"
+    FREQUENCY = "frequency"  # how often: "every 12 weeks", "twice a year", "daily", "biennial"
     NUMBER = "number"  # any figure at all: the fallback when a question wants a quantity
 
 

@@ -50,6 +50,8 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
       against the gravity of Google DeepMind" is no Google figure).
     - The nearest name acting on it or owning it must be one the question asks about:
       "Google maintains … $2 billion" and "Amazon’s $25 billion" are not Anthropic's revenue.
+      A question naming no one leaves any ("Headache was reported by 7% of patients" answers
+      "What share of patients had headaches?": a sentence's first word reads as a name).
     """
     before, after = sentence[:at].split(), sentence[at:].split()
     window = " ".join(before[-WINDOW_WORDS:] + after[:WINDOW_WORDS])
@@ -66,6 +68,8 @@ def about_subject(question: str, sentence: str, at: int, carried: str = "") -> b
         return False
     if _EARLIER_VALUE.search(sentence[:at]) and not _ASKS_EARLIER.search(question):
         return False
+    if not asked:  # a question naming no one: no name can own the figure instead
+        return True
     owner = _owner(sentence, at)
     return owner is None or _names_one_of(terms(owner), asked)
 
