@@ -88,6 +88,19 @@ def test_a_question_that_asks_for_no_figure_is_not_flagged() -> None:
     assert disagreements("Does Amazon compete with Anthropic?", views) == []
 
 
+def test_the_figures_the_questions_words_stand_beside_are_what_a_source_claims() -> None:
+    # both sources also give 7% (for headache): their figure sets overlap, their answers differ
+    question = "What percentage of patients had infusion reactions?"
+    views = [
+        _view("a", "The most common were infusion-related reactions (9%) and headache (7%)."),
+        _view("b", "Headache was reported by 7% of patients and infusion reactions by 11%."),
+    ]
+    [flag] = disagreements(question, views)
+    assert "9%" in flag.summary and "11%" in flag.summary and "7%" not in flag.summary
+    views[1] = _view("b", "Headache hit 7% of patients and infusion reactions 9%.")
+    assert disagreements(question, views) == []
+
+
 def test_different_ranges_are_different_figures() -> None:
     question = "How much cheaper is training on Trainium than on GPUs?"
     views = [

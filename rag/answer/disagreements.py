@@ -22,7 +22,7 @@ from rag.text.dates import find_dates
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import COMPARABLE, NOUNS, Kind
 from rag.text.names import name_held, question_entities
-from rag.text.short_answers import normalize, same_answer
+from rag.text.short_answers import most_beside, normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import (
     about_subject,
@@ -66,11 +66,33 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
     found = []
     for kind in figure_kinds(question):
         claims = _on_the_measure(question, _claims_of_kind(question, views, kind))
+        if len(claims) < 2:
+            continue
+        if not _conflicting(claims, kind):  # maybe agreeing only on a figure of something else
+            beside = _beside_the_question(question, kind)
+            claims = _on_the_measure(question, _claims_of_kind(question, views, kind, beside))
         if len(claims) >= 2 and _conflicting(claims, kind):
             found.append(_flag(question, kind, claims))
             break  # the most specific kind asked for is the one to report
     status = _status_flag(question, views) if asks_status(question) else None
     return found + ([status] if status else [])
+
+
+def _beside_the_question(question: str, kind: str) -> Callable[[Statement, Figure], bool]:
+    """Of a statement's figures of `kind`, those most of the question's words stand beside
+    (short_answers.most_beside): "infusion-related reactions (9%) and headache (7%)" claims 9%
+    for "What share of patients had infusion reactions?", so another source's "… infusion
+    reactions by 11%" disagrees with it although both also say 7% (for headache). Read only
+    when sources agree on some figure: a flag raised on every figure keeps them all, with their
+    qualifiers ("$5 billion and up to additional $20 billion")."""
+
+    def keep(st: Statement, figure: Figure) -> bool:
+        spans = [(f.start, f.end) for f in st.figures if f.kind == kind]
+        quote, at = st.citation.quote, st.citation.start
+        beside = most_beside(question, quote, [(a - at, b - at) for a, b in spans])
+        return (figure.start - at, figure.end - at) in beside
+
+    return keep
 
 
 def _status_flag(question: str, views: list[SourceView]) -> Disagreement | None:
