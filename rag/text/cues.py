@@ -120,8 +120,14 @@ _NOT_NAMES = set(
 
 def has_kind(text: str, kind: str) -> bool:
     if kind == Kind.PERSON:
-        return any(_is_name(m.group()) for m in KINDS[Kind.PERSON].finditer(text))
+        return bool(_person_runs(text))
     return bool(KINDS[kind].search(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a "who" question asks names_someone_else of every scored sentence
+def _person_runs(text: str) -> tuple[str, ...]:
+    """The "First Last" runs of a text that may be a person's name (_NOT_NAMES aside)."""
+    return tuple(m.group() for m in PERSON_NAME.finditer(text) if _is_name(m.group()))
 
 
 def _is_name(phrase: str) -> bool:
@@ -157,8 +163,7 @@ def names_someone_else(question: str, text: str) -> bool:
     if _WHO_IS_NAMED.match(question):
         return True
     asked = {w.lower().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(question)}
-    runs = [m.group() for m in PERSON_NAME.finditer(text) if _is_name(m.group())]
-    held = [[w.lower() in asked for w in run.split()] for run in runs]
+    held = [[w.lower() in asked for w in run.split()] for run in _person_runs(text)]
     return any(not h[0] or all(h) for h in held)
 
 
@@ -183,12 +188,11 @@ _DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 def numbers_in(text: str) -> frozenset[str]:
     """The numbers a text writes in digits ("7410", "3.10", "1,400"), reference numbers left
     by an export aside ("Foundry 12—")."""
-    return frozenset(_DIGITS.findall(_REFERENCE.sub("", text)))
+    return frozenset(text[start:end] for start, end in number_spans(text))
 
 
 def number_spans(text: str) -> list[tuple[int, int]]:
-    """Where `text` writes a number in digits, reference marks left by an export aside: the
-    spans of numbers_in's numbers."""
+    """Where `text` writes a number in digits, reference marks left by an export aside."""
     marks = [m.span() for m in _REFERENCE.finditer(text)]
     return [
         m.span()
