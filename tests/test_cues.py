@@ -157,6 +157,7 @@ def test_when_asks_for_a_date_only_as_a_question_word(question: str, kinds: tupl
         ("States or departments in four nations contain the name.", ("nations",)),
         ("He led the team with a career high seven interceptions.", ("interceptions",)),
         ("Over 100,000 customers already run it.", ("customers",)),
+        ("The painter made fewer than forty pictures.", ("pictures",)),
     ],
 )
 def test_a_number_written_out_counts_things_too(sentence: str, things: tuple[str, ...]) -> None:
@@ -215,6 +216,8 @@ def test_how_often_prefers_a_frequency_without_requiring_one() -> None:
         # who a named person is: the sentence naming them answers
         ("Who is Tim Cook?", "Tim Cook is the chief executive of Apple.", True),
         ("Who is Tim Cook?", "Tim Cook grew up in a small town.", True),
+        # a surname's particles are part of a person's name
+        ("Who painted the panel?", "It is a panel by the Dutch painter Pieter van Aelst.", True),
         # a run of the question's words only stands in for what the pattern cannot read
         (
             "Who founded the Muslim Brotherhood?",
@@ -229,3 +232,18 @@ def test_who_needs_a_name_beyond_the_question_s_own(
     from rag.text.cues import names_someone_else
 
     assert names_someone_else(question, sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts_something"),
+    [
+        ("Van Aelst painted fewer than forty pictures in all.", True),
+        ("It was one of its teams.", False),  # "one of its …" counts nothing
+        ("Two is the number of seats.", False),
+    ],
+)
+def test_a_count_written_out_counts_other_things_too(sentence: str, counts_something: bool) -> None:
+    from rag.text.cues import OTHER_THINGS
+
+    cue = cue_match(wanted_kinds("How many paintings did he make?"), sentence, ("paintings",))
+    assert (cue == OTHER_THINGS) is counts_something

@@ -137,6 +137,12 @@ def test_who_was_answered_by_the_person_in_the_quote_not_the_first_name() -> Non
     assert rewrite("What did she say?", [before]) == "What did Ada Quill say?"
 
 
+def test_who_was_answered_by_the_name_after_the_asked_word_as_the_quote_inflects_it() -> None:
+    quote = "The Harbor Museum bought The Lantern Maker, by the painter Pieter van Aelst."
+    before = turn("Who painted The Lantern Maker?", quote)
+    assert rewrite("When did he die?", [before]) == "When did Pieter van Aelst die?"
+
+
 def test_a_pronoun_after_what_about_is_the_topic_not_a_name_in_the_answer() -> None:
     before = turn(
         "What about the county?", "The county plans to spend $3.2 million along the Ash River."

@@ -32,6 +32,11 @@ from tests.conftest import FakeEmbedder, make_settings
             "Lahu Ke Do Rang is a movie directed by Mahesh Bhatt.",
             "Mahesh Bhatt",
         ),
+        (  # a name written as a person's, before a nearer capitalised word
+            "Who painted The Lantern Maker?",
+            "It bought The Lantern Maker, a small Dutch panel by Pieter van Aelst.",
+            "Pieter van Aelst",
+        ),
         (
             "How much did Zorbex raise?",
             "Zorbex raised $8 billion in 2024 from 12 backers.",

@@ -107,6 +107,7 @@ def test_the_earlier_value_a_figure_is_compared_with_is_not_it() -> None:
         ("When will the bridge reopen?", {"reopen"}),  # "the bridge" is what, not what happened
         ("In what year was the treaty signed?", {"sign"}),
         ("When was he born?", {"born"}),
+        ("When did van Aelst die?", {"die"}),  # "van" is of the name, not what happened
         ("When is the launch?", set()),  # nothing happens in the question's words: no event
     ],
 )

@@ -152,7 +152,9 @@ def answered_name(quote: str, question: str) -> str:
         return ""
     asked = question.casefold()
     noun = question.split()[1] if len(question.split()) > 2 else ""
-    anchor = re.search(rf"\b{re.escape(noun)}\w*\b(.{{0,60}})", quote, re.I) if noun else None
+    # the asked word as the quote may inflect it: "painted" → "painter Pieter van Aelst"
+    stem = noun[:5] if len(noun) > 5 else noun
+    anchor = re.search(rf"\b{re.escape(stem)}\w*\b(.{{0,60}})", quote, re.I) if noun else None
     if anchor and noun[:1].isupper():  # "Which Trainium generation …?" → "Trainium3"
         word = anchor.group().split()[0]
         if word.casefold() != noun.casefold() and word[:1].isupper():

@@ -20,15 +20,23 @@ CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
 # A run of capitalised words, through the small words inside names: "Bank of America",
 # "Vincent van Gogh", "AT&T", "Johnson & Johnson".
 NAME_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:(?:of|de|da|van|von|&)\s+)?[A-Z][\w&'’.-]*)*")
-# Capitalised words run together, through "&" only: "CEO of Amazon" stays two names, so that a
-# follow-up ("And Nvidia?") swaps "Amazon" and keeps the title (NAME_RUN made it one).
-CAPITALISED_RUN = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*")
+# The lower-case particles of surnames: "Pieter van Aelst", "Charles de Gaulle", "Ludwig van der
+# Berg", "Osama bin Laden".
+_PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|du|la|le|bin|ibn|al|el)"
+# A particle starting a surname: "van" in "When did van Aelst die?" is part of the name.
+NAME_PARTICLE = re.compile(rf"\b{_PARTICLE}(?= (?:{_PARTICLE} )?[A-Z])")
+# Capitalised words run together, through "&" and a surname's particles only: "CEO of Amazon"
+# stays two names, so that a follow-up ("And Nvidia?") swaps "Amazon" and keeps the title
+# (NAME_RUN made it one); "Pieter van Aelst" is one.
+CAPITALISED_RUN = re.compile(rf"\b[A-Z][\w&'’.-]*(?:\s+(?:&\s+|{_PARTICLE}\s+)?[A-Z][\w&'’.-]*)*")
 POSSESSIVE = re.compile(r"[’']s$")  # "Amazon’s" → "Amazon"
 # A title only a person has, before a name: "Professor Ingrid Vale", "Dr. Paul Okonjo".
 PERSONAL_TITLE = re.compile(r"(?:Professor|Prof|Dr|Mr|Mrs|Ms|Sir|Dame)\b\.?\s+[A-Z]")
-# A person's name as news writes it, "First Last" or "First M. Last" (cues.py reads "who"
-# answers by it).
-PERSON_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]{2,}\b(?!:)")
+# A person's name as news writes it, "First Last" or "First M. Last", through a surname's
+# particles (cues.py reads "who" answers by it).
+PERSON_NAME = re.compile(
+    rf"\b[A-Z][a-z]+ (?:[A-Z]\. )?(?:{_PARTICLE} ){{0,2}}[A-Z][a-z]{{2,}}\b(?!:)"
+)
 
 
 # A name a sentence gives itself: a capitalised word of two letters or more past its first word

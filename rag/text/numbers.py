@@ -23,6 +23,6 @@ NUMBER_WORD = "|".join(NUMBER_WORDS)  # for a regex: "one|two|…|ten"
 # encyclopedia writes small numbers out; news mostly does not).
 COUNT_WORD = (
     f"{NUMBER_WORD}|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
-    "nineteen|twenty|dozen"
+    "nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen"
 )
 PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"  # after a number: "30%", "30 percent", "30 per cent"

@@ -21,7 +21,7 @@ from rag.text.dates import MONTH_NAMES, MONTHS, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import COMPARABLE, Kind
-from rag.text.names import NAME_RUN, POSSESSIVE
+from rag.text.names import NAME_RUN, PERSON_NAME, POSSESSIVE
 
 # Words of a question that say nothing about where its answer sits in a sentence.
 _FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
@@ -77,12 +77,16 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     # (allowlisted): attribution 0.430 → 0.435, exact match 17.6 → 16.8 (bench/README.md, "A
     # tenth collection"), a wash, not kept.
     figure = any(k in COMPARABLE for k in wanted_kinds(question))
+    who = wanted_kinds(question)[:1] == (Kind.PERSON,)
 
-    def rank(span: tuple[int, int]) -> tuple[bool, int, int, int]:
+    def rank(span: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
         # "Assamese-language" for "What is the language of …": it says what is asked itself.
         said = {w.lower() for w in re.split(r"[\s-]+", sentence[span[0] : span[1]])}
         return (
             not said & relation,
+            # "Who …?": a name written as a person's ("Pieter van Aelst") before a nearer word
+            # that is not one ("Dutch" in "a small Dutch panel … the work of Pieter van Aelst")
+            who and not PERSON_NAME.fullmatch(sentence[span[0] : span[1]]),
             -_near(sentence, span, anchors) if figure else 0,
             _distance(span, anchors),
             span[0],

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from rag.text.dates import MONTH_NAMES
-from rag.text.names import CAPITALISED, NAME_RUN, question_entities
+from rag.text.names import CAPITALISED, NAME_PARTICLE, NAME_RUN, question_entities
 from rag.text.tokens import same_word, stems, terms
 
 # Words either side of a figure that say what it is about; hand-set on evals/qa.jsonl, the set we
@@ -159,9 +159,10 @@ def measure_terms(question: str) -> frozenset[str]:
     "How much of Amazon's new Anthropic money is contingent on commercial milestones?" →
     {"conting", "commerci", "mileston"}."""
     names = question_entities(question)
+    particles = terms(" ".join(NAME_PARTICLE.findall(question)))  # "van" of "van Aelst"
     return frozenset(
         t
-        for t in measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS
+        for t in measure_words(question) - _AMOUNT_WORDS - _QUESTION_WORDS - particles
         if not any(same_word(t, n) for n in names)
     )
 
