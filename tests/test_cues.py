@@ -232,18 +232,3 @@ def test_who_needs_a_name_beyond_the_question_s_own(
     from rag.text.cues import names_someone_else
 
     assert names_someone_else(question, sentence) is expected
-
-
-@pytest.mark.parametrize(
-    ("sentence", "counts_something"),
-    [
-        ("Van Aelst painted fewer than forty pictures in all.", True),
-        ("It was one of its teams.", False),  # "one of its …" counts nothing
-        ("Two is the number of seats.", False),
-    ],
-)
-def test_a_count_written_out_counts_other_things_too(sentence: str, counts_something: bool) -> None:
-    from rag.text.cues import OTHER_THINGS
-
-    cue = cue_match(wanted_kinds("How many paintings did he make?"), sentence, ("paintings",))
-    assert (cue == OTHER_THINGS) is counts_something

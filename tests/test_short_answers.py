@@ -32,6 +32,28 @@ from tests.conftest import FakeEmbedder, make_settings
             "Lahu Ke Do Rang is a movie directed by Mahesh Bhatt.",
             "Mahesh Bhatt",
         ),
+        (  # a life's span ends in its death
+            "When did George Horner die?",
+            "Sir George Horner (3 March 1605 – 9 February 1777) was an English lawyer.",
+            "9 February 1777",
+        ),
+        (  # a year widened to a date of that year, not to a stretch of years ending in it
+            "When did James Scudamore die?",
+            "James Scudamore (died 1668) James Scudamore (26 June 1624 – 18 June 1668) sat in"
+            " the House of Commons at various times between 1642 and 1668.",
+            "18 June 1668",
+        ),
+        (  # the asked person's own middle name is no answer, nor is a month beside a number
+            "What sport is Keith Butler associated with?",
+            "Keith Allen Butler (born January 30, 1989) is an American former professional"
+            " baseball pitcher.",
+            "an American former professional baseball pitcher",
+        ),
+        (  # one held word after a name does not make the name the asked one
+            "Which AI accelerators has Intel shelved?",
+            "Intel shelved its Gaudi AI accelerator product.",
+            "Gaudi",
+        ),
         (  # a name written as a person's, before a nearer capitalised word
             "Who painted The Lantern Maker?",
             "It bought The Lantern Maker, a small Dutch panel by Pieter van Aelst.",

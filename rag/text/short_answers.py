@@ -17,11 +17,12 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.text.cues import DURATION, FREQUENCY, asks_what, number_spans, numbers_in, wanted_kinds
-from rag.text.dates import MONTH_NAMES, MONTHS, YEAR, find_dates
+from rag.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_NAMES, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import COMPARABLE, Kind
 from rag.text.names import NAME_RUN, PERSON_NAME, POSSESSIVE
+from rag.text.tokens import same_word, terms
 
 # Words of a question that say nothing about where its answer sits in a sentence.
 _FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
@@ -78,8 +79,9 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     # tenth collection"), a wash, not kept.
     figure = any(k in COMPARABLE for k in wanted_kinds(question))
     who = wanted_kinds(question)[:1] == (Kind.PERSON,)
+    died = _asks_when_died(question)
 
-    def rank(span: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
+    def rank(span: tuple[int, int]) -> tuple[bool, bool, bool, int, int, int]:
         # "Assamese-language" for "What is the language of …": it says what is asked itself.
         said = {w.lower() for w in re.split(r"[\s-]+", sentence[span[0] : span[1]])}
         return (
@@ -87,6 +89,9 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
             # "Who …?": a name written as a person's ("Pieter van Aelst") before a nearer word
             # that is not one ("Dutch" in "a small Dutch panel … the work of Pieter van Aelst")
             who and not PERSON_NAME.fullmatch(sentence[span[0] : span[1]]),
+            # "When did X die?": a life's span ends in its death ("(3 March 1605 – 9 February
+            # 1777)", "(Delft 1629–1681 Amsterdam)"), the date after the dash
+            died and not _LIFE_END.search(sentence, 0, span[0]),
             -_near(sentence, span, anchors) if figure else 0,
             _distance(span, anchors),
             span[0],
@@ -97,6 +102,12 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
 
 
 _BARE_YEAR = re.compile(YEAR)
+# The dash of a life's span right before a date: "(1624 – 18 June 1668)", "(Delft 1629–1681".
+_LIFE_END = re.compile(r"\d\s?[–—-]\s?$")
+
+
+def _asks_when_died(question: str) -> bool:
+    return Kind.DATE in wanted_kinds(question) and bool(terms(question) & {"die", "death"})
 
 
 def _asks_a_year(question: str) -> bool:
@@ -126,10 +137,13 @@ def _as_precise_as_asked(
         or not _BARE_YEAR.fullmatch(text)
     ):
         return span
+    # a date of that year, not a stretch of years ending in it ("between 1642 and 1668")
     fuller = [
         (a, b)
         for a, b in spans
-        if b - a > len(text) and re.search(rf"(?<!\d){text}(?!\d)", sentence[a:b])
+        if b - a > len(text)
+        and re.search(rf"(?<!\d){text}(?!\d)", sentence[a:b])
+        and len(_BARE_YEAR.findall(sentence[a:b])) == 1
     ]
     return max(fuller, key=lambda s: s[1] - s[0]) if fuller else span
 
@@ -307,18 +321,46 @@ def _name_spans(question: str, sentence: str) -> list[tuple[int, int]]:
 def _runs(
     sentence: str, words: list[tuple[int, int]], held: set[str]
 ) -> Iterable[list[tuple[int, int]]]:
-    """The stretches of a capitalised run left when held words and non-names are cut out."""
+    """The stretches of a capitalised run left when held words and non-names are cut out. In a
+    run holding two words of the question or more, a stretch going on into one of them is of the
+    asked name itself: "Allen" in "Keith Allen Butler", "Sir" and "Herbert" in "Sir Richard
+    Herbert Sheppard" for a question naming "Keith Butler" or "Richard Sheppard" (but "Gaudi"
+    in "Gaudi AI" for "Which AI accelerators …?"); one ending in a possessive stands alone
+    ("Apple's Tim Cook"). A month beside a number is a date ("born December 24, 1959")."""
+    cleaned = [POSSESSIVE.sub("", sentence[a:b]).rstrip(".,") for a, b in words]
+    full_name = sum(word.lower() in held for word in cleaned) >= 2
     run: list[tuple[int, int]] = []
-    for start, end in words:
-        word = POSSESSIVE.sub("", sentence[start:end]).rstrip(".,")
-        if word.lower() in held or word in NOT_NAMES or not word:
+    for (start, end), word in zip(words, cleaned, strict=True):
+        raw = sentence[start:end]
+        if word.lower() in held and full_name:
+            run = []  # the held name's own first or middle names: no answer
+            continue
+        if (
+            word.lower() in held
+            or word in NOT_NAMES
+            or not word
+            or _dated(sentence, start, end, word)
+        ):
             if run:
                 yield run
             run = []
             continue
         run.append((start, start + len(word)))
+        if word != raw.rstrip(".,"):  # "Apple's": the run ends here
+            yield run
+            run = []
     if run:
         yield run
+
+
+_MONTH_OR_DAY = re.compile(rf"(?:{MONTH_NAMES}|{WEEKDAY_NAMES})")
+
+
+def _dated(sentence: str, start: int, end: int, word: str) -> bool:
+    """A month or weekday right beside a number: "December 24", "3 December 1939"."""
+    if not _MONTH_OR_DAY.fullmatch(word):
+        return False
+    return bool(re.match(r"\s*\d", sentence[end:])) or bool(re.search(r"\d\s*$", sentence[:start]))
 
 
 def _anchors(question: str, sentence: str) -> list[tuple[int, int]]:
@@ -341,8 +383,11 @@ def _relation_words(question: str) -> set[str]:
 
 
 def _stem_match(word: str, wanted: set[str]) -> bool:
-    """ "directed" ~ "directors", "born" ~ "born": five letters in common from the start."""
-    return any(word == w or (len(w) >= 5 and word[:5] == w[:5]) for w in wanted)
+    """ "directed" ~ "directors", "born" ~ "born": five letters in common from the start; "died"
+    ~ "die": one word with another ending."""
+    return any(
+        word == w or (len(w) >= 5 and word[:5] == w[:5]) or same_word(word, w) for w in wanted
+    )
 
 
 # How many words may stand between an anchor and a span for the anchor to say what the span
