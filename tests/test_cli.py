@@ -213,6 +213,12 @@ def test_compare_table_says_no_figure_only_where_others_give_one(
     assert capsys.readouterr().out.count("no figure") == 1
     render.print_comparison(Comparison(question="Who?", sources=[quiet]))
     assert "no figure" not in capsys.readouterr().out
+    # a figure elsewhere, but the question asks for a person: no "no figure"
+    who = Comparison(
+        question="Who invested?", sources=[view("a", "Amazon invested $8 billion.", [eight]), quiet]
+    )
+    render.print_comparison(who)
+    assert "no figure" not in capsys.readouterr().out
     year = view("old", "Founded in 1856.", [])  # an answer, though not a figure read
     year.statements[0].short_answer = ShortAnswer(text="1856", start=11, end=15)
     render.print_comparison(

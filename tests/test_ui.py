@@ -399,6 +399,8 @@ def test_comparison_flags_the_disagreement_and_marks_figures() -> None:
     talks = SourceView(doc_id="d", title="Title d", addresses=True, statements=[plain])
     with_talk = comparison.model_copy(update={"sources": [*comparison.sources, talks]})
     assert comparison_html(with_talk).count('data-kind="no-figure"') == 1
+    asks_who = with_talk.model_copy(update={"question": "Who backs Anthropic?"})
+    assert 'data-kind="no-figure"' not in comparison_html(asks_who)  # a figure is no answer
     year = "Founded in 1856."  # an answer, though not a figure read (dates are read from 1900)
     said = ShortAnswer(text="1856", start=11, end=15)
     dated = Statement(citation=cite(year, "e"), figures=[], short_answer=said)

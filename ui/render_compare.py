@@ -6,7 +6,7 @@ table, the comparable figures as a bar chart (rag/render/charts.py) when two or 
 
 from __future__ import annotations
 
-from rag.answer.short_answers import answer_summary, worth_showing
+from rag.answer.short_answers import answer_summary, figure_missing_worth_noting, worth_showing
 from rag.render.charts import figure_bars
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
 from ui.render import context_line, esc, published, searched_line
@@ -19,7 +19,7 @@ def comparison_html(comparison: Comparison) -> str:
     if not flags:
         flags = f'<div class="box ok" data-kind="agree">{NO_DISAGREEMENT}</div>'
     involved = {_key(s) for d in comparison.disagreements for s in d.claims}
-    figures = any(st.figures for view in comparison.sources for st in view.statements)
+    figures = figure_missing_worth_noting(comparison)
     rows = "".join(_row(s, involved, figures) for s in _ordered(comparison.sources))
     table = (
         '<table class="compare"><thead><tr><th>Source</th><th>Addresses it?</th>'

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from rag.answer.short_answers import answer_summary, worth_showing
+from rag.answer.short_answers import answer_summary, figure_missing_worth_noting, worth_showing
 from rag.config import Settings
 from rag.ingestion import IngestReport
 from rag.schema import (
@@ -188,7 +188,7 @@ def print_comparison(comparison: Comparison) -> None:
     table.add_column("source", max_width=30, overflow="fold")
     table.add_column("what it says", ratio=3, overflow="fold")
     table.add_column("figures", max_width=28, overflow="fold")
-    figures = any(st.figures for view in comparison.sources for st in view.statements)
+    figures = figure_missing_worth_noting(comparison)
     for view in comparison.sources:
         table.add_row(
             f"{safe(view.title)}\n[dim]{safe(view.doc_id)}[/]", *_view_cells(view, figures)
