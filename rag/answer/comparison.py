@@ -24,7 +24,6 @@ from rag.answer.disagreements import (
     denial,
     denied_subject,
     disagreements,
-    figure_kinds,
     opposite_ways,
     source_answers,
     way_on_subject,
@@ -58,6 +57,7 @@ from rag.text.cues import (
     counted_things,
     counts,
     cue_match,
+    figure_kinds,
     numbers_in,
     wanted_kinds,
 )

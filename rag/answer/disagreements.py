@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import UNTITLED, AnswerGroup, Disagreement, Figure, SourceView, Statement
-from rag.text.cues import asks_status, status_of, wanted_kinds
+from rag.text.cues import asks_status, figure_kinds, status_of, wanted_kinds
 from rag.text.dates import find_dates
 from rag.text.followup import AUX_WORDS
-from rag.text.kinds import COMPARABLE, NOUNS, Kind
+from rag.text.kinds import NOUNS, Kind
 from rag.text.names import name_held, question_entities
 from rag.text.short_answers import most_beside, normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
@@ -51,11 +51,6 @@ DIRECTION_SUBJECT_TERMS = 2
 SAME_FIGURE = 0.01
 # A source's statements count when they share at least half the question's measure words.
 MEASURE_SHARE = 0.5
-
-
-def figure_kinds(question: str) -> list[str]:
-    """The kinds of figure the question asks for that can be compared, most specific first."""
-    return [k for k in wanted_kinds(question) if k in COMPARABLE]
 
 
 def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:

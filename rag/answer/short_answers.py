@@ -7,8 +7,7 @@ The spans themselves are read in text/short_answers.py. Does NOT decide which an
 from __future__ import annotations
 
 from rag.schema import AnswerGroup, Comparison, Statement
-from rag.text.cues import wanted_kinds
-from rag.text.kinds import COMPARABLE
+from rag.text.cues import figure_kinds
 from rag.text.short_answers import normalize, same_answer
 
 
@@ -50,7 +49,7 @@ def figure_missing_worth_noting(comparison: Comparison) -> bool:
     """Whether a source giving no figure (and no short answer) is marked "no figure": when the
     question asks for a figure and other sources give one. Not for "Who painted …?", where a
     source's "(c. 1662)" is a figure but no answer."""
-    asks = any(k in COMPARABLE for k in wanted_kinds(comparison.question))
+    asks = bool(figure_kinds(comparison.question))
     return asks and any(st.figures for view in comparison.sources for st in view.statements)
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rag.text.dates import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from rag.text.followup import AUX_WORDS
-from rag.text.kinds import Kind
+from rag.text.kinds import COMPARABLE, Kind
 from rag.text.names import PERSON_NAME
 from rag.text.numbers import COUNT_WORD, NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
@@ -105,6 +105,11 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         if pattern.search(question):
             return kinds
     return ()
+
+
+def figure_kinds(question: str) -> list[Kind]:
+    """The kinds of figure the question asks for that can be compared, most specific first."""
+    return [k for k in wanted_kinds(question) if k in COMPARABLE]
 
 
 # Capitalised words that start "First Last" look-alikes but are not names: English function

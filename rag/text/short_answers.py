@@ -16,11 +16,19 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.text.cues import DURATION, FREQUENCY, asks_what, number_spans, numbers_in, wanted_kinds
+from rag.text.cues import (
+    DURATION,
+    FREQUENCY,
+    asks_what,
+    figure_kinds,
+    number_spans,
+    numbers_in,
+    wanted_kinds,
+)
 from rag.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_NAMES, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
-from rag.text.kinds import COMPARABLE, Kind
+from rag.text.kinds import Kind
 from rag.text.names import NAME_RUN, PERSON_NAME, POSSESSIVE
 from rag.text.tokens import same_word, terms
 
@@ -77,7 +85,7 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     # dates: the nearest. Counting beside names and dates too, on RAMDocs' public half
     # (allowlisted): attribution 0.430 → 0.435, exact match 17.6 → 16.8 (bench/README.md, "A
     # tenth collection"), a wash, not kept.
-    figure = any(k in COMPARABLE for k in wanted_kinds(question))
+    figure = bool(figure_kinds(question))
     who = wanted_kinds(question)[:1] == (Kind.PERSON,)
     died = _asks_when_died(question)
 
@@ -151,7 +159,7 @@ def _as_precise_as_asked(
 def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
     """Spans of the kind the question asks for: figures, dates, or names it does not hold."""
     kinds = wanted_kinds(question)
-    asked = [k for k in kinds if k in COMPARABLE]
+    asked = figure_kinds(question)
     if asked:
         figures = extract_figures(sentence)
         found = [(f.start, f.end) for f in figures if f.kind in asked]
@@ -328,19 +336,15 @@ def _runs(
     in "Gaudi AI" for "Which AI accelerators …?"); one ending in a possessive stands alone
     ("Apple's Tim Cook"). A month beside a number is a date ("born December 24, 1959")."""
     cleaned = [POSSESSIVE.sub("", sentence[a:b]).rstrip(".,") for a, b in words]
-    full_name = sum(word.lower() in held for word in cleaned) >= 2
+    asked = [word.lower() in held for word in cleaned]
+    full_name = sum(asked) >= 2
     run: list[tuple[int, int]] = []
-    for (start, end), word in zip(words, cleaned, strict=True):
+    for (start, end), word, is_asked in zip(words, cleaned, asked, strict=True):
         raw = sentence[start:end]
-        if word.lower() in held and full_name:
+        if is_asked and full_name:
             run = []  # the held name's own first or middle names: no answer
             continue
-        if (
-            word.lower() in held
-            or word in NOT_NAMES
-            or not word
-            or _dated(sentence, start, end, word)
-        ):
+        if is_asked or word in NOT_NAMES or not word or _dated(sentence, start, end, word):
             if run:
                 yield run
             run = []
