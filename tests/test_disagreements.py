@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.disagreements import (
+    count_disagreement,
     date_disagreement,
     denied_subject,
     disagreements,
@@ -14,12 +15,14 @@ from rag.answer.disagreements import (
 from rag.schema import Citation, SourceView, Statement
 from rag.text.cues import status_of
 from rag.text.figures import extract_figures
+from rag.text.short_answers import short_answer
 from rag.text.trends import asks_direction, direction_of
 
 INVESTMENT = "How much has Amazon invested in Anthropic?"
 
 
-def _view(doc_id: str, text: str) -> SourceView:
+def _view(doc_id: str, text: str, question: str = "", published: str | None = None) -> SourceView:
+    """A source whose one statement is `text`, with its short answer to `question` if given."""
     citation = Citation(
         n=1,
         doc_id=doc_id,
@@ -29,8 +32,10 @@ def _view(doc_id: str, text: str) -> SourceView:
         end=len(text),
         score=1.0,
         verified=True,
+        published=published,
     )
-    statement = Statement(citation=citation, figures=extract_figures(text))
+    said = short_answer(question, text) if question else None
+    statement = Statement(citation=citation, figures=extract_figures(text), short_answer=said)
     return SourceView(doc_id=doc_id, title=doc_id, addresses=True, statements=[statement])
 
 
@@ -372,3 +377,28 @@ def test_a_document_with_no_title_of_its_own_is_not_set_against_others() -> None
     assert date_disagreement("When was the Pugh House built?", views)
     views[1].title = "in the Pugh family cemetery. The Pugh House was built in 1910 by…"
     assert date_disagreement("When was the Pugh House built?", views) == []
+
+
+def test_sources_counting_the_asked_thing_differently_are_flagged_in_date_order() -> None:
+    """Small counts and counts in words are no figures ("eight", "13"): the count flag reads
+    the sources' short answers that count what is asked."""
+    question = "How many illnesses have been reported?"
+    views = [
+        _view("blog", "The count stands at 13 illnesses in four states.", question, "2026-04-02"),
+        _view("notice", "Eight illnesses have been reported in three states.", question),
+        _view("story", "Health officials have counted 12 illnesses.", question, "2026-03-21"),
+    ]
+    [flag] = count_disagreement(question, views)
+    assert flag.kind == "count"
+    assert [c.citation.doc_id for c in flag.claims] == ["story", "blog", "notice"]
+    assert "story (2026-03-21) says 12; blog (2026-04-02) says 13; notice says Eight" in (
+        flag.summary
+    )
+    # the same count in digits and in words agrees; a count of something else is no claim
+    agreeing = [
+        _view("a", "Eight illnesses were reported.", question),
+        _view("b", "Officials counted 8 illnesses.", question),
+        _view("c", "Some 31,000 cases were pulled.", question),
+    ]
+    assert count_disagreement(question, agreeing) == []
+    assert count_disagreement("What was recalled?", views) == []

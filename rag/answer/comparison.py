@@ -20,6 +20,7 @@ from rag.answer.disagreements import (
     Changed,
     answers_agree,
     changed_answers,
+    count_disagreement,
     date_disagreement,
     denial,
     denied_subject,
@@ -134,6 +135,7 @@ def compare(
     changed, notes, apart = _changed_and_notes(text, scored, engine)
     found = (
         disagreements(text, views)
+        or count_disagreement(text, views)
         or _denials(text, anchors, scored, engine)
         or _opposite_ways(text, scored, engine)
         or changed
@@ -416,10 +418,12 @@ def statement(
     if not figures:
         return Statement(citation=citation, figures=[], short_answer=said)
     carried = engine.retriever.carried_names(item.row)
+    counting = bool(counted_things(question))  # "How many …?": a year counts nothing
     found = [
         f
         for f in extract_figures(sentence.text, sentence.start)
         if about_subject(question, sentence.text, f.start - sentence.start, carried)
+        and not (counting and f.kind == Kind.DATE)
     ]
     return Statement(citation=citation, figures=found, short_answer=said)
 

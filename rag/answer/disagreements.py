@@ -17,12 +17,13 @@ from typing import NamedTuple
 
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import UNTITLED, AnswerGroup, Disagreement, Figure, SourceView, Statement
-from rag.text.cues import asks_status, figure_kinds, status_of, wanted_kinds
+from rag.text.cues import asks_status, counted_things, figure_kinds, status_of, wanted_kinds
 from rag.text.dates import find_dates
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import NOUNS, Kind
 from rag.text.names import name_held, question_entities
-from rag.text.short_answers import most_beside, normalize, same_answer
+from rag.text.numbers import count_value
+from rag.text.short_answers import counts_asked, most_beside, normalize, same_answer
 from rag.text.stances import affirmed_names, denied_names
 from rag.text.subjects import (
     about_subject,
@@ -71,6 +72,39 @@ def disagreements(question: str, views: list[SourceView]) -> list[Disagreement]:
             break  # the most specific kind asked for is the one to report
     status = _status_flag(question, views) if asks_status(question) else None
     return found + ([status] if status else [])
+
+
+def count_disagreement(question: str, views: list[SourceView]) -> list[Disagreement]:
+    """A flag when, for "How many X …?", sources' short answers count X and differ: "eight
+    illnesses" against "12 people … sickened" against "13 illnesses". Small counts and counts in
+    words are no figures (text/figures.py reads a count from "1,000" or "2 million" up), so the
+    figure flag never sees them; a short answer counts X when X's word follows it
+    (short_answers.counts_asked). Each source's first statement whose short answer does, in the
+    order the sources were published: a count that grows over time reads in order."""
+    if not counted_things(question):
+        return []
+    claims: dict[str, tuple[Statement, float]] = {}
+    for view in views:
+        for st in view.statements:
+            said = st.short_answer
+            value = count_value(said.text) if said else None
+            end = said.end - st.citation.start if said else 0
+            if value is not None and counts_asked(question, st.citation.quote, end):
+                claims[view.doc_id] = (st, value)
+                break
+    values = [value for _, value in claims.values()]
+    if len(claims) < 2 or all(_close(values[0], v) for v in values[1:]):
+        return []
+    ordered = sorted(
+        claims.values(), key=lambda p: (not p[0].citation.published, p[0].citation.published)
+    )
+    parts = [
+        f"{st.citation.title}{_as_of(st)} says {st.short_answer.text if st.short_answer else ''}"
+        for st, _ in ordered
+    ]
+    summary = f"Sources differ on the {NOUNS[Kind.COUNT]}: " + "; ".join(parts) + "."
+    flat = [st for st, _ in ordered]
+    return [Disagreement(kind=Kind.COUNT, subject=question, claims=flat, summary=summary)]
 
 
 def _beside_the_question(question: str, kind: str) -> Callable[[Statement, Figure], bool]:

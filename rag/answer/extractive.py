@@ -30,6 +30,7 @@ from rag.text.cues import (
     kinds_in,
     looks_like_instruction,
     names_someone_else,
+    states_a_number,
     wanted_kinds,
 )
 from rag.text.kinds import Kind
@@ -45,6 +46,7 @@ from rag.text.names import (
     unmentioned_reason,
 )
 from rag.text.questions import topic_terms
+from rag.text.tokens import terms
 
 # How a sentence's score is made, and when it is enough. Every number below was hand-set on
 # evals/qa.jsonl, the set we report (a leak until the judge, #13, retires it), in the first
@@ -271,6 +273,8 @@ def _score(
         cue = 0.0
     elif kinds and answers and set(things) <= set(counted_things(answers)):
         cue = max(cue, cue_match(kinds, sentence.text, ()))  # the source asked how many of them
+        if kinds[:1] == (Kind.COUNT,) and states_a_number(sentence.text):
+            cue = 1.0  # and its answer gives a number, in words too ("eight cases of illness")
     score = _combined(dense, lexical, cue)
     if sentence.heading and not (stating and cue == 1.0):
         score *= HEADING_FACTOR
@@ -401,10 +405,16 @@ def extractive_answer(question: str, hits: list[Hit], engine: Engine) -> Answer:
 def _section_for_heading(question: str, scored: list[Scored], index: Index) -> list[Scored]:
     """When a section's heading is what matches best ("Known issues" for "What are the known
     issues in 3.2?"), the section's first sentences answer, not its heading: they stand in for
-    it at its score, up to the next heading. A dated heading answering "When …?" stays."""
+    it at its score, up to the next heading. A dated heading answering "When …?" stays. So do a
+    list's first items for the line that leads into them when it says nothing the question does
+    not ("Recalled products:" for "What products are being recalled?"); a lead-in saying more
+    answers itself ("Microsoft's $13 billion OpenAI investment … prioritized developer adoption
+    through:" for "How much has Microsoft invested in OpenAI?")."""
     best = scored[0]
     dated = wanted_kinds(question)[:1] == (Kind.DATE,) and best.cue == 1.0
-    if not best.sentence.heading or dated:
+    text = best.sentence.text
+    leads_in = text.endswith(":") and terms(text) <= terms(question)
+    if not (best.sentence.heading or leads_in) or dated:
         return scored
     rows = index.doc_sentence_rows(best.sentence.doc_id)
     after = rows[best.sentence.idx + 1 :]  # a sentence's idx is its place among its article's

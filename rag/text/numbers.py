@@ -26,3 +26,32 @@ COUNT_WORD = (
     "nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen"
 )
 PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"  # after a number: "30%", "30 percent", "30 per cent"
+_TEENS_AND_TENS = (
+    "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+)
+COUNT_WORDS = {
+    **NUMBER_WORDS,
+    **{w: 11 + n for n, w in enumerate(_TEENS_AND_TENS)},
+    **{
+        w: 20 + 10 * n
+        for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty".split())
+    },
+    "ninety": 90,
+    "dozen": 12,
+}
+
+
+def count_value(raw: str) -> float | None:
+    """The value of a count written in digits or in one word: "1,417" → 1417.0, "Eight" → 8.0;
+    None for anything else.
+
+    >>> count_value("31,000"), count_value("Eight"), count_value("forty"), count_value("a few")
+    (31000.0, 8.0, 40.0, None)
+    """
+    word = raw.strip().lower()
+    if word in COUNT_WORDS:
+        return float(COUNT_WORDS[word])
+    try:
+        return float(word.replace(",", ""))
+    except ValueError:
+        return None

@@ -20,6 +20,7 @@ from rag.text.cues import (
     DURATION,
     FREQUENCY,
     asks_what,
+    counted_things,
     figure_kinds,
     number_spans,
     numbers_in,
@@ -30,6 +31,7 @@ from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import Kind
 from rag.text.names import NAME_RUN, PERSON_NAME, POSSESSIVE
+from rag.text.numbers import COUNT_WORD
 from rag.text.tokens import same_word, terms
 
 # Words of a question that say nothing about where its answer sits in a sentence.
@@ -163,9 +165,11 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
     if asked:
         figures = extract_figures(sentence)
         found = [(f.start, f.end) for f in figures if f.kind in asked]
-        if found or Kind.COUNT not in asked:
+        if Kind.COUNT not in asked:
             return found
-        return _bare_counts(question, sentence, figures)
+        bare = _bare_counts(question, sentence, figures)
+        counting = _counting(question, sentence, found + bare)
+        return counting or found or bare
     if Kind.DURATION in kinds:  # a span of time, else when it began or ended ("since 1979")
         spans = [m.span() for m in DURATION.finditer(sentence) if m.group() not in question]
         return spans or _date_spans(sentence)
@@ -211,6 +215,26 @@ def _bare_counts(question: str, sentence: str, figures: list[Figure]) -> list[tu
             continue
         spans.append((start, end))
     return spans
+
+
+def _counting(question: str, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of the numbers in digits (`spans`) or in words, those that count what "How many …?" asks
+    about: "13 illnesses", not "31,000 cases", in "… 31,000 cases have been pulled, and the
+    count stands at 13 illnesses" for "How many illnesses …?"; "eight illnesses"."""
+    if not counted_things(question):
+        return []
+    spelled = [m.span() for m in _SPELLED_COUNT.finditer(sentence)]
+    return sorted(span for span in spans + spelled if counts_asked(question, sentence, span[1]))
+
+
+def counts_asked(question: str, sentence: str, end: int) -> bool:
+    """Does the number ending at `end` count what "How many …?" asks about: "13 illnesses" for
+    "How many illnesses …?" (the words right after it, as _counted_words reads them)."""
+    things = set(counted_things(question))
+    return any(_stem_match(w, things) for w in _counted_words(sentence, end))
+
+
+_SPELLED_COUNT = re.compile(rf"\b(?:{COUNT_WORD})\b", re.I)
 
 
 def _counted_words(sentence: str, end: int) -> list[str]:
