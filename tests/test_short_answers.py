@@ -111,6 +111,18 @@ from tests.conftest import FakeEmbedder, make_settings
         ("How many piers does the bridge have?", "It stands on 14 concrete piers.", "14"),
         ("What is the population of Orrin?", "Roughly 90 residents remain.", "90"),
         ("How many firms joined?", "A group of 12 software and design firms joined.", "12"),
+        # the number counting what is asked, not another count beside it; in words too
+        (
+            "How many illnesses have been reported?",
+            "Officials say 31,000 cases have been pulled, and the count stands at 13 illnesses.",
+            "13",
+        ),
+        (
+            "How many illnesses were there?",
+            "As of March 13, eight illnesses were reported.",
+            "eight",
+        ),
+        ("How many illnesses were there?", "Some 31,000 cases were pulled.", "31,000"),
         # a date as precisely as the question asks
         (
             "When was Ada Quill born?",

@@ -83,27 +83,23 @@ def count_disagreement(question: str, views: list[SourceView]) -> list[Disagreem
     order the sources were published: a count that grows over time reads in order."""
     if not counted_things(question):
         return []
-    claims: dict[str, tuple[Statement, float]] = {}
+    claims: dict[str, tuple[Statement, str, float]] = {}
     for view in views:
         for st in view.statements:
             said = st.short_answer
             value = count_value(said.text) if said else None
-            end = said.end - st.citation.start if said else 0
-            if value is not None and counts_asked(question, st.citation.quote, end):
-                claims[view.doc_id] = (st, value)
+            if said is None or value is None:
+                continue
+            if counts_asked(question, st.citation.quote, said.end - st.citation.start):
+                claims[view.doc_id] = (st, said.text, value)
                 break
-    values = [value for _, value in claims.values()]
+    values = [value for _, _, value in claims.values()]
     if len(claims) < 2 or all(_close(values[0], v) for v in values[1:]):
         return []
-    ordered = sorted(
-        claims.values(), key=lambda p: (not p[0].citation.published, p[0].citation.published)
-    )
-    parts = [
-        f"{st.citation.title}{_as_of(st)} says {st.short_answer.text if st.short_answer else ''}"
-        for st, _ in ordered
-    ]
+    ordered = sorted(claims.values(), key=lambda claim: _by_publication(claim[0]))
+    parts = [f"{st.citation.title}{_as_of(st)} says {text}" for st, text, _ in ordered]
     summary = f"Sources differ on the {NOUNS[Kind.COUNT]}: " + "; ".join(parts) + "."
-    flat = [st for st, _ in ordered]
+    flat = [st for st, _, _ in ordered]
     return [Disagreement(kind=Kind.COUNT, subject=question, claims=flat, summary=summary)]
 
 
@@ -252,9 +248,7 @@ def date_disagreement(
     ):
         return []
     # in the order the sources were published (undated ones last): a plan's date as it moved
-    ordered = sorted(
-        claims.items(), key=lambda p: (not p[1][0].citation.published, p[1][0].citation.published)
-    )
+    ordered = sorted(claims.items(), key=lambda p: _by_publication(p[1][0]))
     same_title = len({sts[0].citation.title for _, sts in ordered}) < len(ordered)
     parts = [
         f"{sts[0].citation.title}{f' [{doc}]' if same_title else ''}{_as_of(sts[0])} says "
@@ -285,6 +279,11 @@ def _same_date(a: float, b: float) -> bool:
     where both give one."""
     month_a, month_b = round(a % 1 * 100), round(b % 1 * 100)
     return int(a) == int(b) and (not month_a or not month_b or month_a == month_b)
+
+
+def _by_publication(st: Statement) -> tuple[bool, str]:
+    """A sort key: the sources in the order they were published, undated ones last."""
+    return (not st.citation.published, st.citation.published or "")
 
 
 def _as_of(st: Statement) -> str:

@@ -20,33 +20,27 @@ NUMBER_WORDS = {
 }
 NUMBER_WORD = "|".join(NUMBER_WORDS)  # for a regex: "one|two|…|ten"
 # What can count things in words, for "How many …?": "four nations", "seven interceptions" (an
-# encyclopedia writes small numbers out; news mostly does not).
-COUNT_WORD = (
-    f"{NUMBER_WORD}|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
-    "nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen"
-)
-PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"  # after a number: "30%", "30 percent", "30 per cent"
-_TEENS_AND_TENS = (
-    "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-)
+# encyclopedia writes small numbers out; news mostly does not), with their values.
+_TEENS = "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 COUNT_WORDS = {
     **NUMBER_WORDS,
-    **{w: 11 + n for n, w in enumerate(_TEENS_AND_TENS)},
-    **{
-        w: 20 + 10 * n
-        for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty".split())
-    },
-    "ninety": 90,
+    **{w: 11 + n for n, w in enumerate(_TEENS)},
+    **{w: 20 + 10 * n for n, w in enumerate(_TENS)},
     "dozen": 12,
 }
+COUNT_WORD = "|".join(COUNT_WORDS)  # for a regex: "one|…|ninety|dozen"
+PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"  # after a number: "30%", "30 percent", "30 per cent"
 
 
 def count_value(raw: str) -> float | None:
     """The value of a count written in digits or in one word: "1,417" → 1417.0, "Eight" → 8.0;
     None for anything else.
 
-    >>> count_value("31,000"), count_value("Eight"), count_value("forty"), count_value("a few")
-    (31000.0, 8.0, 40.0, None)
+    >>> count_value("31,000"), count_value("Eight"), count_value("forty"), count_value("dozen")
+    (31000.0, 8.0, 40.0, 12.0)
+    >>> count_value("a few"), count_value("several")
+    (None, None)
     """
     word = raw.strip().lower()
     if word in COUNT_WORDS:
