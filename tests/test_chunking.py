@@ -383,3 +383,24 @@ def test_a_one_word_sentence_joins_the_next() -> None:
     assert "Yes. From 14 April we fly there daily." in said
     assert "Yes." not in said
     assert said[-1] == "Thanks!"  # nothing after it to join
+
+
+def test_a_field_list_is_sentences_and_two_colon_headings_stay_headings() -> None:
+    """A notice's "Label: value" lines state values: each a sentence, whole (none cut as a
+    fused headline); two headings with colons in a row are still headings."""
+    text = (
+        "RECALL NOTICE\n"
+        "Announcement Date: March 14, 2026\n"
+        "Reason for Announcement: Potential Listeria monocytogenes contamination\n"
+        "Company Name: Brightfield Creamery LLC\n\n"
+        "The recall covers soft cheese.\n"
+        "The Competitive Landscape: Comparing Cloud AI Strategies\n"
+        "Microsoft's OpenAI Integration: Developer-First Approach\n"
+        "Microsoft invested early.\n"
+    )
+    said = {s.text: s.heading for s in split_sentences(make_article(Path("n.txt"), text, {}))}
+    assert said["Announcement Date: March 14, 2026"] is False
+    assert said["Reason for Announcement: Potential Listeria monocytogenes contamination"] is False
+    assert said["Company Name: Brightfield Creamery LLC"] is False
+    assert said["The Competitive Landscape: Comparing Cloud AI Strategies"] is True
+    assert said["Microsoft's OpenAI Integration: Developer-First Approach"] is True

@@ -314,6 +314,20 @@ def test_no_date_disagreement_when_a_date_is_shared_or_of_something_else(other: 
     assert date_disagreement("When will the bridge reopen?", views) == []
 
 
+def test_a_date_of_another_in_a_series_is_no_date_disagreement() -> None:
+    """A band's debut album is not its fourth: dated apart, they do not disagree; two sources
+    dating the debut (the "first album") differently do."""
+    question = "When was the debut album released?"
+    profile = _dated("profile", "Their debut album, Low Tide Hymns, was released on 4 May 2012.")
+    news = _dated("news", "The group will release their fourth album on 19 April 2024.")
+    assert date_disagreement(question, [profile, news]) == []
+    fan = _dated("fan", "Their first album was released in 2013.")
+    [flag] = date_disagreement(question, [profile, news, fan])
+    assert flag.summary == (
+        "Sources differ on the date: profile title says May 2012; fan title says 2013."
+    )
+
+
 def test_no_date_disagreement_between_namesakes_or_for_a_question_not_asking_when() -> None:
     views = [
         _dated("a", "Kevin Lewis was born in 1940 in Ellesmere Port."),

@@ -155,6 +155,55 @@ from tests.conftest import FakeEmbedder, make_settings
             "Ada Quill was born on 3 May 1911 in Cardiff.",
             "3 May 1911",
         ),
+        # a person's name with accents, before a nearer one without
+        (
+            "Who directed Le Train?",
+            "Le Train is a 2009 French drama directed by André Téchiné, starring Emilie Dequenne.",
+            "André Téchiné",
+        ),
+        # a nationality is no name, nor a record label a person
+        (
+            "Who is the artist behind the album Night Lines?",
+            "Night Lines is an album by Canadian rock band Harbourlights, released by Cedar"
+            " Records.",
+            "Harbourlights",
+        ),
+        # a surname standing for the full name the sentence gave before
+        (
+            "Who directed The Storm?",
+            "The Storm stars Pyotr Valin and Anna Gorska, and was directed by Valin in 1912.",
+            "Valin",
+        ),
+        # the asked name with a possessive is still the asked name
+        (
+            "Who was Muzong's father?",
+            "Emperor Muzong was the eldest son of Emperor Xianzong.",
+            "Emperor Xianzong",
+        ),
+        # a place written "City, State, Country": the part asked for, or all of it for "where"
+        (
+            "In which state is Harlow Mill?",
+            "Harlow Mill is a historic mill in Cedar Falls, Iowa, United States.",
+            "Iowa",
+        ),
+        (
+            "Where is the Ridge Gazette published?",
+            "The Ridge Gazette is a weekly newspaper in Milton, Kentucky.",
+            "Milton, Kentucky",
+        ),
+        # a population counts people, not households or families
+        (
+            "What is the population of Dunmore Township?",
+            "As of the census of 2010, there were 4,211 people, 1,650 households, and 1,092"
+            " families residing in the township.",
+            "4,211",
+        ),
+        # a profession is what the subject is, not a name beside it
+        (
+            "What is Ann Roe's profession?",
+            "Ann Roe, OBE (born 1950) is an American chef who ran a White House kitchen.",
+            "an American chef",
+        ),
     ],
 )
 def test_the_span_of_the_kind_asked(question: str, sentence: str, answer: str) -> None:

@@ -32,6 +32,7 @@ from rag.text.subjects import (
     measure_terms,
     measure_words,
     namesakes,
+    ordinals_held,
     subject_terms,
 )
 from rag.text.tokens import stems, terms
@@ -218,8 +219,12 @@ def date_disagreement(
         return []
 
     def of_the_event(st: Statement, f: Figure) -> bool:
+        # and of the one asked about: "their fourth album … on 19 April 2024" does not date
+        # "the debut album" (a band's profile and a news story, my own collection)
         at = st.citation.start
-        return dated_event(st.citation.quote, f.start - at, f.end - at, event)
+        quote = st.citation.quote
+        dated = dated_event(quote, f.start - at, f.end - at, event)
+        return dated and ordinals_held(question, quote)
 
     # A document titled by its first words, cut ("Americas. Construction on the Time-Life …";
     # schema.UNTITLED): nothing says which namesake it is about. On RAMDocs' public half

@@ -19,12 +19,13 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 10  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+CHUNKING_VERSION = 11  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
 # 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet;
 # 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title="); 7: a table row
 # holding a figure is no heading; 8: a Markdown front matter block is no text; 9: the terms the
 # lexical files hold keep decimal numbers ("3.2", text/tokens.py); 10: a one-word sentence
-# ("Yes.") joins the next
+# ("Yes.") joins the next; 11: a line of a field list ("Company Name: Brightfield Creamery LLC")
+# is a sentence, whole
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
@@ -124,7 +125,8 @@ def _pieces(article: Article) -> Iterator[tuple[int, int]]:
     for line in _LINE.finditer(article.text, article.text_start):
         bounds = [line.start(), *_inline_cuts(line), line.end()]
         at_top = line.start() <= article.text_start
-        headline = fused_headline(article.text, line.start(), need_colon=not at_top)
+        field = _in_field_list(article.text, line.start(), line.end())
+        headline = None if field else fused_headline(article.text, line.start(), not at_top)
         if headline and headline[2] < line.end():
             bounds.append(headline[2])
         bounds.sort()
@@ -222,6 +224,8 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if text[:line_start].strip() and _DATA_ROW.search(text, line_start, line_end):
         return False  # (not the first line: that is the article's title)
+    if _in_field_list(text, line_start, line_end):
+        return False
     at_line_start = not text[line_start:start].strip(" \t•*#-0123456789.")
     if not at_line_start:
         line = text[line_start:line_end].strip()
@@ -240,6 +244,57 @@ def _is_heading(text: str, start: int, end: int) -> bool:
 _CELL = r"[^|\n]{1,40}"  # a short cell: a page title's tail ("… | Military Wiki | Fandom Start
 # a Wiki Sign In …") is no row
 _DATA_ROW = re.compile(rf"^\|?\s*(?=[^\n]*\d){_CELL}(?: \| {_CELL})+\s*\|?\s*$", re.M)
+
+
+# A line of a field list, "Label: value" among lines like it, as notices, forms, profiles and
+# e-mail headers have ("Company Announcement Date: March 14, 2026" / "Product Type: Dairy" /
+# "Company Name: Brightfield Creamery LLC"), states its value: a sentence, whole. Read as short
+# lines with no closing mark they were headings, so "When was the recall announced?" could not
+# quote the date, and "Reason for Announcement: Potential Listeria contamination" was cut as a
+# fused headline before "Listeria". A heading may have a colon too, and two run together
+# ("The Competitive Landscape: Comparing Hyperscaler AI Strategies" over "Microsoft's OpenAI
+# Integration: Developer-First Approach", in a seed article): it takes FIELD_LIST_LINES such
+# lines in a row to make a list. The label is a capitalised run of at most FIELD_LABEL_WORDS
+# words (forms' labels have 1-4: "Birthplace", "Signed from", "Company Announcement Date"); a
+# bulleted line is no field (bullets already are sentences: "• Custom Silicon Access: …").
+# Set by hand on my own recall notice and a regulator's notice; on the seed articles no line is
+# such, on RAMDocs' public half 13 lines of one document (a footballer's profile).
+FIELD_LIST_LINES = 3
+FIELD_LABEL_WORDS = 5
+_FIELD = re.compile(r"[ \t]*(?:\*\*)?([A-Z][^:\n]{0,40}):(?:\*\*)?[ \t]+\S[^\n]*")
+
+
+def _in_field_list(text: str, line_start: int, line_end: int) -> bool:
+    r"""Is the line from `line_start` to `line_end` one of FIELD_LIST_LINES fields in a row?
+
+    >>> notice = "Recall\nType: Dairy\nCompany Name: Brightfield LLC\nBrand: Valley Fresh\n"
+    >>> _in_field_list(notice, 7, 18), _in_field_list(notice, 0, 6)
+    (True, False)
+    >>> _in_field_list("Intro.\nModel Commoditization: The Narrowing Moat\nText.", 7, 48)
+    False
+    """
+    if not _is_field(text, line_start, line_end):
+        return False
+    run = 1
+    start = line_start  # the lines before, nearest first
+    while run < FIELD_LIST_LINES and start > 0:
+        end, start = start - 1, text.rfind("\n", 0, start - 1) + 1
+        if not _is_field(text, start, end):
+            break
+        run += 1
+    end = line_end  # and after
+    while run < FIELD_LIST_LINES and end < len(text):
+        start, end = end + 1, text.find("\n", end + 1)
+        end = len(text) if end < 0 else end
+        if not _is_field(text, start, end):
+            break
+        run += 1
+    return run >= FIELD_LIST_LINES
+
+
+def _is_field(text: str, start: int, end: int) -> bool:
+    found = _FIELD.fullmatch(text, start, end)
+    return found is not None and len(found.group(1).split()) <= FIELD_LABEL_WORDS
 
 
 def _short_line(body: str) -> bool:

@@ -33,9 +33,13 @@ POSSESSIVE = re.compile(r"[’']s$")  # "Amazon’s" → "Amazon"
 # A title only a person has, before a name: "Professor Ingrid Vale", "Dr. Paul Okonjo".
 PERSONAL_TITLE = re.compile(r"(?:Professor|Prof|Dr|Mr|Mrs|Ms|Sir|Dame)\b\.?\s+[A-Z]")
 # A person's name as news writes it, "First Last" or "First M. Last", through a surname's
-# particles (cues.py reads "who" answers by it).
+# particles (cues.py reads "who" answers by it). Letters with accents count ("André Téchiné":
+# read as no person's name, the film's star beside it answered "Who directed …?").
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = rf"[^\W\d_{_UPPER}]"
 PERSON_NAME = re.compile(
-    rf"\b[A-Z][a-z]+ (?:[A-Z]\. )?(?:{_PARTICLE} ){{0,2}}[A-Z][a-z]{{2,}}\b(?!:)"
+    rf"\b[{_UPPER}]{_LOWER}+ (?:[{_UPPER}]\. )?(?:{_PARTICLE} ){{0,2}}"
+    rf"[{_UPPER}]{_LOWER}{{2,}}\b(?!:)"
 )
 
 

@@ -90,15 +90,21 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     figure = bool(figure_kinds(question))
     who = wanted_kinds(question)[:1] == (Kind.PERSON,)
     died = _asks_when_died(question)
+    # "What is Jon Hill's profession?", "What is the genre of …?": what the subject is ("an
+    # American chef", "a science fiction novel"), before a name beside it ("PC" in "Sir Andrew
+    # McFarlane, PC … is a British judge")
+    classed = _ASKS_A_CLASS.search(question) is not None
+    said_is = set(_complements(sentence)) if classed else set()
 
-    def rank(span: tuple[int, int]) -> tuple[bool, bool, bool, int, int, int]:
+    def rank(span: tuple[int, int]) -> tuple[bool, bool, bool, bool, int, int, int]:
         # "Assamese-language" for "What is the language of …": it says what is asked itself.
         said = {w.lower() for w in re.split(r"[\s-]+", sentence[span[0] : span[1]])}
         return (
             not said & relation,
+            classed and span not in said_is,
             # "Who …?": a name written as a person's ("Pieter van Aelst") before a nearer word
             # that is not one ("Dutch" in "a small Dutch panel … the work of Pieter van Aelst")
-            who and not PERSON_NAME.fullmatch(sentence[span[0] : span[1]]),
+            who and not _person_shaped(sentence, span),
             # "When did X die?": a life's span ends in its death ("(3 March 1605 – 9 February
             # 1777)", "(Delft 1629–1681 Amsterdam)"), the date after the dash
             died and not _LIFE_END.search(sentence, 0, span[0]),
@@ -111,6 +117,36 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     return ShortAnswer(text=sentence[start:end], start=offset + start, end=offset + end)
 
 
+# The last words of names written as a person's are but no person's: "Word Records", "Century
+# Media", "Avalon Books" (a label or a publisher beside the band or the author a "Who …?" asks
+# for). Common English words of organisations and places, written after reading RAMDocs' public
+# half (allowlisted), whose misses these were.
+_NOT_A_PERSON = frozenset(
+    "Records Media Music Entertainment Studios Studio Pictures Films Press Books Publishing "
+    "Publishers Inc Corp Corporation Company Ltd LLC Group Holdings University College School "
+    "Institute Bank Airlines Club Association Society Council Party Committee Foundation "
+    "Agency Department Ministry Museum Railway Station Street Road Avenue Park River Lake "
+    "Mountains County City Games Software Systems Technologies Labs Network Channel".split()
+)
+
+
+def _person_shaped(sentence: str, span: tuple[int, int]) -> bool:
+    """Written as a person's name, or as the surname of one the sentence writes in full:
+    "Chardynin" in "starring Pyotr Chardynin and Aleksandra Goncharova, and directed by
+    Chardynin"."""
+    text = sentence[span[0] : span[1]]
+    if PERSON_NAME.fullmatch(text):
+        return text.rsplit(" ", 1)[-1] not in _NOT_A_PERSON
+    return " " not in text and any(
+        m.group().rsplit(" ", 1)[-1] == text for m in PERSON_NAME.finditer(sentence)
+    )
+
+
+# Questions asking what class of thing the subject is (its words read from RAMDocs' public half,
+# allowlisted: "What is the profession of …?", "What is the genre of …?").
+_ASKS_A_CLASS = re.compile(
+    r"\b(?:profession|occupation|job|career|genre|type|kind|sort|category)\b", re.I
+)
 _BARE_YEAR = re.compile(YEAR)
 # The dash of a life's span right before a date: "(1624 – 18 June 1668)", "(Delft 1629–1681".
 _LIFE_END = re.compile(r"\d\s?[–—-]\s?$")
@@ -180,10 +216,63 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
             span for span in _date_spans(sentence) if sentence[span[0] : span[1]] not in question
         ]
     spans = _name_spans(question, sentence)
+    spans = _place_level(question, sentence, spans) or spans
     # "What is …?": an answer may be a thing no capital marks ("a band", "45.7 years")
     if not kinds and asks_what(question):
         spans += _complements(sentence)
     return spans
+
+
+# A place written from the smallest part out, its parts set apart by commas: "Council Bluffs,
+# Iowa, United States", "(Lincoln, Nebraska)". "In which state …?" is answered by the part after
+# the first, "Which country …?" by the last of three, "Which city …?" by the first, "Where …?"
+# by the whole place: how English writes an address; the case read from RAMDocs' public half
+# (allowlisted), where "Council Bluffs, Iowa, United States" answered "United States".
+_PLACE_LEVEL = re.compile(
+    r"\b(?:(?:which|what)\s+(?P<level>state|province|county|region|country|nation|city|town)\b"
+    r"|(?P<where>where)\b)",
+    re.I,
+)
+_SECOND = frozenset({"state", "province", "county", "region"})
+_FIRST = frozenset({"city", "town"})
+
+
+def _place_level(
+    question: str, sentence: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """For a question asking where, or in which state, country or city, the part of each place
+    written as "City, State, Country" that it asks for; [] when it asks none or the sentence
+    writes no such place.
+
+    >>> s = "It is a historic district in Council Bluffs, Iowa, United States."
+    >>> q = "In which state is the Haymarket District located?"
+    >>> [s[a:b] for a, b in _place_level(q, s, _name_spans(q, s))]
+    ['Iowa']
+    >>> q = "Where is the Haymarket District?"
+    >>> [s[a:b] for a, b in _place_level(q, s, _name_spans(q, s))]
+    ['Council Bluffs, Iowa, United States']
+    """
+    asked = _PLACE_LEVEL.search(question)
+    if asked is None:
+        return []
+    chains: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if chains and sentence[chains[-1][-1][1] : span[0]] == ", ":
+            chains[-1].append(span)
+        else:
+            chains.append([span])
+    level = (asked.group("level") or "").lower()
+    out = []
+    for chain in (c for c in chains if len(c) >= 2):
+        if asked.group("where"):
+            out.append((chain[0][0], chain[-1][1]))
+        elif level in _SECOND:
+            out.append(chain[1])
+        elif level in _FIRST:
+            out.append(chain[0])
+        elif len(chain) >= 3:  # a country: the last of city, state, country
+            out.append(chain[-1])
+    return out
 
 
 def _bare_counts(question: str, sentence: str, figures: list[Figure]) -> list[tuple[int, int]]:
@@ -220,11 +309,22 @@ def _bare_counts(question: str, sentence: str, figures: list[Figure]) -> list[tu
 def _counting(question: str, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Of the numbers in digits (`spans`) or in words, those that count what "How many …?" asks
     about: "13 illnesses", not "31,000 cases", in "… 31,000 cases have been pulled, and the
-    count stands at 13 illnesses" for "How many illnesses …?"; "eight illnesses"."""
-    if not counted_things(question):
+    count stands at 13 illnesses" for "How many illnesses …?"; "eight illnesses". A population
+    counts people: "6,669 people", not "1,730 families", in "… 6,669 people, 2,298 households,
+    and 1,730 families" for "What is the population of …?"."""
+    things = set(counted_things(question))
+    asked = {w.lower() for w in _WORD.findall(question)}
+    people = {w for word in asked for w in _COUNTED_AS.get(word, ())}
+    if not (things or people):
         return []
+
+    def counted(word: str) -> bool:  # people's words as they are: "residing" is no resident
+        return _stem_match(word, things) if things else word in people
+
     spelled = [m.span() for m in _SPELLED_COUNT.finditer(sentence)]
-    return sorted(span for span in spans + spelled if counts_asked(question, sentence, span[1]))
+    return sorted(
+        span for span in spans + spelled if any(map(counted, _counted_words(sentence, span[1])))
+    )
 
 
 def counts_asked(question: str, sentence: str, end: int) -> bool:
@@ -336,7 +436,8 @@ def _name_spans(question: str, sentence: str) -> list[tuple[int, int]]:
     """Capitalised runs of words, trimmed of words the question holds and of non-names:
     "Lahu Ke Do Rang is … directed by Mahesh Bhatt" → [Hindi, Mahesh Bhatt] for a question
     naming "Lahu Ke Do Rang"."""
-    held = {w.lower() for w in _WORD.findall(question)}
+    # the asked names with a possessive too: "Jingzong's", "Rowlands'"
+    held = {POSSESSIVE.sub("", w.lower()).rstrip("'’") for w in _WORD.findall(question)}
     spans = []
     for match in NAME_RUN.finditer(sentence):
         words = [
@@ -345,9 +446,37 @@ def _name_spans(question: str, sentence: str) -> list[tuple[int, int]]:
         ]
         for run in _runs(sentence, words, held):
             run = run[:MAX_NAME_WORDS]
-            if len(run) > 1 or sentence[: run[0][0]].strip():  # not a lone sentence opener
+            if (len(run) > 1 or sentence[: run[0][0]].strip()) and not _proper_adjective(
+                sentence, run[0][0], run[-1][1]
+            ):  # not a lone sentence opener, nor "American" in "an American chef"
                 spans.append((run[0][0], run[-1][1]))
     return spans
+
+
+# A nationality (or another proper adjective) before a noun is no name: "by American rock band
+# Needtobreathe", "an English Anglican priest", "a 2009 French drama film", "the Pakistani
+# population". Read by its shape: its last word ends as demonyms do, a lower-case word other
+# than a function word follows ("Morgan and …", "Dean was …" stay names), and an article, "by",
+# "of" or a number comes right before it. Read from English and RAMDocs' public half
+# (allowlisted), where "English" answered "Who is the artist of the album …?"; not fitted.
+_DEMONYM = re.compile(r"[A-Z]\w*(?:an|ese|ish|ch|sh|i)")
+_BEFORE_ADJECTIVE = re.compile(r"(?:\b(?:[Aa]n?|[Tt]he|by|of)|\d)\s+$")
+_NEXT_WORD = re.compile(r" ([a-z]+)\b")
+
+
+def _proper_adjective(sentence: str, start: int, end: int) -> bool:
+    """
+    >>> s = "Direct Hits is an album by American rock band The Killers."
+    >>> _proper_adjective(s, 27, 35), _proper_adjective(s, 46, 57)
+    (True, False)
+    """
+    following = _NEXT_WORD.match(sentence, end)
+    return (
+        _DEMONYM.fullmatch(sentence[start:end].rsplit(" ", 1)[-1]) is not None
+        and following is not None
+        and following.group(1) not in _FUNCTION_WORDS
+        and _BEFORE_ADJECTIVE.search(sentence, 0, start) is not None
+    )
 
 
 def _runs(

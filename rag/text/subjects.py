@@ -192,6 +192,38 @@ def event_terms(question: str) -> frozenset[str]:
     return measure_terms(question) - _DATE_QUESTION - things
 
 
+# Words that tell one of a series from the others ("the debut album" is not "their fourth
+# album"; "the second flight", "the final phase"), each with the words that say the same.
+_ORDINALS = {
+    "first": "first debut inaugural maiden",
+    "debut": "debut first",
+    "inaugural": "inaugural first",
+    "maiden": "maiden first",
+    **{w: w for w in "second third fourth fifth sixth seventh eighth ninth tenth".split()},
+    "last": "last final latest",
+    "final": "final last",
+    "latest": "latest newest last",
+    "newest": "newest latest",
+}
+_ORDINAL = re.compile(rf"\b(?:{'|'.join(_ORDINALS)})\b", re.I)
+
+
+def ordinals_held(question: str, text: str) -> bool:
+    """Does `text` say which of a series it is about as the question does: "Their debut album
+    … was released on 4 May 2012" for "When was the debut album released?", not "… will release
+    their fourth album … on 19 April 2024"? True when the question names no place in a series.
+
+    >>> q = "When was the debut album released?"
+    >>> ordinals_held(q, "Their first album came out in 2012.")
+    True
+    >>> ordinals_held(q, "They will release their fourth album on 19 April 2024.")
+    False
+    """
+    asked = _ORDINAL.findall(question)
+    said = {w.lower() for w in _ORDINAL.findall(text)}
+    return all(said & set(_ORDINALS[w.lower()].split()) for w in asked)
+
+
 def dated_event(quote: str, start: int, end: int, event: frozenset[str]) -> bool:
     """Does a word of what happened (`event`) stand next to the date at quote[start:end]?"""
     near = quote[:start].split()[-DATE_BEFORE:] + quote[end:].split()[:DATE_AFTER]
