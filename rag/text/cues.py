@@ -12,7 +12,7 @@ from functools import lru_cache
 from rag.text.dates import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import COMPARABLE, Kind
-from rag.text.names import PERSON_NAME
+from rag.text.names import PERSON_NAME, POSSESSIVE
 from rag.text.numbers import COUNT_WORD, NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
 
@@ -167,7 +167,7 @@ def names_someone_else(question: str, text: str) -> bool:
     """
     if _WHO_IS_NAMED.match(question):
         return True
-    asked = {w.lower().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(question)}
+    asked = {POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(question)}
     held = [[w.lower() in asked for w in run.split()] for run in _person_runs(text)]
     return any(not h[0] or all(h) for h in held)
 

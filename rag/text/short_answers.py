@@ -285,7 +285,7 @@ def _bare_counts(question: str, sentence: str, figures: list[Figure]) -> list[tu
       chips …?"): the word after it, if any, is one of the question's or a function word."""
     claimed = [(f.start, f.end) for f in figures] + _date_spans(sentence)
     asked = {w.lower() for w in _WORD.findall(question)}
-    asked |= {w for word in asked for w in _COUNTED_AS.get(word, ())}
+    asked |= _counted_as(asked)
     written = numbers_in(question)
     spans = []
     for start, end in number_spans(sentence):
@@ -313,8 +313,7 @@ def _counting(question: str, sentence: str, spans: list[tuple[int, int]]) -> lis
     counts people: "6,669 people", not "1,730 families", in "… 6,669 people, 2,298 households,
     and 1,730 families" for "What is the population of …?"."""
     things = set(counted_things(question))
-    asked = {w.lower() for w in _WORD.findall(question)}
-    people = {w for word in asked for w in _COUNTED_AS.get(word, ())}
+    people = _counted_as({w.lower() for w in _WORD.findall(question)})
     if not (things or people):
         return []
 
@@ -355,6 +354,13 @@ def _counted_words(sentence: str, end: int) -> list[str]:
 
 # What a population counts, in the words a sentence counts it in ("344 people").
 _COUNTED_AS = {"population": ("people", "persons", "residents", "inhabitants")}
+
+
+def _counted_as(words: set[str]) -> set[str]:
+    """The words a sentence counts the question's `words` in: {"people", …} for "population"."""
+    return {w for word in words for w in _COUNTED_AS.get(word, ())}
+
+
 _AFTER_A_COUNT = (_FUNCTION_WORDS - {"and", "or"}) | set(
     "during according per since until after before".split()
 )

@@ -195,15 +195,18 @@ def event_terms(question: str) -> frozenset[str]:
 # Words that tell one of a series from the others ("the debut album" is not "their fourth
 # album"; "the second flight", "the final phase"), each with the words that say the same.
 _ORDINALS = {
-    "first": "first debut inaugural maiden",
-    "debut": "debut first",
-    "inaugural": "inaugural first",
-    "maiden": "maiden first",
-    **{w: w for w in "second third fourth fifth sixth seventh eighth ninth tenth".split()},
-    "last": "last final latest",
-    "final": "final last",
-    "latest": "latest newest last",
-    "newest": "newest latest",
+    word: frozenset(same.split())
+    for word, same in {
+        "first": "first debut inaugural maiden",
+        "debut": "debut first",
+        "inaugural": "inaugural first",
+        "maiden": "maiden first",
+        **{w: w for w in "second third fourth fifth sixth seventh eighth ninth tenth".split()},
+        "last": "last final latest",
+        "final": "final last",
+        "latest": "latest newest last",
+        "newest": "newest latest",
+    }.items()
 }
 _ORDINAL = re.compile(rf"\b(?:{'|'.join(_ORDINALS)})\b", re.I)
 
@@ -221,7 +224,7 @@ def ordinals_held(question: str, text: str) -> bool:
     """
     asked = _ORDINAL.findall(question)
     said = {w.lower() for w in _ORDINAL.findall(text)}
-    return all(said & set(_ORDINALS[w.lower()].split()) for w in asked)
+    return all(said & _ORDINALS[w.lower()] for w in asked)
 
 
 def dated_event(quote: str, start: int, end: int, event: frozenset[str]) -> bool:
