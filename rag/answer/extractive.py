@@ -38,14 +38,19 @@ from rag.text.names import (
     TITLE_WORDS,
     asked_figures,
     asked_lettered,
+    full_person_names,
+    given_names,
     initialled,
     name_held,
     names_held,
     one_name_of_its_own,
+    people_by_surname,
     question_entities,
+    surnames_alone,
     unmentioned_reason,
 )
 from rag.text.questions import topic_terms
+from rag.text.subjects import another_of_series, asks_a_place
 from rag.text.tokens import terms
 
 # How a sentence's score is made, and when it is enough. Every number below was hand-set on
@@ -155,6 +160,7 @@ def score_rows(
         lexical[answering] = np.maximum(lexical[answering], asked_lexical)
         best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
     things = counted_things(question)
+    series = asks_a_place(question)
     scored = []
     for n in np.flatnonzero(best_case >= floor):
         row = int(order[n])
@@ -172,6 +178,10 @@ def score_rows(
         # "Who runs Corvane?"): then no person's name to answer with
         nobody = kinds[:1] == (Kind.PERSON,) and not names_someone_else(question, sentence.text)
         item = _score(sentence, row, d, lex, kinds, things, rank, answers, stating, nobody)
+        if nobody and not sentence.heading and _by_surname(question, row, index):
+            item = replace(item, cue=1.0, score=item.score + WEIGHTS["cue"])
+        if series and another_of_series(question, f"{retriever.antecedent(row)} {sentence.text}"):
+            item.score = 0.0  # "The second album … sold 60,000" is no answer on the debut album
         if index.is_question(row):
             item.score = 0.0  # it asks, it does not answer (the sentences after it may)
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
@@ -218,6 +228,21 @@ def _dated_headings(index: Index, doc_id: str) -> int:
         heads = [index.sentences[r] for r in rows[1:] if index.sentences.columns["heading"][r]]
         counts[doc_id] = sum(has_kind(h.text, Kind.DATE) for h in heads)
     return counts[doc_id]
+
+
+def people_named(index: Index, doc_id: str) -> dict[str, str]:
+    """The people an article names in full, by surname: {"Ibáñez": "Tomás Ibáñez"}."""
+    return people_by_surname(index.articles[doc_id].text)
+
+
+def _by_surname(question: str, row: int, index: Index) -> bool:
+    """Does the sentence name by surname alone someone its article names in full, other than
+    whom the question names: "In 2019 Ibáñez left the band …" for "Who left the band in 2019?"
+    in a profile that introduced "Tomás Ibáñez" (news names people in full once, then by
+    surname). Its "First Last" runs alone (cues.names_someone_else) read it as naming nobody."""
+    sentence = index.sentences[row]
+    people = people_named(index, sentence.doc_id)
+    return bool(surnames_alone(sentence.text, people, question))
 
 
 def _dense_many(
@@ -461,6 +486,14 @@ def person_named(item: Scored, question: str, retriever: Retriever) -> bool:
     if names_held(names, held):
         return True
     index = retriever.index
+    # a person the question names in full, named by surname, in an article naming them in full
+    # ("He was replaced by Alys Penhale." after "In 2019 Ibáñez left …", for "Who replaced Tomás
+    # Ibáñez?")
+    given = given_names(question)
+    if given and names_held(names - given, held):
+        people = people_named(index, item.sentence.doc_id).values()
+        if set(full_person_names(question)) <= set(people):
+            return True
     if not one_name_of_its_own(item.sentence.text, question):
         return False
     titled = index.title_terms[int(index.sentences.columns["doc"][item.row])]

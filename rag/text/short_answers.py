@@ -30,7 +30,7 @@ from rag.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_NAMES, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import Kind
-from rag.text.names import NAME_RUN, PERSON_NAME, POSSESSIVE
+from rag.text.names import NAME_RUN, NOT_A_PERSON, PERSON_NAME, POSSESSIVE
 from rag.text.numbers import COUNT_WORD
 from rag.text.tokens import same_word, terms
 
@@ -117,26 +117,13 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     return ShortAnswer(text=sentence[start:end], start=offset + start, end=offset + end)
 
 
-# The last words of names written as a person's are but no person's: "Word Records", "Century
-# Media", "Avalon Books" (a label or a publisher beside the band or the author a "Who …?" asks
-# for). Common English words of organisations and places, written after reading RAMDocs' public
-# half (allowlisted), whose misses these were.
-_NOT_A_PERSON = frozenset(
-    "Records Media Music Entertainment Studios Studio Pictures Films Press Books Publishing "
-    "Publishers Inc Corp Corporation Company Ltd LLC Group Holdings University College School "
-    "Institute Bank Airlines Club Association Society Council Party Committee Foundation "
-    "Agency Department Ministry Museum Railway Station Street Road Avenue Park River Lake "
-    "Mountains County City Games Software Systems Technologies Labs Network Channel".split()
-)
-
-
 def _person_shaped(sentence: str, span: tuple[int, int]) -> bool:
     """Written as a person's name, or as the surname of one the sentence writes in full:
     "Chardynin" in "starring Pyotr Chardynin and Aleksandra Goncharova, and directed by
     Chardynin"."""
     text = sentence[span[0] : span[1]]
     if PERSON_NAME.fullmatch(text):
-        return text.rsplit(" ", 1)[-1] not in _NOT_A_PERSON
+        return text.rsplit(" ", 1)[-1] not in NOT_A_PERSON
     return " " not in text and any(
         m.group().rsplit(" ", 1)[-1] == text for m in PERSON_NAME.finditer(sentence)
     )

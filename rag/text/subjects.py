@@ -227,6 +227,60 @@ def ordinals_held(question: str, text: str) -> bool:
     return all(said & _ORDINALS[w.lower()] for w in asked)
 
 
+# The places in a series that say which one itself, not relative to now ("last", "latest").
+_PLACES = frozenset(w for w in _ORDINALS if w not in {"last", "final", "latest", "newest"})
+# Spans of time an ordinal counts without being a place in the question's series: "sold 60,000
+# copies in its first year" says nothing of which album.
+_TIMES = stems("time year month week day hour minute season quarter half decade century")
+_NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
+
+
+def asks_a_place(question: str) -> bool:
+    """Does the question ask about one of a series by its place ("the debut album", "the
+    second flight")? another_of_series reads only such questions.
+
+    >>> asks_a_place("When was the debut album released?"), asks_a_place("Who sings?")
+    (True, False)
+    """
+    return any(m.group().lower() in _PLACES for m in _ORDINAL.finditer(question))
+
+
+def another_of_series(question: str, text: str) -> bool:
+    """Does `text` speak of another of a series than the question: the question's noun after a
+    place of another ("The second album, Iron Coast, …" for "How many copies did the debut
+    album sell?"), and the question's own place nowhere? Places relative to now ("last",
+    "latest") tell nothing apart: the latest album may be the fourth.
+
+    >>> q = "How many copies did the debut album sell?"
+    >>> another_of_series(q, "The second album, Iron Coast, was recorded in Bergen.")
+    True
+    >>> another_of_series(q, "Unlike the second album, their debut sold 40,000 copies.")
+    False
+    >>> another_of_series(q, "Their second single sold 9,000 copies.")
+    False
+    >>> another_of_series(q, "The second album sold 60,000 copies in its first year.")
+    True
+    """
+    nouns = {}
+    for m in _ORDINAL.finditer(question):
+        word = m.group().lower()
+        after = _NEXT_WORD.match(question, m.end())
+        if word in _PLACES and after and (noun := stems(after.group(1).lower())):
+            nouns[word] = noun
+    if not nouns:
+        return False
+    other = False
+    for m in _ORDINAL.finditer(text):
+        word = m.group().lower()
+        after = _NEXT_WORD.match(text, m.end())
+        noun = stems(after.group(1).lower()) if after else frozenset()
+        if noun in nouns.values() or not noun & _TIMES:
+            if any(word in _ORDINALS[asked] for asked in nouns):
+                return False  # it says the question's place too ("their debut", "first album")
+            other = other or (word in _PLACES and noun in nouns.values())
+    return other
+
+
 def dated_event(quote: str, start: int, end: int, event: frozenset[str]) -> bool:
     """Does a word of what happened (`event`) stand next to the date at quote[start:end]?"""
     near = quote[:start].split()[-DATE_BEFORE:] + quote[end:].split()[:DATE_AFTER]
