@@ -73,6 +73,11 @@ ROW_WISE_MAX = 20_000  # more rows than this near the floor: FAISS ranks 16x mor
 # sentence of the same source than for another source's.
 SAME_SOURCE_MARGIN = 0.04
 OTHER_SOURCE_MARGIN = 0.08
+# Of the sentences naming nobody for a "Who …?" by their "First Last" runs, how many (best
+# first) are read for a surname alone (_by_surname): reading an article's people takes ~1-2 ms
+# for a seed article, ~7 ms for a SQuAD one, once per article text; `compare` at 100k chunks may
+# hold thousands of such sentences. A bound on work, not tuned (bench/README.md, session 14).
+SURNAME_ROWS = 256
 DUPLICATE_COSINE = 0.9  # two sentences this similar say the same thing: quote one
 
 
@@ -161,7 +166,8 @@ def score_rows(
         best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
     things = counted_things(question)
     series = asks_a_place(question)
-    scored = []
+    scored: list[Scored] = []
+    unnamed: list[int] = []  # positions in `scored` of sentences that name nobody for a "Who …?"
     for n in np.flatnonzero(best_case >= floor):
         row = int(order[n])
         sentence = index.sentences[row]
@@ -178,8 +184,8 @@ def score_rows(
         # "Who runs Corvane?"): then no person's name to answer with
         nobody = kinds[:1] == (Kind.PERSON,) and not names_someone_else(question, sentence.text)
         item = _score(sentence, row, d, lex, kinds, things, rank, answers, stating, nobody)
-        if nobody and not sentence.heading and _by_surname(question, row, index):
-            item = replace(item, cue=1.0, score=item.score + WEIGHTS["cue"])
+        if nobody and not sentence.heading:
+            unnamed.append(len(scored))
         if series and another_of_series(question, f"{retriever.antecedent(row)} {sentence.text}"):
             item.score = 0.0  # "The second album … sold 60,000" is no answer on the debut album
         if index.is_question(row):
@@ -187,6 +193,12 @@ def score_rows(
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
             item = _dated_by_heading(item, index, kinds)
         scored.append(item)
+    # naming nobody by its "First Last" runs, it may by a surname alone: the best SURNAME_ROWS
+    # such sentences are read so (each new article costs a pass over its text)
+    for at in sorted(unnamed, key=lambda at: -scored[at].score)[:SURNAME_ROWS]:
+        item = scored[at]
+        if item.score > 0 and _by_surname(question, item.row, index):
+            scored[at] = replace(item, cue=1.0, score=item.score + WEIGHTS["cue"])
     return sorted(scored, key=lambda s: -s.score)
 
 

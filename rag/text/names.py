@@ -108,17 +108,30 @@ def people_by_surname(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in (n for line in text.splitlines() for n in full_person_names(line)):
         found.setdefault(name.rsplit(" ", 1)[-1], name)
-    return {surname: name for surname, name in found.items() if _written_as_a_person(name, text)}
+    if not found:
+        return {}
+    lower = set(_LOWER_WORD.findall(text))
+    alone = {m.group(1) for m in _CAPITAL_ALONE.finditer(text)}
+    after_the = set(_AFTER_THE.findall(text))
+
+    def as_a_person(name: str) -> bool:
+        given, surname = name.split(" ", 1)[0], name.rsplit(" ", 1)[-1]
+        return (
+            bool(stems(given.lower()))  # not "The", "In", "But"
+            and given not in alone
+            and surname not in after_the
+            and given.lower() not in lower
+            and surname.lower() not in lower
+        )
+
+    return {surname: name for surname, name in found.items() if as_a_person(name)}
 
 
-def _written_as_a_person(name: str, text: str) -> bool:
-    given, surname = name.split(" ", 1)[0], name.rsplit(" ", 1)[-1]
-    if not stems(given.lower()):
-        return False  # "The", "In", "But"
-    given_alone = rf"\b{re.escape(given)}\b(?!\s+[A-Z])"
-    after_the = rf"\b[Tt]he\s+{re.escape(surname)}\b"
-    lower = rf"\b(?:{re.escape(given.lower())}|{re.escape(surname.lower())})\b"
-    return re.search(f"{given_alone}|{after_the}|{lower}", text) is None
+# What people_by_surname reads of an article: its words in lower case, the capitalised words
+# with no capitalised word after them, the capitalised words after "the".
+_LOWER_WORD = re.compile(rf"(?<![\w'’-])(?:{_LOWER})+(?![\w'’-])")
+_CAPITAL_ALONE = re.compile(rf"(?<![\w'’-])([{_UPPER}][\w'’-]*)(?!\s+[{_UPPER}])(?![\w'’-])")
+_AFTER_THE = re.compile(rf"\b[Tt]he\s+([{_UPPER}][\w'’-]*)(?![\w'’-])")
 
 
 # Before a surname standing alone, words that make it a place: "in Britain", "from England".
