@@ -114,8 +114,8 @@ def people_by_surname(text: str) -> dict[str, str]:
     alone = {m.group(1) for m in _CAPITAL_ALONE.finditer(text)}
     after_the = set(_AFTER_THE.findall(text))
 
-    def as_a_person(name: str) -> bool:
-        given, surname = name.split(" ", 1)[0], name.rsplit(" ", 1)[-1]
+    def as_a_person(surname: str, name: str) -> bool:
+        given = name.split(" ", 1)[0]
         return (
             bool(stems(given.lower()))  # not "The", "In", "But"
             and given not in alone
@@ -124,7 +124,7 @@ def people_by_surname(text: str) -> dict[str, str]:
             and surname.lower() not in lower
         )
 
-    return {surname: name for surname, name in found.items() if as_a_person(name)}
+    return {surname: name for surname, name in found.items() if as_a_person(surname, name)}
 
 
 # What people_by_surname reads of an article: its words in lower case, the capitalised words

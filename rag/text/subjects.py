@@ -242,7 +242,20 @@ def asks_a_place(question: str) -> bool:
     >>> asks_a_place("When was the debut album released?"), asks_a_place("Who sings?")
     (True, False)
     """
-    return any(m.group().lower() in _PLACES for m in _ORDINAL.finditer(question))
+    return bool(_places_asked(question))
+
+
+@lru_cache(maxsize=256)  # another_of_series reads the question again for every scored sentence
+def _places_asked(question: str) -> dict[str, frozenset[str]]:
+    """The question's places in a series, each with the stems of the noun after it: {"debut":
+    {"album"}} for "… the debut album …". Shared, so never changed."""
+    nouns = {}
+    for m in _ORDINAL.finditer(question):
+        word = m.group().lower()
+        after = _NEXT_WORD.match(question, m.end())
+        if word in _PLACES and after and (noun := stems(after.group(1).lower())):
+            nouns[word] = noun
+    return nouns
 
 
 def another_of_series(question: str, text: str) -> bool:
@@ -261,12 +274,7 @@ def another_of_series(question: str, text: str) -> bool:
     >>> another_of_series(q, "The second album sold 60,000 copies in its first year.")
     True
     """
-    nouns = {}
-    for m in _ORDINAL.finditer(question):
-        word = m.group().lower()
-        after = _NEXT_WORD.match(question, m.end())
-        if word in _PLACES and after and (noun := stems(after.group(1).lower())):
-            nouns[word] = noun
+    nouns = _places_asked(question)
     if not nouns:
         return False
     other = False
