@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from rag.answer.extractive import Scored, score_rows
 from rag.config import Settings
 from rag.embedding.model import Embedder, Vectors, make_embedder
 from rag.engine import Engine, build_engine, clear_engines
@@ -167,6 +168,12 @@ def app(settings: Settings, engine: Engine) -> Any:
 @pytest.fixture
 def retriever(index: Index, embedder: FakeEmbedder, settings: Settings) -> Retriever:
     return Retriever(index, embedder, settings)
+
+
+def scored_by_text(question: str, doc_id: str, retriever: Retriever) -> dict[str, Scored]:
+    """Every sentence of one document scored for the question, by its text."""
+    rows = np.asarray(retriever.index.doc_sentence_rows(doc_id))
+    return {s.sentence.text: s for s in score_rows(question, rows, retriever)}
 
 
 def use_embedder(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:

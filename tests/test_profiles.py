@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from rag.answer.extractive import Scored, person_named, score_rows
+from rag.answer.extractive import person_named
 from rag.retrieval import Retriever
 from rag.text.names import full_person_names, given_names
 from rag.text.tokens import terms
+from tests.conftest import scored_by_text
 
 PROFILE = """Saltmarsh Choir
 Saltmarsh Choir is an English indie folk band formed in 2009 in Whitby. The band consists of \
@@ -32,34 +32,34 @@ def corpus_dir(corpus_dir: Path) -> Path:
     return corpus_dir
 
 
-def _scored(question: str, retriever: Retriever) -> dict[str, Scored]:
-    rows = np.asarray(retriever.index.doc_sentence_rows("profile"))
-    return {s.sentence.text: s for s in score_rows(question, rows, retriever)}
-
-
 def test_a_surname_alone_names_whom_the_article_named_in_full(retriever: Retriever) -> None:
     left = "In 2019 Ibáñez left the band to work as a session musician in Madrid."
-    assert _scored("Who left the band in 2019?", retriever)[left].cue == 1.0
+    assert scored_by_text("Who left the band in 2019?", "profile", retriever)[left].cue == 1.0
     # a surname the question itself gives is nobody else
-    assert _scored("Who did Ibáñez work for in 2019?", retriever)[left].cue == 0.0
+    assert scored_by_text("Who did Ibáñez work for in 2019?", "profile", retriever)[left].cue == 0.0
 
 
 def test_a_person_asked_in_full_is_named_by_surname(retriever: Retriever) -> None:
     question = "Who replaced Tomás Ibáñez?"
-    replaced = _scored(question, retriever)["He was replaced by Alys Penhale."]
+    replaced = scored_by_text(question, "profile", retriever)["He was replaced by Alys Penhale."]
     assert person_named(replaced, question, retriever)
     # not someone the article never names in full
     assert not person_named(replaced, "Who replaced Pablo Ibáñez?", retriever)
 
 
 def test_a_statement_on_another_of_a_series_answers_nothing(retriever: Retriever) -> None:
-    scored = _scored("How many copies did the debut album sell?", retriever)
+    scored = scored_by_text("How many copies did the debut album sell?", "profile", retriever)
     debut = "Their debut album, Low Tide Hymns, was released on 4 May 2012 and sold 40,000 copies."
     # "It" refers back to "The second album": its "first year" is no place in the series
     second = "It sold about 60,000 copies in its first year."
     assert scored[debut].score > 0
     assert scored[second].score == 0.0
-    assert _scored("How many copies did the second album sell?", retriever)[second].score > 0
+    assert (
+        scored_by_text("How many copies did the second album sell?", "profile", retriever)[
+            second
+        ].score
+        > 0
+    )
 
 
 def test_full_names_and_given_names() -> None:

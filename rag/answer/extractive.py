@@ -49,6 +49,7 @@ from rag.text.names import (
     surnames_alone,
     unmentioned_reason,
 )
+from rag.text.negation import asks_a_negative, states_a_negative
 from rag.text.questions import topic_terms
 from rag.text.subjects import another_of_series, asks_a_place
 from rag.text.tokens import terms
@@ -166,6 +167,7 @@ def score_rows(
         best_case = np.maximum(best_case, _combined(dense, lexical, 1.0))
     things = counted_things(question)
     series = asks_a_place(question)
+    negative = asks_a_negative(question)
     scored: list[Scored] = []
     unnamed: list[int] = []  # positions in `scored` of sentences that name nobody for a "Who …?"
     for n in np.flatnonzero(best_case >= floor):
@@ -188,6 +190,8 @@ def score_rows(
             unnamed.append(len(scored))
         if series and another_of_series(question, f"{retriever.antecedent(row)} {sentence.text}"):
             item.score = 0.0  # "The second album … sold 60,000" is no answer on the debut album
+        if negative and not states_a_negative(sentence.text):
+            item.score = 0.0  # where the tribes *were* located is no answer on where they were not
         if index.is_question(row):
             item.score = 0.0  # it asks, it does not answer (the sentences after it may)
         if item.cue == 0 and kinds[:1] == (Kind.DATE,):
