@@ -19,6 +19,9 @@ GIANT = "The pharmaceutical giant reported 30% faster literature review cycles."
         ("The company reported outages during 37 of the past 90 days.", True),
         ("It signals AWS’s strategic response.", True),
         ("They create structural dependencies.", True),
+        ("The record was produced by Welsh producer Gethin Rowlands.", True),
+        ("The study enrolled 412 adults.", True),
+        ("The city has 50,000 inhabitants.", False),  # places often open a new topic
         (PFIZER, False),
         ("The Claude app became the top-ranked free application.", False),
         ("Items are listed below.", False),
@@ -42,10 +45,13 @@ def test_names_are_carried_from_the_sentence_before_in_the_same_paragraph() -> N
     assert set(carried_names(sentence, previous, text).split()) == {"Pfizer", "Claude"}
 
 
-def test_nothing_is_carried_across_a_paragraph_a_heading_or_to_a_plain_sentence() -> None:
-    text = f"{PFIZER}\n{GIANT}"
+def test_nothing_is_carried_across_a_blank_line_a_heading_or_to_a_plain_sentence() -> None:
+    text = f"{PFIZER}\n\n{GIANT}"
     previous, sentence = _sentences(text, PFIZER, GIANT)
     assert carried_names(sentence, previous, text) == ""  # a new paragraph
+    text = f"{PFIZER}\n{GIANT}"  # a line of its own, in the same paragraph
+    previous, sentence = _sentences(text, PFIZER, GIANT)
+    assert set(carried_names(sentence, previous, text).split()) == {"Pfizer", "Claude"}
     text = f"{PFIZER} {GIANT}"
     previous, sentence = _sentences(text, PFIZER, GIANT)
     heading = previous.model_copy(update={"heading": True})

@@ -26,9 +26,17 @@ Penhale.
 """
 
 
+# a story with a paragraph per line: "The record" refers back across the line break
+NEWS = """Saltmarsh Choir return
+The band will release their fourth album, Driftwood Psalms, in April.
+The record was produced by Gethin Rowlands in Aberaeron.
+"""
+
+
 @pytest.fixture
 def corpus_dir(corpus_dir: Path) -> Path:
     (corpus_dir / "profile.txt").write_text(PROFILE, encoding="utf-8")
+    (corpus_dir / "news.txt").write_text(NEWS, encoding="utf-8")
     return corpus_dir
 
 
@@ -69,3 +77,10 @@ def test_full_names_and_given_names() -> None:
     )
     assert full_person_names("Harbour Lane Records and The New York Times") == ()
     assert given_names("Who replaced Tomás Ibáñez?") == terms("Tomás")
+
+
+def test_a_work_referred_back_to_on_the_next_line_is_that_work(retriever: Retriever) -> None:
+    record = "The record was produced by Gethin Rowlands in Aberaeron."
+    assert scored_by_text("Who produced the fourth album?", "news", retriever)[record].score > 0
+    # it is the fourth album's producer, not the debut's
+    assert scored_by_text("Who produced the debut album?", "news", retriever)[record].score == 0.0

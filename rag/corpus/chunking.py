@@ -19,13 +19,15 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 11  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+CHUNKING_VERSION = 12  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
 # 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet;
 # 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title="); 7: a table row
 # holding a figure is no heading; 8: a Markdown front matter block is no text; 9: the terms the
 # lexical files hold keep decimal numbers ("3.2", text/tokens.py); 10: a one-word sentence
 # ("Yes.") joins the next; 11: a line of a field list ("Company Name: Brightfield Creamery LLC")
-# is a sentence, whole
+# is a sentence, whole; 12: a sentence opening on "The record", "The study", "The band" … refers
+# back to the sentence before, across a single line break too (text/anaphora.py: the names it
+# carries are among its terms)
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")
