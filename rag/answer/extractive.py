@@ -49,7 +49,7 @@ from rag.text.names import (
     surnames_alone,
     unmentioned_reason,
 )
-from rag.text.negation import asks_a_negative, states_a_negative
+from rag.text.negation import answers_a_negative, asks_a_negative
 from rag.text.questions import topic_terms
 from rag.text.subjects import another_of_series, asks_a_place
 from rag.text.tokens import terms
@@ -190,7 +190,7 @@ def score_rows(
             unnamed.append(len(scored))
         if series and another_of_series(question, f"{retriever.antecedent(row)} {sentence.text}"):
             item.score = 0.0  # "The second album … sold 60,000" is no answer on the debut album
-        if negative and not states_a_negative(sentence.text):
+        if negative and not answers_a_negative(question, sentence.text):
             item.score = 0.0  # where the tribes *were* located is no answer on where they were not
         if index.is_question(row):
             item.score = 0.0  # it asks, it does not answer (the sentences after it may)

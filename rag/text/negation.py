@@ -24,6 +24,9 @@ _ASKS_A_NEGATIVE = re.compile(
 # (yet)?" only offers the other answer: neither asks about an absence.
 _YES_NO = re.compile(rf"^\W*(?:{AUX_WORDS}|may|must|shall)(?:n[’']t)?\b", re.I)
 _OR_NOT = re.compile(r"\b(?:whether\s+)?or\s+(?:not|no)(?:\s+yet)?\b", re.I)
+# A title quoted in the question is a name, whatever its words: "Who directed "Don't Drink the
+# Water"?" asks nothing about an absence.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 # Negation, exclusion, refusal and absence in a sentence: the grammar's negators, words that
 # exclude or refuse ("except", "excluding", "rather than", "refused", "failed", "lacks",
 # "denied", "barred", "unable") and a noun negated by "non-" ("non-Catholics"). Words negated
@@ -52,10 +55,36 @@ def asks_a_negative(question: str) -> bool:
     (False, False)
     >>> asks_a_negative("Isn't Claude on Bedrock?"), asks_a_negative("Can I use it, or not yet?")
     (False, False)
+    >>> asks_a_negative("Who is the director of “Don’t Drink the Water”?")
+    False
     """
     if _YES_NO.match(question):
         return False
-    return bool(_ASKS_A_NEGATIVE.search(_OR_NOT.sub(" ", question)))
+    return bool(_ASKS_A_NEGATIVE.search(_OR_NOT.sub(" ", _QUOTED.sub(" ", question))))
+
+
+# "Who is no longer in the band?" asks what stopped: a sentence saying someone left, resigned,
+# retired or was replaced answers it without a negation ("In 2019 Ibáñez left the band").
+_NO_LONGER = re.compile(r"\bno\s+longer\b|\bnot\s+(?:\w+\s+)?any\s?more\b", re.I)
+_CEASES = re.compile(
+    r"\b(?:left|quit|quits|resign\w*|depart\w*|retire\w*|former(?:ly)?|ceas\w*|stopp\w*"
+    r"|ended|abandon\w*|replaced|dropped|removed|discontinu\w*)\b",
+    re.I,
+)
+
+
+def answers_a_negative(question: str, text: str) -> bool:
+    """May the sentence answer a question about what did not happen (asks_a_negative)? When it
+    states a negation, or, for "no longer", that something stopped.
+
+    >>> answers_a_negative("Who is no longer in the band?", "In 2019 Ibáñez left the band.")
+    True
+    >>> answers_a_negative("Who is not in the band?", "In 2019 Ibáñez left the band.")
+    False
+    """
+    if states_a_negative(text):
+        return True
+    return bool(_NO_LONGER.search(question)) and bool(_CEASES.search(text))
 
 
 @lru_cache(maxsize=1 << 16)
