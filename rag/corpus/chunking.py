@@ -127,7 +127,7 @@ def _pieces(article: Article) -> Iterator[tuple[int, int]]:
     for line in _LINE.finditer(article.text, article.text_start):
         bounds = [line.start(), *_inline_cuts(line), line.end()]
         at_top = line.start() <= article.text_start
-        field = _in_field_list(article.text, line.start(), line.end())
+        field = _in_field_list(article.text, line.start())
         headline = None if field else fused_headline(article.text, line.start(), not at_top)
         if headline and headline[2] < line.end():
             bounds.append(headline[2])
@@ -226,7 +226,7 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if text[:line_start].strip() and _DATA_ROW.search(text, line_start, line_end):
         return False  # (not the first line: that is the article's title)
-    if _in_field_list(text, line_start, line_end):
+    if _in_field_list(text, line_start):
         return False
     at_line_start = not text[line_start:start].strip(" \t•*#-0123456789.")
     if not at_line_start:
@@ -266,32 +266,35 @@ FIELD_LABEL_WORDS = 5
 _FIELD = re.compile(r"[ \t]*(?:\*\*)?([A-Z][^:\n]{0,40}):(?:\*\*)?[ \t]+\S[^\n]*")
 
 
-def _in_field_list(text: str, line_start: int, line_end: int) -> bool:
-    r"""Is the line from `line_start` to `line_end` one of FIELD_LIST_LINES fields in a row?
+def _in_field_list(text: str, line_start: int) -> bool:
+    r"""Is the line starting at `line_start` one of FIELD_LIST_LINES fields in a row?
 
     >>> notice = "Recall\nType: Dairy\nCompany Name: Brightfield LLC\nBrand: Valley Fresh\n"
-    >>> _in_field_list(notice, 7, 18), _in_field_list(notice, 0, 6)
+    >>> _in_field_list(notice, 7), _in_field_list(notice, 0)
     (True, False)
-    >>> _in_field_list("Intro.\nModel Commoditization: The Narrowing Moat\nText.", 7, 48)
+    >>> _in_field_list("Intro.\nModel Commoditization: The Narrowing Moat\nText.", 7)
     False
     """
-    if not _is_field(text, line_start, line_end):
-        return False
-    run = 1
-    start = line_start  # the lines before, nearest first
-    while run < FIELD_LIST_LINES and start > 0:
-        end, start = start - 1, text.rfind("\n", 0, start - 1) + 1
-        if not _is_field(text, start, end):
-            break
-        run += 1
-    end = line_end  # and after
-    while run < FIELD_LIST_LINES and end < len(text):
-        start, end = end + 1, text.find("\n", end + 1)
-        end = len(text) if end < 0 else end
-        if not _is_field(text, start, end):
-            break
-        run += 1
-    return run >= FIELD_LIST_LINES
+    return line_start in _field_list_lines(text)
+
+
+@lru_cache(maxsize=1)  # split_sentences asks of each line and of each sentence of one article
+def _field_list_lines(text: str) -> frozenset[int]:
+    """Where the lines in field lists start: runs of FIELD_LIST_LINES or more fields, read in
+    one pass over the text."""
+    found: set[int] = set()
+    run: list[int] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if _is_field(text, start, end):
+            run.append(start)
+        else:
+            found.update(run if len(run) >= FIELD_LIST_LINES else ())
+            run = []
+        start = end + 1
+    found.update(run if len(run) >= FIELD_LIST_LINES else ())
+    return frozenset(found)
 
 
 def _is_field(text: str, start: int, end: int) -> bool:

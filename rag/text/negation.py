@@ -84,7 +84,12 @@ def answers_a_negative(question: str, text: str) -> bool:
     """
     if states_a_negative(text):
         return True
-    return bool(_NO_LONGER.search(question)) and bool(_CEASES.search(text))
+    return _asks_what_stopped(question) and bool(_CEASES.search(text))
+
+
+@lru_cache(maxsize=256)  # answers_a_negative reads the question again for every scored sentence
+def _asks_what_stopped(question: str) -> bool:
+    return bool(_NO_LONGER.search(question))
 
 
 @lru_cache(maxsize=1 << 16)
