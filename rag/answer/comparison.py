@@ -15,6 +15,7 @@ from itertools import takewhile
 import numpy as np
 
 from rag.answer.citations import checked
+from rag.answer.classes import class_answer
 from rag.answer.disagreements import (
     PAIRED_SOURCES,
     Changed,
@@ -414,7 +415,9 @@ def statement(
     if answers is not None and item.row in answers:
         said = answers[item.row]
     else:
-        said = short_answer(question, sentence.text, sentence.start)
+        said = class_answer(
+            question, sentence.text, sentence.start, engine.embedder
+        ) or short_answer(question, sentence.text, sentence.start)
     if not figures:
         return Statement(citation=citation, figures=[], short_answer=said)
     carried = engine.retriever.carried_names(item.row)
