@@ -25,6 +25,7 @@ from rag.text.classes import asked_class, phrases
         ("What kind of engine does the Zephyr use?", "engine"),
         ("The line is run by which railway operator?", "railway operator"),
         ("What is the genre of Low Tide Hymns?", "genre"),
+        ("What genre of music does the band play?", "genre"),  # not "music": "band" is nearest
         ("What is the median age in the city?", None),  # a measure, not a class
         ("What year did the band form?", None),  # a date
         ("Who founded the band?", None),

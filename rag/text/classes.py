@@ -17,7 +17,10 @@ from rag.text.followup import AUX_WORDS
 from rag.text.tokens import same_word
 
 # "What type of …", "Which kind of …": the class is the noun after "of".
-_TYPE_OF = r"(?:(?i:type|kind|sort|form|genre|style|brand|make|variety)s?\s+of\s+)?"
+_TYPE_OF = r"(?:(?i:type|kind|sort|form|brand|make|variety)s?\s+of\s+)?"
+# "What genre of music …?": a genre is the class itself ("indie folk" is a genre; the phrase
+# nearest "music" in "an English indie folk band" is "band").
+_GENRE_OF = re.compile(r"\b(?P<c>genre|style)s?\s+of\b", re.I)
 # One to three lower-case words after "what"/"which", then the verb of the question ("What sport
 # did …", "What political party was …") or its end ("… by which private railway operator?"). A
 # capitalised word is a name, and a class holding one is no class ("Which AWS service …?").
@@ -67,8 +70,8 @@ def asked_class(question: str) -> str | None:
     'aircraft'
     >>> asked_class("20000 series is operated by which private railway operator?")
     'private railway operator'
-    >>> asked_class("What is the profession of Jon Hill?")
-    'profession'
+    >>> asked_class("What is the profession of Jon Hill?"), asked_class("What genre of music?")
+    ('profession', 'genre')
     >>> asked_class("What year was it built?"), asked_class("What is the name of the band?")
     (None, None)
     >>> asked_class("What does Amazon sell?"), asked_class("What caused the contamination?")
@@ -76,6 +79,9 @@ def asked_class(question: str) -> str | None:
     """
     if wanted_kinds(question):
         return None
+    genre = _GENRE_OF.search(question)
+    if genre and re.match(r"\s*(?:what|which)\b", question[: genre.start()], re.I):
+        return genre.group("c").lower()
     found = _WH_CLASS.search(question) or _WHAT_IS_THE.search(question)
     if found is None:
         return None
