@@ -176,6 +176,20 @@ def scored_by_text(question: str, doc_id: str, retriever: Retriever) -> dict[str
     return {s.sentence.text: s for s in score_rows(question, rows, retriever)}
 
 
+def engine_over(
+    tmp_path: Path, files: dict[str, str], embedder: Embedder
+) -> tuple[Settings, Engine]:
+    """A corpus of `files` (file name → text) under `tmp_path`, ingested with `embedder`, and
+    the settings and engine that answer from it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, embedder)
+    return settings, build_engine(settings, embedder)
+
+
 def use_embedder(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """The CLI builds its embedder in two places: `rag ingest` and the engine behind search."""
     monkeypatch.setattr("rag.embedding.model.make_embedder", lambda settings, bulk=False: embedder)

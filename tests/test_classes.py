@@ -9,11 +9,9 @@ import pytest
 
 from rag.answer import classes, comparison
 from rag.answer.comparison import compare
-from rag.config import Settings
 from rag.embedding.model import Embedder
-from rag.engine import build_engine
-from rag.ingestion import ingest
 from rag.text.classes import asked_class, phrases
+from tests.conftest import engine_over
 
 
 @pytest.mark.parametrize(
@@ -63,21 +61,14 @@ def test_the_phrase_nearest_the_class_answers(real_embedder: Embedder) -> None:
 def test_compare_gives_each_source_its_class_answer(
     tmp_path: Path, real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "almanac.txt").write_text(
-        "Ada Quill (born 1911), from Cardiff, played cricket for Glamorgan and for Wales.\n\n"
-        "She later coached at a school in Swansea.\n",
-        encoding="utf-8",
-    )
-    (corpus / "gazette.txt").write_text(
-        "Ada Quill (born 1911), from Cardiff, played rugby for Pontypridd and for Wales.\n\n"
-        "She later coached at a school in Swansea.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, real_embedder)
-    engine = build_engine(settings, real_embedder)
+    later = "She later coached at a school in Swansea.\n"
+    files = {
+        "almanac.txt": "Ada Quill (born 1911), from Cardiff, played cricket for Glamorgan and for"
+        " Wales.\n\n" + later,
+        "gazette.txt": "Ada Quill (born 1911), from Cardiff, played rugby for Pontypridd and for"
+        " Wales.\n\n" + later,
+    }
+    settings, engine = engine_over(tmp_path, files, real_embedder)
 
     def said() -> dict[str, str]:
         result = compare("What sport did Ada Quill play?", settings, engine=engine)

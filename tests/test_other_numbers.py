@@ -10,10 +10,8 @@ import pytest
 
 from rag.answer import comparison
 from rag.chain import ask
-from rag.config import Settings
 from rag.embedding.model import Embedder
-from rag.engine import build_engine
-from rag.ingestion import ingest
+from tests.conftest import engine_over
 
 NOTES = {
     "notes-3-1": "Tessera 3.1 release notes\n\nThe default port remains 7400.\n"
@@ -28,13 +26,8 @@ NOTES = {
 def test_a_source_giving_another_number_is_quoted_beside_the_answer(
     tmp_path: Path, real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in NOTES.items():
-        (corpus / f"{name}.md").write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, real_embedder)
-    engine = build_engine(settings, real_embedder)
+    files = {f"{name}.md": text for name, text in NOTES.items()}
+    settings, engine = engine_over(tmp_path, files, real_embedder)
 
     def cited(question: str) -> set[str]:
         return {c.doc_id for c in ask(question, settings, engine=engine).citations}

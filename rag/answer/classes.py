@@ -46,7 +46,7 @@ def class_answer(
     # (bench/README.md), though a list of several people's ("Maren Oduya (vocals, harp), Tomás
     # Ibáñez (guitar)") then answers "What instrument does Maren Oduya play?" with "guitar".
     start, end = spans[best]
-    return ShortAnswer(text=sentence[start:end], start=offset + start, end=offset + end)
+    return ShortAnswer(text=texts[best], start=offset + start, end=offset + end)
 
 
 def _embedded(embedder: Embedder, texts: list[str]) -> Vectors:

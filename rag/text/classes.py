@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rag.text.cues import wanted_kinds
 from rag.text.followup import AUX_WORDS
-from rag.text.tokens import same_word
+from rag.text.tokens import stem_match
 
 # "What type of …", "Which kind of …": the class is the noun after "of".
 _TYPE_OF = r"(?:(?i:type|kind|sort|form|brand|make|variety)s?\s+of\s+)?"
@@ -51,7 +51,7 @@ _MEASURES = frozenset(
 
 
 _FUNCTION = frozenset(
-    f"{AUX_WORDS}".split("|")
+    AUX_WORDS.split("|")
     + "the a an of in on at for to by with and or but from as its it this that these those "
     "his her their he she they we you i who whom whose which what when where why how than then "
     "also not no be been being into onto over under about after before since until while "
@@ -104,10 +104,7 @@ def phrases(question: str, sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in phrases("What sport is Bragin associated with?", s)][:4]
     ['retired', 'retired Russian', 'retired Russian ice', 'Russian']
     """
-    asked = {part for w in _TOKEN.findall(question.lower()) for part in w.split("-")}
-    # words of the question's stem as well: "broadcasting" for "What broadcast format …?",
-    # "politician" for "What political party …?" say the class, not an instance of it
-    stems = {w[:5] for w in asked if len(w) >= 5}
+    asked = {part for w in _TOKEN.findall(question.lower()) for part in w.split("-") if part}
     words: list[tuple[int, int] | None] = []
     last = 0
     for m in _TOKEN.finditer(sentence):
@@ -115,9 +112,10 @@ def phrases(question: str, sentence: str) -> list[tuple[int, int]]:
         if words and (between.strip() or "\n" in between):
             words.append(None)  # a mark or a line break ends a phrase
         word = m.group().lower().rstrip(".")
+        # a word sharing a question word's stem says the class, not an instance of it:
+        # "broadcasting" for "What broadcast format …?", "politician" for "What political party"
         usable = word not in _FUNCTION and not any(
-            any(same_word(part, a) for a in asked) or (len(part) >= 5 and part[:5] in stems)
-            for part in word.split("-")
+            stem_match(part, asked) for part in word.split("-")
         )
         words.append(m.span() if usable else None)
         last = m.end()

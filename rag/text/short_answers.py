@@ -32,7 +32,7 @@ from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import Kind
 from rag.text.names import NAME_RUN, NOT_A_PERSON, PERSON_NAME, POSSESSIVE
 from rag.text.numbers import COUNT_WORD
-from rag.text.tokens import same_word, terms
+from rag.text.tokens import stem_match, terms
 
 # Words of a question that say nothing about where its answer sits in a sentence.
 _FUNCTION_WORDS = set(f"{WH_WORDS}|{AUX_WORDS}".split("|")) | set(
@@ -286,7 +286,7 @@ def _bare_counts(question: str, sentence: str, figures: list[Figure]) -> list[tu
             or any(a < end and start < b for a, b in claimed)
             or before[:1].isupper()
             or sentence[:start].rstrip()[-1:].isdigit()
-            or (counted and not any(_stem_match(w, asked) for w in counted))
+            or (counted and not any(stem_match(w, asked) for w in counted))
         ):
             continue
         spans.append((start, end))
@@ -305,7 +305,7 @@ def _counting(question: str, sentence: str, spans: list[tuple[int, int]]) -> lis
         return []
 
     def counted(word: str) -> bool:  # people's words as they are: "residing" is no resident
-        return _stem_match(word, things) if things else word in people
+        return stem_match(word, things) if things else word in people
 
     spelled = [m.span() for m in _SPELLED_COUNT.finditer(sentence)]
     return sorted(
@@ -317,7 +317,7 @@ def counts_asked(question: str, sentence: str, end: int) -> bool:
     """Does the number ending at `end` count what "How many …?" asks about: "13 illnesses" for
     "How many illnesses …?" (the words right after it, as _counted_words reads them)."""
     things = set(counted_things(question))
-    return any(_stem_match(w, things) for w in _counted_words(sentence, end))
+    return any(stem_match(w, things) for w in _counted_words(sentence, end))
 
 
 _SPELLED_COUNT = re.compile(rf"\b(?:{COUNT_WORD})\b", re.I)
@@ -520,7 +520,7 @@ def _anchors(question: str, sentence: str) -> list[tuple[int, int]]:
     named = {w.lower() for w in _WORD.findall(question) if not w.islower()} - _FUNCTION_WORDS
     found = list(_WORD.finditer(sentence))
     for wanted in (relation, named):
-        spots = [(m.start(), m.end()) for m in found if _stem_match(m.group().lower(), wanted)]
+        spots = [(m.start(), m.end()) for m in found if stem_match(m.group().lower(), wanted)]
         if spots:
             return spots
     return []
@@ -530,14 +530,6 @@ def _relation_words(question: str) -> set[str]:
     """The question's lower-case content words: "directors", "film" in "Who are the directors
     of the film …?"."""
     return {w for w in _WORD.findall(question) if w.islower() and w not in _FUNCTION_WORDS}
-
-
-def _stem_match(word: str, wanted: set[str]) -> bool:
-    """ "directed" ~ "directors", "born" ~ "born": five letters in common from the start; "died"
-    ~ "die": one word with another ending."""
-    return any(
-        word == w or (len(w) >= 5 and word[:5] == w[:5]) or same_word(word, w) for w in wanted
-    )
 
 
 # How many words may stand between an anchor and a span for the anchor to say what the span

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import bm25s
@@ -124,4 +125,18 @@ def same_word(a: str, b: str) -> bool:
         bool(short)
         and long.startswith(short[:-1] if short.endswith("y") else short)
         and len(long) - len(short) <= 2
+    )
+
+
+def stem_match(word: str, wanted: Iterable[str]) -> bool:
+    """ "directed" ~ "directors", "born" ~ "born": five letters in common from the start; "died"
+    ~ "die": one word with another ending.
+
+    >>> stem_match("directed", {"directors"}), stem_match("died", {"die"})
+    (True, True)
+    >>> stem_match("dire", {"die"})
+    False
+    """
+    return any(
+        word == w or (len(w) >= 5 and word[:5] == w[:5]) or same_word(word, w) for w in wanted
     )
