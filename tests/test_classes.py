@@ -10,8 +10,8 @@ import pytest
 from rag.answer import classes, comparison
 from rag.answer.comparison import compare
 from rag.embedding.model import Embedder
-from rag.text.classes import asked_class, phrases
-from tests.conftest import engine_over
+from rag.text.classes import asked_class, named_instance, phrases
+from tests.conftest import FakeEmbedder, engine_over
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,25 @@ def test_phrases_leave_out_the_question_and_its_stems() -> None:
     assert "rugby" in found and "keen rugby player" in found
     assert not any(w in p for p in found for w in ("Quill", "broadcasting", "politician"))
     assert "a" not in found and "and" not in found  # function words name nothing
+
+
+def test_a_thing_named_with_the_class_s_own_noun_answers() -> None:
+    question = "Which line is Belgrave a station on?"
+    sentence = "Belgrave is a station on the Lakeside Metro's Orchard line, opened in 1950."
+    said = classes.class_answer(question, sentence, 10, FakeEmbedder())  # no similarity read
+    assert said is not None and said.text == "Orchard line"
+    assert sentence[said.start - 10 : said.end - 10] == "Orchard line"
+    party = "What political party was Ada Quill a member of?"
+    joined = "In 1970 Quill joined the Welsh Liberal Party as an organiser."
+    found = named_instance(party, joined)
+    assert found is not None and joined[slice(*found)] == "Welsh Liberal Party"
+    # the noun alone, after an article, or a name the question holds: none
+    assert named_instance(party, "Quill left the party in 1990.") is None
+    assert named_instance(party, "The Party met.") is None
+    assert named_instance("What party is Quill Party in?", "Quill Party won.") is None
+    # the noun as asked: "United States" names no state
+    state = "In which state is Kelby High School?"
+    assert named_instance(state, "It is a school in Kelby, Missouri, United States.") is None
 
 
 @pytest.mark.slow

@@ -145,6 +145,12 @@ def test_a_year_of_any_century_answers_when(sentence: str) -> None:
         ("Prior to the merger, when were they last profitable?", (Kind.DATE,)),
         ("How old was Manning when he played his last game?", ()),  # an age
         ("Who fumbled the ball when tackled by Stewart?", (Kind.PERSON,)),
+        # "What is the … date of …?" asks for a date too; "up to date", "who set the date" not
+        ("What is the founding date of the Left Movement?", (Kind.DATE,)),
+        ("What was the date of the first broadcast?", (Kind.DATE,)),
+        ("Is the data up to date?", ()),
+        ("Who set the date?", (Kind.PERSON,)),
+        ("What is the date range of the survey?", ()),
     ],
 )
 def test_when_asks_for_a_date_only_as_a_question_word(question: str, kinds: tuple) -> None:

@@ -204,6 +204,43 @@ from tests.conftest import FakeEmbedder, make_settings
             "Ann Roe, OBE (born 1950) is an American chef who ran a White House kitchen.",
             "an American chef",
         ),
+        # a work's maker is named after "by", whatever describes it in between
+        (
+            'Who is the artist of the album "Tin Roofs"?',
+            '"Tin Roofs" is the Juno-nominated album by Canadian folk duo Velvet Hollow.',
+            "Velvet Hollow",
+        ),
+        (
+            'Who is the author of "Salt Harbour"?',
+            "Salt Harbour Hardcover edition Novel by Iris Mendel Published 1988 Bell Press",
+            "Iris Mendel",
+        ),
+        # its performer, not whoever wrote it
+        (
+            'Who is the artist of the song "Blue Hour"?',
+            '"Blue Hour" was written by Tom Arlo for the song cycle later recorded by Dana Kell.',
+            "Dana Kell",
+        ),
+        # a record's field label ends a name its value runs into
+        (
+            'Who is the artist of the album "Low Light"?',
+            "Low Light Studio album by Mara Voss Released May 4 , 2001 Length 41 : 10",
+            "Mara Voss",
+        ),
+        # people per square mile are a density, not a population
+        (
+            "What is the estimated population of Kelby?",
+            "In 2015 the town had an estimated population of 12,304 and a population density of"
+            " 1,470 persons per km².",
+            "12,304",
+        ),
+        # a record writes "date of birth" for "born"
+        (
+            "When was Hal Brent born?",
+            "retrieved 9 October 2017 family name Brent 0 references date of birth 3 May 1840"
+            " Gregorian stated in Who's Who",
+            "3 May 1840",
+        ),
     ],
 )
 def test_the_span_of_the_kind_asked(question: str, sentence: str, answer: str) -> None:
@@ -238,6 +275,11 @@ def test_offsets_shift_into_the_article_and_nothing_is_made_up() -> None:
         ("How many chips will Orrin get?", "Orrin will secure up to 5 gigawatts of power."),
         ("How many users does Orrin have?", "Orrin topped the charts in May 2026 1, said one."),
         ("How many branches are there?", "Branches opened in 1998 and 2004."),
+        # a density is no population
+        (
+            "What is the population of Kelby?",
+            "The population density was 624.6 inhabitants per square mile ( 241.2/km 2 ) .",
+        ),
     ],
 )
 def test_no_count_from_a_name_a_mark_or_other_things(question: str, sentence: str) -> None:

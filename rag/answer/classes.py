@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from rag.embedding.model import Embedder, Vectors
-from rag.text.classes import asked_class, phrases
+from rag.text.classes import asked_class, named_instance, phrases
 from rag.text.short_answers import ShortAnswer
 
 # The least cosine similarity (all-MiniLM-L6-v2) between a phrase and the asked class for the
@@ -32,6 +32,11 @@ def class_answer(
     wanted = asked_class(question)
     if wanted is None:
         return None
+    named = named_instance(question, sentence)  # "Koltsevaya line": named with the class's noun
+    if named is not None:
+        return ShortAnswer(
+            text=sentence[slice(*named)], start=offset + named[0], end=offset + named[1]
+        )
     spans = phrases(question, sentence)
     if not spans:
         return None

@@ -129,3 +129,35 @@ def phrases(question: str, sentence: str) -> list[tuple[int, int]]:
                 break
             out.append((first[0], end[1]))
     return out
+
+
+def named_instance(question: str, sentence: str) -> tuple[int, int] | None:
+    """The first name of a thing of the asked class written with the class's own noun, as
+    English names parties, lines and rivers: "Koltsevaya line" for "Which line is Belorussky a
+    station on?", "Quebec Liberal Party" for "What political party …?". Up to three capitalised
+    words before the noun, none the question holds, and the noun as the question writes it
+    ("United States" names no state); None when the sentence writes none.
+
+    >>> s = "Belorusskaya is a station on the Moscow Metro's Koltsevaya line."
+    >>> q = "Which line is Belorussky a station on?"
+    >>> s[slice(*named_instance(q, s))]
+    'Koltsevaya line'
+    >>> named_instance(q, "The line opened in 1950.") is None
+    True
+    """
+    wanted = asked_class(question)
+    if wanted is None:
+        return None
+    head = re.escape(wanted.split()[-1])
+    asked = {part for w in _TOKEN.findall(question.lower()) for part in w.split("-") if part}
+    run = re.compile(rf"(?<![\w'’.-])((?:[A-Z][\w.-]*\s+){{1,3}})(?i:{head})\b")
+    for m in run.finditer(sentence):
+        words = list(re.finditer(r"\S+", m.group(1)))
+        # "The Party", "Liberal" asked already: a run's leading function or asked words drop out
+        while words and (
+            words[0].group().lower() in _FUNCTION or stem_match(words[0].group().lower(), asked)
+        ):
+            words.pop(0)
+        if words:
+            return m.start(1) + words[0].start(), m.end()
+    return None

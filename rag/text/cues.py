@@ -89,7 +89,9 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
     (
         re.compile(
             rf"\bwhen(?:\s+\w+ly)?\s+(?:{AUX_WORDS})\b|\bwhen\W*$"
-            r"|\b(what|which) (year|month|date|quarter|time|day)\b|\bbirth ?date\b",
+            r"|\b(what|which) (year|month|date|quarter|time|day)\b|\bbirth ?date\b"
+            # "What is the founding date of …?", "… the date of the first broadcast?"
+            r"|^\s*what\b[^?]*?\b(?:the|its|their)\s+(?:[a-z]+\s+)?date\b(?!\s+(?:range|format)\b)",
             re.I,
         ),
         (Kind.DATE,),
