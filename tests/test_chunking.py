@@ -59,6 +59,16 @@ def test_fused_headline_is_split_from_the_first_sentence(articles: dict[str, Art
     ]
 
 
+def test_a_line_of_names_is_no_fused_headline(tmp_path: Path) -> None:
+    """A capitalised run with a colon is no headline when its end would fall inside brackets
+    or its body open on a word ending a phrase: the names stay in one sentence."""
+    line = "Present: Mayor Tom Feld (Green Party), councillors Ada Quill and Ben Roe."
+    listed = "Present: Mayor Tom Feld, Deputy Ada Quill, councillors Ben Roe and Jo Bell."
+    text = f"Kelby Town Council minutes\n\nThe meeting opened at six.\n{line}\n{listed}\n"
+    said = texts(make_article(tmp_path / "minutes.txt", text, {}))
+    assert line in said and listed in said
+
+
 def test_fused_section_heading_mid_article_is_split(articles: dict[str, Article]) -> None:
     alpha = texts(articles["alpha"])
 

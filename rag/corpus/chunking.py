@@ -19,7 +19,7 @@ from rag.text.headlines import fused_headline
 
 # Bump when segmentation or chunking changes what spans come out: indexes record it and an
 # index made by another version is stale, so `rag ingest` rebuilds instead of reusing it.
-CHUNKING_VERSION = 12  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
+CHUNKING_VERSION = 13  # 3: sentences end at CJK full stops and are at most MAX_SENTENCE long;
 # 4: a piece cut from inside a heading line is a heading; 5: nor is an emphasised line a bullet;
 # 6: no sentence ends inside a path or a URL ("~/.config", "index.php?title="); 7: a table row
 # holding a figure is no heading; 8: a Markdown front matter block is no text; 9: the terms the
@@ -27,7 +27,9 @@ CHUNKING_VERSION = 12  # 3: sentences end at CJK full stops and are at most MAX_
 # ("Yes.") joins the next; 11: a line of a field list ("Company Name: Brightfield Creamery LLC")
 # is a sentence, whole; 12: a sentence opening on "The record", "The study", "The band" … refers
 # back to the sentence before, across a single line break too (text/anaphora.py: the names it
-# carries are among its terms)
+# carries are among its terms); 13: no headline is read inside an article where its end would
+# fall inside brackets or its body open on a word ending a phrase ("Present: Mayor Tom Feld
+# (Green Party), …" was cut after "(Green", text/headlines.py)
 _LINE = re.compile(r"[^\n]+")
 # Bullets that an export flattened into one line: "... dimensions: - * Google* has ...".
 _INLINE_BULLET = re.compile(r"\s[-•]\s+(?=[*\"“A-Z])")

@@ -41,8 +41,21 @@ def fused_headline(text: str, start: int, need_colon: bool = False) -> tuple[int
         head = text[words[0].start() : words[max(body - 1, 0)].end()]
         if body < MIN_HEADLINE_WORDS or (need_colon and ":" not in head):
             return None
+        if need_colon and (
+            head.count("(") > head.count(")") or _ends_a_phrase(words[body].group())
+        ):
+            # within an article: a line listing names, not a headline ("Present: Mayor Tom
+            # Feld (Green Party), councillors …" was cut after "(Green"), nor a bracket's
+            # gloss ("The Normans (Norman: Nourmands; French: Normands; …) were …")
+            return None
         return words[0].start(), words[body - 1].end(), words[body].start()
     return None
+
+
+def _ends_a_phrase(word: str) -> bool:
+    """A sentence does not open on a word that ends a phrase ("Feld," in "Present: Mayor Tom
+    Feld, councillors …"): then the capitalised run is a list of names, not a headline."""
+    return word.endswith((",", ";", ")", "),"))
 
 
 def _is_title_word(word: str) -> bool:
