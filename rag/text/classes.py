@@ -95,6 +95,11 @@ _TOKEN = re.compile(r"[A-Za-z][\w'’.-]*[\w]|[A-Za-z]")
 MAX_PHRASE_WORDS = 3  # "American football", "Odakyu Electric Railway": short answers
 
 
+def _asked_parts(question: str) -> set[str]:
+    """The question's words in lower case, hyphenated ones in their parts too."""
+    return {part for w in _TOKEN.findall(question.lower()) for part in w.split("-") if part}
+
+
 def phrases(question: str, sentence: str) -> list[tuple[int, int]]:
     """Runs of one to MAX_PHRASE_WORDS content words of `sentence` that may name an instance of
     the asked class: no function word, no mark and no word of the question (nor one of its
@@ -104,7 +109,7 @@ def phrases(question: str, sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in phrases("What sport is Bragin associated with?", s)][:4]
     ['retired', 'retired Russian', 'retired Russian ice', 'Russian']
     """
-    asked = {part for w in _TOKEN.findall(question.lower()) for part in w.split("-") if part}
+    asked = _asked_parts(question)
     words: list[tuple[int, int] | None] = []
     last = 0
     for m in _TOKEN.finditer(sentence):
@@ -149,7 +154,7 @@ def named_instance(question: str, sentence: str) -> tuple[int, int] | None:
     if wanted is None:
         return None
     head = re.escape(wanted.split()[-1])
-    asked = {part for w in _TOKEN.findall(question.lower()) for part in w.split("-") if part}
+    asked = _asked_parts(question)
     run = re.compile(rf"(?<![\w'’.-])((?:[A-Z][\w.-]*\s+){{1,3}})(?i:{head})\b")
     for m in run.finditer(sentence):
         words = list(re.finditer(r"\S+", m.group(1)))

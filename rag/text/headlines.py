@@ -55,7 +55,7 @@ def fused_headline(text: str, start: int, need_colon: bool = False) -> tuple[int
 def _ends_a_phrase(word: str) -> bool:
     """A sentence does not open on a word that ends a phrase ("Feld," in "Present: Mayor Tom
     Feld, councillors …"): then the capitalised run is a list of names, not a headline."""
-    return word.endswith((",", ";", ")", "),"))
+    return word.endswith((",", ";", ")"))
 
 
 def _is_title_word(word: str) -> bool:

@@ -340,7 +340,7 @@ def _counting(question: str, sentence: str, spans: list[tuple[int, int]]) -> lis
     counts people: "6,669 people", not "1,730 families", in "… 6,669 people, 2,298 households,
     and 1,730 families" for "What is the population of …?"."""
     things = set(counted_things(question))
-    people = _counted_as({w.lower() for w in _WORD.findall(question)})
+    people = _people_counted(question)
     if not (things or people):
         return []
 
@@ -365,8 +365,7 @@ _ASKS_A_RATE = re.compile(r"\b(?:per|density|rate)\b", re.I)
 
 def _asks_a_population(question: str) -> bool:
     """Does the question ask how many people live somewhere, and not a density?"""
-    asked = {w.lower() for w in _WORD.findall(question)}
-    return bool(_counted_as(asked)) and not _ASKS_A_RATE.search(question)
+    return bool(_people_counted(question)) and not _ASKS_A_RATE.search(question)
 
 
 def _not_rates(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -402,6 +401,12 @@ def _counted_words(sentence: str, end: int) -> list[str]:
 
 # What a population counts, in the words a sentence counts it in ("344 people").
 _COUNTED_AS = {"population": ("people", "persons", "residents", "inhabitants")}
+
+
+def _people_counted(question: str) -> set[str]:
+    """The words a sentence counts the people the question asks about in ("people", …, for a
+    population); empty when it asks about none."""
+    return _counted_as({w.lower() for w in _WORD.findall(question)})
 
 
 def _counted_as(words: set[str]) -> set[str]:
