@@ -186,7 +186,7 @@ def test_how_long_prefers_a_span_of_time_without_requiring_one() -> None:
     from rag.text.cues import cue_match
 
     kinds = wanted_kinds("How long did the outage last?")
-    assert kinds == (Kind.DURATION,)
+    assert kinds == (Kind.DURATION, Kind.MEASURE)  # "How long is the bridge?" asks a length
     assert cue_match(kinds, "Writes resumed 48 minutes later.") == 1.0
     assert cue_match(kinds, "It took two and a half years.") == 1.0
     assert cue_match(kinds, "Life appeared 3.5 billion years ago.") == 1.0
@@ -238,3 +238,33 @@ def test_who_needs_a_name_beyond_the_question_s_own(
     from rag.text.cues import names_someone_else
 
     assert names_someone_else(question, sentence) is expected
+
+
+def test_a_measure_is_preferred_for_how_tall_how_far_and_the_length_of() -> None:
+    from rag.text.cues import cue_match
+
+    for question in (
+        "How tall is the main tower?",
+        "How far is the station from the town centre?",
+        "What is the length of the bridge?",
+        "How much power will the data centre draw?",
+    ):
+        kinds = wanted_kinds(question)
+        assert kinds == (Kind.MEASURE,), question
+    kinds = wanted_kinds("How tall is the main tower?")
+    assert cue_match(kinds, "The main tower is 95 metres tall.") == 1.0
+    assert cue_match(kinds, "It rises to 312 ft above the river.") == 1.0
+    # preferred, not required: "How far did the talks get?" is answered in words
+    assert cue_match(kinds, "The tower is the tallest in the county.") == 0.5
+    # "area" as a region asks no measure
+    assert wanted_kinds("In what area of the city is the bridge?") == ()
+    assert cue_match(wanted_kinds("How long is the bridge?"), "a 620-metre crossing") == 1.0
+
+
+def test_a_measure_fits_the_question_by_its_unit() -> None:
+    from rag.text.cues import fits_the_measure
+
+    assert fits_the_measure("How tall is the tower?", "measure", "m")
+    assert not fits_the_measure("How tall is the tower?", "measure", "kg")
+    assert fits_the_measure("How heavy is the deck?", "measure", "kg")
+    assert fits_the_measure("How tall is the tower?", "money", "USD")  # not a measure: as before

@@ -416,3 +416,30 @@ def test_sources_counting_the_asked_thing_differently_are_flagged_in_date_order(
     ]
     assert count_disagreement(question, agreeing) == []
     assert count_disagreement("What was recalled?", views) == []
+
+
+def test_sources_giving_different_lengths_differ_on_the_length() -> None:
+    question = "How long is the Millbrook Bridge?"
+    views = [
+        _view("a", "The Millbrook Bridge, a 620-metre crossing over the Tane, opened on Friday."),
+        _view("b", "The Millbrook Bridge is 640 metres long, the council said."),
+    ]
+    [flag] = disagreements(question, views)
+    assert flag.kind == "measure"
+    assert flag.summary.startswith("Sources differ on the length:")
+    assert "620-metre" in flag.summary and "640 metres" in flag.summary
+
+
+def test_one_length_in_two_units_or_a_measure_of_another_kind_is_no_disagreement() -> None:
+    question = "How long is the Millbrook Bridge?"
+    views = [
+        _view("a", "The Millbrook Bridge is 0.62 km long."),
+        _view("b", "The Millbrook Bridge, a 620-metre crossing, opened on Friday."),
+    ]
+    assert disagreements(question, views) == []
+    question = "How tall is the Millbrook Bridge's tower?"
+    views = [
+        _view("a", "The Millbrook Bridge's tower is 95 metres tall."),
+        _view("b", "The Millbrook Bridge's tower weighs 9,000 tonnes."),
+    ]
+    assert disagreements(question, views) == []

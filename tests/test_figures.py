@@ -44,3 +44,36 @@ def test_offsets_shift_into_the_article() -> None:
 
 def test_bare_reference_numbers_are_not_figures() -> None:
     assert extract_figures("AWS Trainium 25 and Bedrock 32,33, and agents 1,10.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "high", "unit"),
+    [
+        ("a 620-metre cable-stayed crossing", 620, None, "m"),
+        ("The Rhine is 1,230 km long", 1_230_000, None, "m"),
+        ("about 2 kilometres away", 2000, None, "m"),
+        ("it stands 452.8 ft high", 138.013, None, "m"),
+        ("a 3 to 4 km stretch", 3000, 4000, "m"),
+        ("the deck holds 9,000 tonnes of steel", 9_000_000, None, "kg"),
+        ("a 2.2 million square feet campus", 204_387, None, "m²"),
+        ("trains run at 300 km/h", 83.333, None, "m/s"),
+        ("up to 5 gigawatts of capacity", 5e9, None, "W"),
+        ("a 996 cc engine", 0.996, None, "l"),
+    ],
+)
+def test_measures_are_read_in_their_base_unit(
+    text: str, value: float, high: float | None, unit: str
+) -> None:
+    [figure] = extract_figures(text)
+    assert (figure.kind, figure.unit) == ("measure", unit)
+    assert figure.value == pytest.approx(value, rel=1e-4)
+    assert figure.high == (pytest.approx(high) if high else None)
+    assert text[figure.start : figure.end] == figure.raw
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["raised £212m last year", "5m users signed up", "per 100,000 people", "put one's foot down"],
+)
+def test_no_measure_without_a_unit_written_as_one(text: str) -> None:
+    assert all(f.kind != "measure" for f in extract_figures(text))

@@ -241,6 +241,24 @@ from tests.conftest import FakeEmbedder, make_settings
             " Gregorian stated in Who's Who",
             "3 May 1840",
         ),
+        # a measure in the unit asked for: a length, not the weight beside it
+        (
+            "How tall is the main tower?",
+            "The deck contains 9,000 tonnes of steel and the main tower is 95 metres tall.",
+            "95 metres",
+        ),
+        (
+            "How long is the Kelby Bridge?",
+            "The Kelby Bridge, a 620-metre crossing, opened.",
+            "620-metre",
+        ),
+        # "How long …?" by a span of time first, where a sentence gives both
+        ("How long did the closure last?", "A 2 km stretch was shut for 48 minutes.", "48 minutes"),
+        (
+            "How many tonnes of steel went into the deck?",
+            "The deck used 9,000 tonnes of steel.",
+            "9,000 tonnes",
+        ),
     ],
 )
 def test_the_span_of_the_kind_asked(question: str, sentence: str, answer: str) -> None:
@@ -295,6 +313,8 @@ def test_normalize_groups_what_means_the_same() -> None:
     assert normalize("Café") == "cafe"
     assert normalize("1900") != normalize("February 8, 1900")
     assert normalize("1868-12-18") == normalize("18 December 1868")
+    assert normalize("620-metre") == normalize("620 metres") == normalize("0.62 km")
+    assert normalize("620 metres") != normalize("640 metres")
 
 
 def _source(doc_id: str, quote: str, said: ShortAnswer | None) -> SourceView:

@@ -681,3 +681,23 @@ def test_a_large_update_from_the_page_embeds_with_the_bulk_model(
 
     assert report.updated == ["lighthouses"] and made == [True]
     assert other.texts and embedder.texts == []
+
+
+def test_differing_short_answers_get_no_all_clear() -> None:
+    """Two answer groups, one backed by two sources, and no flag: the Compare tab does not say
+    the sources agree (nor do the CLI and the Markdown export, which share the line)."""
+    from rag.render.export import comparison_markdown
+    from rag.schema import AnswerGroup
+
+    groups = [
+        AnswerGroup(key="lune valley", answer="Lune Valley", doc_ids=["a", "b"]),
+        AnswerGroup(key="green party", answer="Green Party", doc_ids=["c"]),
+    ]
+    differing = Comparison(question="Which party?", sources=[], answer_groups=groups)
+    html = comparison_html(differing)
+    assert 'data-kind="agree"' not in html and 'data-kind="unflagged"' in html
+    assert "short answers differ" in html
+    assert "No disagreement found" not in comparison_markdown(differing)
+    agreeing = differing.model_copy(update={"answer_groups": groups[:1]})
+    assert 'data-kind="agree"' in comparison_html(agreeing)
+    assert "No disagreement found" in comparison_markdown(agreeing)

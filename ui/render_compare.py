@@ -6,18 +6,24 @@ table, the comparable figures as a bar chart (rag/render/charts.py) when two or 
 
 from __future__ import annotations
 
-from rag.answer.short_answers import answer_summary, figure_missing_worth_noting, worth_showing
+from rag.answer.short_answers import (
+    NO_DISAGREEMENT,
+    answer_summary,
+    figure_missing_worth_noting,
+    no_flag_line,
+    worth_showing,
+)
 from rag.render.charts import figure_bars
 from rag.schema import Comparison, Disagreement, Figure, SourceView, Statement
 from ui.render import context_line, esc, published, searched_line
 
-NO_DISAGREEMENT = "No disagreement found between the sources."
-
 
 def comparison_html(comparison: Comparison) -> str:
     flags = "".join(disagreement_box(d) for d in comparison.disagreements)
-    if not flags:
+    if not flags and no_flag_line(comparison) == NO_DISAGREEMENT:
         flags = f'<div class="box ok" data-kind="agree">{NO_DISAGREEMENT}</div>'
+    elif not flags:  # short answers differ: no all-clear (rag/answer/short_answers.no_flag_line)
+        flags = f'<div class="box warn" data-kind="unflagged">{esc(no_flag_line(comparison))}</div>'
     involved = {_key(s) for d in comparison.disagreements for s in d.claims}
     figures = figure_missing_worth_noting(comparison)
     rows = "".join(_row(s, involved, figures) for s in _ordered(comparison.sources))

@@ -17,10 +17,18 @@ from typing import NamedTuple
 
 from rag.answer.short_answers import answer_groups, answer_summary
 from rag.schema import UNTITLED, AnswerGroup, Disagreement, Figure, SourceView, Statement
-from rag.text.cues import asks_status, counted_things, figure_kinds, status_of, wanted_kinds
+from rag.text.cues import (
+    asks_status,
+    counted_things,
+    figure_kinds,
+    fits_the_measure,
+    status_of,
+    wanted_kinds,
+)
 from rag.text.dates import find_dates
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import NOUNS, Kind
+from rag.text.measures import NOUNS as MEASURE_NOUNS
 from rag.text.names import name_held, question_entities
 from rag.text.numbers import count_value
 from rag.text.short_answers import counts_asked, most_beside, normalize, same_answer
@@ -313,7 +321,10 @@ def _claims_of_kind(
             figures = [
                 f
                 for f in st.figures
-                if f.kind == kind and keep(st, f) and _own_words(question, st, f)
+                if f.kind == kind
+                and fits_the_measure(question, f.kind, f.unit)  # a height is no weight
+                and keep(st, f)
+                and _own_words(question, st, f)
             ]
             if figures:  # the statement itself when it keeps every figure (most do)
                 kept = st if figures == st.figures else st.model_copy(update={"figures": figures})
@@ -382,7 +393,13 @@ def _close(a: float, b: float) -> bool:
 def _flag(question: str, kind: str, claims: dict[str, list[Statement]]) -> Disagreement:
     flat = [st for sts in claims.values() for st in sts]
     parts = [f"{sts[0].citation.title} says {_said(sts)}" for sts in claims.values()]
-    summary = f"Sources differ on the {NOUNS[kind]}: " + "; ".join(parts) + "."
+    # a measure by what it measures: "Sources differ on the length: …"
+    noun = (
+        MEASURE_NOUNS.get(flat[0].figures[0].unit, NOUNS[kind])
+        if kind == Kind.MEASURE
+        else NOUNS[kind]
+    )
+    summary = f"Sources differ on the {noun}: " + "; ".join(parts) + "."
     return Disagreement(kind=kind, subject=question, claims=flat, summary=summary)
 
 

@@ -45,6 +45,23 @@ def answer_summary(groups: list[AnswerGroup]) -> str:
     return "; ".join(parts)
 
 
+NO_DISAGREEMENT = "No disagreement found between the sources."
+UNFLAGGED = (
+    "No disagreement flagged, but the sources' short answers differ: check that they speak of "
+    "the same thing before relying on one."
+)
+
+
+def no_flag_line(comparison: Comparison) -> str:
+    """What the CLI, the UI and exports say when nothing is flagged. Where the short answers
+    shown differ ("2 sources say Lune Valley Independents Party; 1 says Green Party") it is no
+    all-clear: different answers are not flagged by themselves (on RAMDocs' public half only
+    about half of the questions with two answer groups have misinformation, bench/README.md),
+    but a reader must not be told the sources agree."""
+    groups = comparison.answer_groups
+    return UNFLAGGED if worth_showing(groups) and len(groups) >= 2 else NO_DISAGREEMENT
+
+
 def figure_missing_worth_noting(comparison: Comparison) -> bool:
     """Whether a source giving no figure (and no short answer) is marked "no figure": when the
     question asks for a figure and other sources give one. Not for "Who painted …?", where a

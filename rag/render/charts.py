@@ -31,16 +31,18 @@ from rag.render.svg import text as svg_text
 from rag.render.svg import title as tooltip
 from rag.schema import Comparison, DatedClaim, Figure, Timeline
 from rag.text.kinds import Kind
+from rag.text.measures import NOUNS as MEASURE_NOUNS
 
 Scale = Callable[[float], float]  # a value (or a day ordinal) → its x on the chart
 
-CHARTED = (Kind.MONEY, Kind.PERCENT, Kind.COUNT)  # kinds drawn, in this order
+CHARTED = (Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.MEASURE)  # kinds drawn, in this order
 # One colour per source (in the comparison's order), dark enough for white text around it.
 PALETTE = ("#2563eb", "#0f766e", "#7c3aed", "#be185d", "#4d7c0f", "#475569")
 KIND_NAMES: dict[str, str] = {
     Kind.MONEY: "Money",
     Kind.PERCENT: "Percentages",
     Kind.COUNT: "Counts",
+    Kind.MEASURE: "Measures",
 }
 TITLE_CHARS = 40  # a source's title in a label; the whole title is in the bar's tooltip
 WIDTH = 760.0
@@ -138,6 +140,8 @@ def _panel(bars: list[_Bar], top: float) -> tuple[list[str], float]:
         return PAD + plot * value / ticks[-1]
 
     heading = f"{KIND_NAMES[kind]}{f' ({unit})' if unit and kind == 'money' else ''}"
+    if kind == Kind.MEASURE:  # one panel per thing measured: "Length (m)", "Weight (kg)"
+        heading = f"{MEASURE_NOUNS.get(unit, 'measure').capitalize()} ({unit})"
     parts = [svg_text(PAD, top + 12, heading, font_weight="600")]
     rows_top, bottom = top + 22, top + 22 + ROW * len(bars)
     parts += [line(x(t), rows_top, x(t), bottom, GRID) for t in ticks]

@@ -11,7 +11,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from rag.answer.short_answers import answer_summary, figure_missing_worth_noting, worth_showing
+from rag.answer.short_answers import (
+    NO_DISAGREEMENT,
+    answer_summary,
+    figure_missing_worth_noting,
+    no_flag_line,
+    worth_showing,
+)
 from rag.config import Settings
 from rag.ingestion import IngestReport
 from rag.schema import (
@@ -178,7 +184,8 @@ def _claim_cells(claim: DatedClaim) -> tuple[str, str, str]:
 def print_comparison(comparison: Comparison) -> None:
     _scope_and_flags(comparison.filters, comparison.disagreements)
     if not comparison.disagreements:
-        console.print("[green]No disagreement found between the sources on this.[/]\n")
+        line = no_flag_line(comparison)
+        console.print(f"[{'green' if line == NO_DISAGREEMENT else 'yellow'}]{line}[/]\n")
     if worth_showing(comparison.answer_groups):
         said = answer_summary(comparison.answer_groups)
         console.print(f"[dim]Short answers (read from each source's statement):[/] {safe(said)}\n")

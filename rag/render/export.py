@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import TypeAdapter
 
+from rag.answer.short_answers import no_flag_line
 from rag.options import ExportFormat
 from rag.render.console import describe_filters
 from rag.render.formats import Cell, code, csv_text, escape, paragraph, table
@@ -222,9 +223,7 @@ def comparison_markdown(comparison: Comparison) -> str:
             said = f"“{escape(st.citation.quote)}”[^{n}]{flag}"
             rows.append([source, said, escape(figures_text(st.figures))])
     parts = [f"# {escape(comparison.question)}", *_asked_lines("", comparison.filters)]
-    parts.append(
-        _disagreements(comparison.disagreements, "No disagreement found between the sources.")
-    )
+    parts.append(_disagreements(comparison.disagreements, no_flag_line(comparison)))
     parts += [f"*{escape(note)}*" for note in comparison.notes]
     parts.append(table(["source", "what it says", "figures"], rows))
     return "\n\n".join([*parts, "\n".join(notes)] if notes else parts) + "\n"

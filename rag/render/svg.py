@@ -128,12 +128,17 @@ def in_unit(value: float, kind: str, unit: str) -> str:
 
     >>> in_unit(5e9, "money", "USD"), in_unit(87, "percent", "%"), in_unit(1e5, "count", "")
     ('$5B', '87%', '100K')
+    >>> in_unit(620, "measure", "m")
+    '620 m'
+
     """
     if kind == "money":
         sign = _CURRENCY.get(unit, "")
         return f"{sign}{short(value)}" if sign else f"{short(value)} {unit}".strip()
     if kind == "percent":
         return f"{value:.3g}%"
+    if kind == "measure":  # in its base unit: "620 m", "9M kg"
+        return f"{short(value)} {unit}"
     return short(value)
 
 

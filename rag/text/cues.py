@@ -12,6 +12,7 @@ from functools import lru_cache
 from rag.text.dates import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from rag.text.followup import AUX_WORDS
 from rag.text.kinds import COMPARABLE, Kind
+from rag.text.measures import MEASURE, asked_unit
 from rag.text.names import PERSON_NAME, POSSESSIVE
 from rag.text.numbers import COUNT_WORD, NUMBER_WORD, PERCENT_SIGN
 from rag.text.tokens import same_word
@@ -63,6 +64,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     Kind.PERSON: PERSON_NAME,
     Kind.DURATION: DURATION,
     Kind.FREQUENCY: FREQUENCY,
+    Kind.MEASURE: MEASURE,
     Kind.NUMBER: re.compile(rf"(?<![A-Za-z])\d|\b(?:{NUMBER_WORD}|half)\b", re.I),
 }
 # "When" asks for a date as a question word ("When did …", "Since when?"), not as a conjunction:
@@ -73,12 +75,26 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
         re.compile(r"\b(what|which) (percentage|percent|share|proportion)\b|\bby how much\b", re.I),
         (Kind.PERCENT, Kind.NUMBER),
     ),
+    # "How much power …?", "How tall …?", "What is the length of …?": a measure with its unit
+    # (measures.py), preferred, not required (PREFERRED): "How far did the talks get?" asks none.
+    (
+        re.compile(
+            r"\bhow\s+much\s+(?:power|electricity|energy|water|oil|fuel|land|weight)\b"
+            r"|\bhow\s+(?:tall|high|deep|wide|thick|heavy)\b"
+            # "How far west did the empire extend?" asks for a place
+            r"|\bhow\s+far\b(?!\s+(?:north|south|east|west|up|down|back|along|inland|ahead))",
+            re.I,
+        ),
+        (Kind.MEASURE,),
+    ),
     (
         re.compile(r"\bhow (much|big|large)\b|\b(cost|price|worth|valued)\b", re.I),
         (Kind.MONEY, Kind.PERCENT, Kind.NUMBER),
     ),
-    # "How long did the outage last?": a span of time, preferred, not required (PREFERRED).
-    (re.compile(r"\bhow long\b|\bhow much time\b", re.I), (Kind.DURATION,)),
+    # "How long did the outage last?": a span of time, preferred, not required (PREFERRED); "How
+    # long is the bridge?": a length, preferred alike.
+    (re.compile(r"\bhow much time\b", re.I), (Kind.DURATION,)),
+    (re.compile(r"\bhow long\b", re.I), (Kind.DURATION, Kind.MEASURE)),
     # "How often is it given?": how often, preferred too ("rarely", "when needed" answer it).
     (re.compile(r"\bhow (?:often|frequently)\b", re.I), (Kind.FREQUENCY,)),
     (re.compile(r"\bhow many\b|\bpopulation\b", re.I), (Kind.COUNT, Kind.NUMBER)),
@@ -97,6 +113,16 @@ _QUESTION_CUES: list[tuple[re.Pattern[str], tuple[Kind, ...]]] = [
         (Kind.DATE,),
     ),
     (re.compile(r"^\s*who\b|\bwhich (person|executive)\b|\bwhose\b", re.I), (Kind.PERSON,)),
+    (
+        # "What is the length of …?"; not "Where can it be seen in less than the length of …?"
+        re.compile(
+            r"^\s*(?:what|which)\b[^?]*?\b(?:length|height|width|depth|elevation|altitude"
+            r"|diameter|wingspan|weight|(?:top|maximum|average)\s+speed"
+            r"|(?:the|total|land|surface|floor)\s+area)\s+of\b",
+            re.I,
+        ),
+        (Kind.MEASURE,),
+    ),
 ]
 
 
@@ -112,6 +138,12 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
 def figure_kinds(question: str) -> list[Kind]:
     """The kinds of figure the question asks for that can be compared, most specific first."""
     return [k for k in wanted_kinds(question) if k in COMPARABLE]
+
+
+def fits_the_measure(question: str, kind: str, unit: str) -> bool:
+    """Is a figure of `kind` in `unit` what the question measures? A measure only in the unit it
+    asks for: "How tall is the tower?" by "95 metres", not "9,000 tonnes"; other figures, yes."""
+    return kind != Kind.MEASURE or asked_unit(question) in (None, unit)
 
 
 # Capitalised words that start "First Last" look-alikes but are not names: English function
@@ -225,7 +257,14 @@ NO_CUE = 0.5  # the cue part when the question names no kind of answer: neither 
 # articles; at NO_CUE a sentence without one is neither for nor against, as for a question
 # asking no kind.
 # "How often …?" likewise: "rarely" or "when the council calls it" answer it too.
-PREFERRED: dict[tuple[str, ...], float] = {(Kind.DURATION,): NO_CUE, (Kind.FREQUENCY,): NO_CUE}
+# "How long …?" and "How tall …?" likewise, by a length as by a span of time: "How long is the
+# bridge?" by "640 metres long", "How far did the talks get?" by no measure at all.
+PREFERRED: dict[tuple[str, ...], float] = {
+    (Kind.DURATION,): NO_CUE,
+    (Kind.FREQUENCY,): NO_CUE,
+    (Kind.DURATION, Kind.MEASURE): NO_CUE,
+    (Kind.MEASURE,): NO_CUE,
+}
 
 
 # The cue of a sentence holding a looser kind than the one most wanted ("a number" for "how
@@ -258,7 +297,7 @@ def cue_match(question_kinds: tuple[str, ...], text: str, things: tuple[str, ...
     customers" does; "20,000 documents", counting something else, gets OTHER_THINGS."""
     held = kinds_in(text)
     if question_kinds in PREFERRED:
-        return 1.0 if question_kinds[0] in held else PREFERRED[question_kinds]
+        return 1.0 if held & set(question_kinds) else PREFERRED[question_kinds]
     if things and question_kinds[:1] == (Kind.COUNT,):
         if counts(text, things):
             return 1.0  # "up to 5 gigawatts" for "How many gigawatts…?"

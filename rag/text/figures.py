@@ -2,6 +2,7 @@
 
 "a potential $25 billion" → Figure(kind="money", value=25e9, unit="USD", qualifiers=["potential"])
 "30–40%" → Figure(kind="percent", value=30, high=40, unit="%")
+"a 620-metre bridge" → Figure(kind="measure", value=620, unit="m") (units: measures.py)
 Does NOT decide what a figure is about (answer/comparison.py does, from the words around it).
 """
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rag.text.dates import MONTH_NAMES, MONTHS, YEAR
 from rag.text.kinds import FigureKind
+from rag.text.measures import MEASURE, read_measure
 from rag.text.numbers import NUMBER_WORD, NUMBER_WORDS, PERCENT_SIGN
 from rag.text.spans import read_spans
 
@@ -86,6 +88,8 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # before counts and years: "9,000 tonnes" is a weight, "2.2 million square feet" an area
+    ("measure", MEASURE),
     ("date", re.compile(rf"\b(?P<m>{MONTH_NAMES})\s+(?P<y>{YEAR})\b", re.I)),
     ("count", re.compile(r"\b(?P<w>half a)\s(?P<scale>million|billion)\b", re.I)),
     (
@@ -113,6 +117,8 @@ def _figure(kind: FigureKind, m: re.Match[str], text: str, offset: int) -> Figur
     groups = {k: v for k, v in m.groupdict().items() if v}
     if kind == "date":
         return _date(m, groups, offset)
+    if kind == "measure":
+        return _measure(m, text, offset)
     value = _WORDS[groups["w"].lower()] if "w" in groups else _number(groups["a"])
     if value is None:
         return None
@@ -137,6 +143,25 @@ def _date(m: re.Match[str], groups: dict[str, str], offset: int) -> Figure:
         kind="date",
         value=int(groups["y"]) + month / 100,
         unit="date",
+        start=offset + m.start(),
+        end=offset + m.end(),
+    )
+
+
+def _measure(m: re.Match[str], text: str, offset: int) -> Figure | None:
+    """ "a 620-metre crossing" → 620 (unit "m"); every measure in its base unit (measures.py), so
+    "1,230 km" and "760 mi" compare."""
+    read = read_measure(m)
+    if read is None:
+        return None
+    value, high, unit = read
+    return Figure(
+        raw=m.group(),
+        kind="measure",
+        value=value,
+        high=high,
+        unit=unit,
+        qualifiers=_qualifiers(text[: m.start()]),
         start=offset + m.start(),
         end=offset + m.end(),
     )

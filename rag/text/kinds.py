@@ -22,13 +22,14 @@ class Kind(StrEnum):
     PERSON = "person"
     DURATION = "duration"  # a span of time: "within nine days", "48 minutes", "a 21-minute"
     FREQUENCY = "frequency"  # how often: "every 12 weeks", "twice a year", "daily", "biennial"
+    MEASURE = "measure"  # a physical quantity with its unit: "620 metres", "9,000 tonnes", "45 mph"
     NUMBER = "number"  # any figure at all: the fallback when a question wants a quantity
 
 
 # The kinds a Figure can have (figures.py); a Literal so that pydantic validates it.
-FigureKind = Literal["money", "percent", "count", "multiplier", "date"]
+FigureKind = Literal["money", "percent", "count", "multiplier", "date", "measure"]
 # Figures that can be set side by side across sources and disagree by value.
-COMPARABLE = (Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.MULTIPLIER)
+COMPARABLE = (Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.MULTIPLIER, Kind.MEASURE)
 # How a summary names a kind: "Sources differ on the amount: …".
 NOUNS: dict[str, str] = {
     Kind.MONEY: "amount",
@@ -36,4 +37,5 @@ NOUNS: dict[str, str] = {
     Kind.COUNT: "count",
     Kind.MULTIPLIER: "multiple",
     Kind.DATE: "date",
+    Kind.MEASURE: "measurement",  # disagreements.py names the measure: "length", "weight"
 }

@@ -22,6 +22,7 @@ from rag.text.cues import (
     asks_what,
     counted_things,
     figure_kinds,
+    fits_the_measure,
     number_spans,
     numbers_in,
     wanted_kinds,
@@ -222,19 +223,31 @@ def _candidates(question: str, sentence: str) -> list[tuple[int, int]]:
     """Spans of the kind the question asks for: figures, dates, or names it does not hold."""
     kinds = wanted_kinds(question)
     asked = figure_kinds(question)
+    if Kind.DURATION in kinds:
+        # a span of time, else a length ("How long is the bridge?": "640 metres long"), else
+        # when it began or ended ("since 1979")
+        spans = [m.span() for m in DURATION.finditer(sentence) if m.group() not in question]
+        measures = _measures(question, sentence, extract_figures(sentence))
+        return spans or measures or _date_spans(sentence)
     if asked:
         figures = extract_figures(sentence)
-        found = [(f.start, f.end) for f in figures if f.kind in asked]
+        found = [(f.start, f.end) for f in figures if f.kind in asked and f.kind != Kind.MEASURE]
+        if Kind.MEASURE in asked:
+            found += _measures(question, sentence, figures)
         if Kind.COUNT not in asked:
             return found
         bare = _bare_counts(question, sentence, figures)
         if _asks_a_population(question):  # "2,470 persons per km²" is no population
             found, bare = _not_rates(sentence, found), _not_rates(sentence, bare)
-        counting = _counting(question, sentence, found + bare)
+        # "How many tonnes of steel …?": a measure counts its unit ("9,000 tonnes")
+        things = set(counted_things(question))
+        measures = [
+            (f.start, f.end)
+            for f in figures
+            if f.kind == Kind.MEASURE and any(stem_match(w, things) for w in f.raw.split()[1:])
+        ]
+        counting = sorted(_counting(question, sentence, found + bare) + measures)
         return counting or found or bare
-    if Kind.DURATION in kinds:  # a span of time, else when it began or ended ("since 1979")
-        spans = [m.span() for m in DURATION.finditer(sentence) if m.group() not in question]
-        return spans or _date_spans(sentence)
     if Kind.FREQUENCY in kinds:  # "every 12 weeks", "twice a year", "biennial"
         return [m.span() for m in FREQUENCY.finditer(sentence) if m.group() not in question]
     if Kind.DATE in kinds:
@@ -261,6 +274,26 @@ _PLACE_LEVEL = re.compile(
 )
 _SECOND = frozenset({"state", "province", "county", "region"})
 _FIRST = frozenset({"city", "town"})
+
+
+def _measures(question: str, sentence: str, figures: list[Figure]) -> list[tuple[int, int]]:
+    """The measures in the unit the question asks for (measures.py), as the source writes them:
+    "1,230 km", not the conversion in brackets after it ("1,230 km (760 mi)")."""
+    return [
+        (f.start, f.end)
+        for f in figures
+        if f.kind == Kind.MEASURE
+        and fits_the_measure(question, f.kind, f.unit)
+        and not _converted(sentence, f, figures)
+    ]
+
+
+def _converted(sentence: str, figure: Figure, figures: list[Figure]) -> bool:
+    """Is the measure in brackets right after another one, its conversion: "(760 mi)"?"""
+    before = sentence[: figure.start].rstrip()
+    return before.endswith("(") and any(
+        f.kind == Kind.MEASURE and not sentence[f.end : len(before) - 1].strip() for f in figures
+    )
 
 
 def _place_level(

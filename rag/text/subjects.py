@@ -20,10 +20,12 @@ WINDOW_WORDS = 8
 
 
 _QUESTION_WORDS = stems("much many how what")
-# Words that ask for an amount without saying of what.
+# Words that ask for an amount without saying of what; and for a measure ("How long is the
+# bridge?" is answered by "a 620-metre crossing" as by "640 metres long": the unit says what).
 _AMOUNT_WORDS = stems(
     "money big large new recent latest total overall current far sum figure amount dollar year "
-    "today now has have had most than from use did does were"
+    "today now has have had most than from use did does were "
+    "long tall high deep wide thick heavy length height width depth weight"
 )
 # Ways of putting money into something, one measure however a source words it.
 _MONEY_IN = "invest"
