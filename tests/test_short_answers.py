@@ -252,6 +252,17 @@ from tests.conftest import FakeEmbedder, make_settings
             "The Kelby Bridge, a 620-metre crossing, opened.",
             "620-metre",
         ),
+        # of two lengths, the one English says is the dimension asked ("… in diameter")
+        (
+            "What was the diameter of the Kelby tower?",
+            "It was 33 feet (10.1 m) in diameter and stood 363 feet (110.6 m) tall.",
+            "33 feet",
+        ),
+        (
+            "How high is the Kelby tower?",
+            "It has a diameter of 33 feet and a height of 363 feet.",
+            "363 feet",
+        ),
         # "How long …?" by a span of time first, where a sentence gives both
         ("How long did the closure last?", "A 2 km stretch was shut for 48 minutes.", "48 minutes"),
         (

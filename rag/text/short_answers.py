@@ -99,8 +99,11 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     # "Who is the artist of …?": its maker, whom English names after "by"
     maker = who and _ASKS_A_MAKER.search(question) is not None
     performer = _PERFORMER.search(question) is not None
+    # "What was the diameter …?": of "33 feet (10.1 m) in diameter and stood 363 feet tall", the
+    # measure English says is one ("… in diameter", "a height of …")
+    dimension = _dimension_words(question) if Kind.MEASURE in wanted_kinds(question) else set()
 
-    def rank(span: tuple[int, int]) -> tuple[bool, bool, bool, bool, bool, int, int, int]:
+    def rank(span: tuple[int, int]) -> tuple[bool, bool, bool, bool, bool, bool, int, int, int]:
         # "Assamese-language" for "What is the language of …": it says what is asked itself.
         said = {w.lower() for w in re.split(r"[\s-]+", sentence[span[0] : span[1]])}
         return (
@@ -113,6 +116,7 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
             # "When did X die?": a life's span ends in its death ("(3 March 1605 – 9 February
             # 1777)", "(Delft 1629–1681 Amsterdam)"), the date after the dash
             died and not _LIFE_END.search(sentence, 0, span[0]),
+            bool(dimension) and not _measured_as(sentence, span, dimension),
             -_near(sentence, span, anchors) if figure else 0,
             _distance(span, anchors),
             span[0],
@@ -294,6 +298,39 @@ def _converted(sentence: str, figure: Figure, figures: list[Figure]) -> bool:
     return before.endswith("(") and any(
         f.kind == Kind.MEASURE and not sentence[f.end : len(before) - 1].strip() for f in figures
     )
+
+
+# Words naming one dimension, as a question and a sentence may write it ("How tall …?" and "a
+# height of 95 m"); English, not fitted.
+_DIMENSIONS = [
+    frozenset("tall high height elevation altitude".split()),
+    frozenset("long length".split()),
+    frozenset("wide width broad breadth".split()),
+    frozenset("deep depth".split()),
+    frozenset("thick thickness".split()),
+    frozenset("diameter across".split()),
+    frozenset("heavy weight weigh weighs weighed weighing".split()),
+]
+
+
+def _dimension_words(question: str) -> set[str]:
+    """The words for the dimension the question asks about: "How tall …?" → tall, height, …"""
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    return set().union(*(words for words in _DIMENSIONS if words & asked))
+
+
+def _measured_as(sentence: str, span: tuple[int, int], dimension: set[str]) -> bool:
+    """Does English say the measure at `span` is of `dimension`: a word of it right after ("95
+    metres tall"), or after "in" ("33 feet (10.1 m) in diameter", past a conversion in
+    brackets), or "… of" right before ("a height of 95 metres")?"""
+    after = re.sub(r"^\s*\([^)]*\)", "", sentence[span[1] :])
+    words = re.findall(r"[a-z]+", after.lower())[:2]
+    if words[:1] == ["in"]:
+        words = words[1:]
+    if words and words[0] in dimension:
+        return True
+    before = re.findall(r"[a-z]+", sentence[: span[0]].lower())[-2:]
+    return len(before) == 2 and before[1] == "of" and before[0] in dimension
 
 
 def _place_level(
