@@ -20,10 +20,10 @@ from ui.render import context_line, esc, published, searched_line
 
 def comparison_html(comparison: Comparison) -> str:
     flags = "".join(disagreement_box(d) for d in comparison.disagreements)
-    if not flags and no_flag_line(comparison) == NO_DISAGREEMENT:
-        flags = f'<div class="box ok" data-kind="agree">{NO_DISAGREEMENT}</div>'
-    elif not flags:  # short answers differ: no all-clear (rag/answer/short_answers.no_flag_line)
-        flags = f'<div class="box warn" data-kind="unflagged">{esc(no_flag_line(comparison))}</div>'
+    if not flags:  # short answers that differ are no all-clear (short_answers.no_flag_line)
+        line = no_flag_line(comparison)
+        style, kind = ("ok", "agree") if line == NO_DISAGREEMENT else ("warn", "unflagged")
+        flags = f'<div class="box {style}" data-kind="{kind}">{esc(line)}</div>'
     involved = {_key(s) for d in comparison.disagreements for s in d.claims}
     figures = figure_missing_worth_noting(comparison)
     rows = "".join(_row(s, involved, figures) for s in _ordered(comparison.sources))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rag.text.dates import MONTH_NAMES, MONTHS, YEAR
 from rag.text.kinds import FigureKind
 from rag.text.measures import MEASURE, read_measure
-from rag.text.numbers import NUMBER_WORD, NUMBER_WORDS, PERCENT_SIGN
+from rag.text.numbers import NUM, NUMBER_WORD, NUMBER_WORDS, PERCENT_SIGN, RANGE_DASH
 from rag.text.spans import read_spans
 
 
@@ -35,8 +35,6 @@ class Figure(BaseModel):
     end: int = Field(ge=0)
 
 
-_NUM = r"\d[\d,]*(?:\.\d+)?"
-_DASH = r"\s?(?:–|—|-|to)\s?"
 _SCALE = r"trillion|billion|million|thousand|bn|tn"
 _WORDS = {**NUMBER_WORDS, "half a": 0.5}
 _SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "thousand": 1e3}
@@ -67,7 +65,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     (
         "money",
         re.compile(
-            rf"(?P<cur>[$€£])\s?(?P<a>{_NUM})(?:\s?(?P<s1>{_SCALE}))?(?:{_DASH}[$€£]?(?P<b>{_NUM}))?"
+            rf"(?P<cur>[$€£])\s?(?P<a>{NUM})(?:\s?(?P<s1>{_SCALE}))?(?:{RANGE_DASH}[$€£]?(?P<b>{NUM}))?"
             rf"(?:\s?(?P<scale>{_SCALE}))?\b",
             re.I,
         ),
@@ -75,11 +73,12 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     (
         "money",
         re.compile(
-            rf"(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?\s(?P<scale>{_SCALE})\s(?:dollars|usd)\b", re.I
+            rf"(?P<a>{NUM})(?:{RANGE_DASH}(?P<b>{NUM}))?\s(?P<scale>{_SCALE})\s(?:dollars|usd)\b",
+            re.I,
         ),
     ),
-    ("percent", re.compile(rf"(?P<a>{_NUM})(?:%?{_DASH}(?P<b>{_NUM}))?\s?{PERCENT_SIGN}", re.I)),
-    ("multiplier", re.compile(rf"(?P<a>{_NUM})\s?[×x](?![\w])", re.I)),
+    ("percent", re.compile(rf"(?P<a>{NUM})(?:%?{RANGE_DASH}(?P<b>{NUM}))?\s?{PERCENT_SIGN}", re.I)),
+    ("multiplier", re.compile(rf"(?P<a>{NUM})\s?[×x](?![\w])", re.I)),
     (
         "multiplier",
         re.compile(
@@ -94,7 +93,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("count", re.compile(r"\b(?P<w>half a)\s(?P<scale>million|billion)\b", re.I)),
     (
         "count",
-        re.compile(rf"\b(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?\s(?P<scale>{_SCALE})\b", re.I),
+        re.compile(rf"\b(?P<a>{NUM})(?:{RANGE_DASH}(?P<b>{NUM}))?\s(?P<scale>{_SCALE})\b", re.I),
     ),
     ("count", re.compile(r"\b(?P<a>\d{1,3}(?:,\d{3})+)\b")),
     ("date", re.compile(rf"\b(?P<y>{YEAR})\b")),

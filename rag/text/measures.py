@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.text.numbers import NUMBER_WORD, count_value
+from rag.text.numbers import NUM, NUMBER_WORD, RANGE_DASH, count_value
 
 # Each unit as English and the SI write it: (pattern, base unit, size in the base unit). Words
 # match in any case; symbols only as written, so "5 M" (million) is no metre and "mW" no "MW".
@@ -58,25 +58,24 @@ _UNITS: list[tuple[str, str, float]] = [
     (r"lbs?\b", "kg", 0.453592),
     (r"(?i:ounces?)|oz\b", "kg", 0.0283495),
     # energy, before power: "kWh" is no kilowatt
-    (r"(?i:(?:kilo|mega|giga|tera)?watt[- ]hours?)|[kMGT]?Wh\b", "Wh", 1.0),
+    (r"(?i:kilowatt[- ]hours?)|kWh\b", "Wh", 1e3),
+    (r"(?i:megawatt[- ]hours?)|MWh\b", "Wh", 1e6),
+    (r"(?i:gigawatt[- ]hours?)|GWh\b", "Wh", 1e9),
+    (r"(?i:terawatt[- ]hours?)|TWh\b", "Wh", 1e12),
+    (r"(?i:watt[- ]hours?)|Wh\b", "Wh", 1.0),
     (r"(?i:kilowatts?)|kW\b", "W", 1e3),
     (r"(?i:megawatts?)|MW\b", "W", 1e6),
     (r"(?i:gigawatts?)|GW\b", "W", 1e9),
     (r"(?i:terawatts?)|TW\b", "W", 1e12),
     (r"(?i:watts?)", "W", 1.0),
 ]
-_ENERGY_PREFIX = {"k": 1e3, "kilo": 1e3, "m": 1e6, "mega": 1e6, "g": 1e9, "giga": 1e9, "t": 1e12}
-_ENERGY_PREFIX["tera"] = 1e12
-
-_NUM = r"\d[\d,]*(?:\.\d+)?"
-_DASH = r"\s?(?:–|—|-|to)\s?"
 _SCALE = r"thousand|million|billion"
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 # A number, a range's end, a scale word, then the unit, joined by a space or a hyphen ("a
 # 620-metre bridge"). A bare "m" needs the space before it: "5m" is five million as often as five
 # metres, "400 m" is a distance.
 MEASURE = re.compile(
-    rf"(?<![\w.,])(?P<a>{_NUM}|(?i:{NUMBER_WORD}|half\s+an?))(?:{_DASH}(?P<b>{_NUM}))?"
+    rf"(?<![\w.,])(?P<a>{NUM}|(?i:{NUMBER_WORD}|half\s+an?))(?:{RANGE_DASH}(?P<b>{NUM}))?"
     rf"(?:\s(?P<scale>(?i:{_SCALE})))?"
     rf"(?:[\s-]?(?P<unit>{'|'.join(f'(?:{pattern})' for pattern, _, _ in _UNITS)})"
     r"|\s(?P<bare>m)\b)"
@@ -118,9 +117,6 @@ def read_measure(match: re.Match[str]) -> tuple[float, float | None, str] | None
 def _unit(unit: str) -> tuple[str, float]:
     for pattern, base, size in _COMPILED:
         if pattern.match(unit):
-            if base == "Wh":  # "GWh", "megawatt-hours": the prefix sizes it
-                prefix = re.match(r"(?i:kilo|mega|giga|tera)|[kMGT](?=Wh)", unit)
-                size = _ENERGY_PREFIX[prefix.group().lower()] if prefix else 1.0
             return base, size
     return "m", 1.0  # the bare "m"
 
@@ -171,3 +167,26 @@ def asked_unit(question: str) -> str | None:
         if pattern.search(question):
             return base
     return None
+
+
+# Words naming one dimension, as a question and a sentence may write it ("How tall …?" and "a
+# height of 95 m"); English, not fitted.
+_DIMENSIONS = [
+    frozenset("tall high height elevation altitude".split()),
+    frozenset("long length".split()),
+    frozenset("wide width broad breadth".split()),
+    frozenset("deep depth".split()),
+    frozenset("thick thickness".split()),
+    frozenset("diameter across".split()),
+    frozenset("heavy weight weigh weighs weighed weighing".split()),
+]
+
+
+def dimension_words(question: str) -> set[str]:
+    """The words for the dimension the question asks about.
+
+    >>> sorted(dimension_words("How tall is the tower?"))
+    ['altitude', 'elevation', 'height', 'high', 'tall']
+    """
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    return set().union(*(words for words in _DIMENSIONS if words & asked))

@@ -30,7 +30,11 @@ COUNT_WORDS = {
     "dozen": 12,
 }
 COUNT_WORD = "|".join(COUNT_WORDS)  # for a regex: "one|…|ninety|dozen"
-PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"  # after a number: "30%", "30 percent", "30 per cent"
+PERCENT_SIGN = r"(?:%|percent\b|per cent\b)"
+# For a regex: a number in digits ("1,230", "2.5") and what joins a range's two ends ("30–40",
+# "2 to 3"), as figures.py and measures.py read them.
+NUM = r"\d[\d,]*(?:\.\d+)?"
+RANGE_DASH = r"\s?(?:–|—|-|to)\s?"  # after a number: "30%", "30 percent", "30 per cent"
 
 
 def count_value(raw: str) -> float | None:

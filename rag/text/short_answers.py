@@ -31,6 +31,7 @@ from rag.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_NAMES, YEAR, find_dates
 from rag.text.figures import QUALIFIERS, Figure, extract_figures
 from rag.text.followup import AUX_WORDS, NOT_NAMES, WH_WORDS
 from rag.text.kinds import Kind
+from rag.text.measures import dimension_words
 from rag.text.names import NAME_RUN, NOT_A_PERSON, PERSON_NAME, POSSESSIVE
 from rag.text.numbers import COUNT_WORD
 from rag.text.tokens import stem_match, terms
@@ -101,7 +102,7 @@ def short_answer(question: str, sentence: str, offset: int = 0) -> ShortAnswer |
     performer = _PERFORMER.search(question) is not None
     # "What was the diameter …?": of "33 feet (10.1 m) in diameter and stood 363 feet tall", the
     # measure English says is one ("… in diameter", "a height of …")
-    dimension = _dimension_words(question) if Kind.MEASURE in wanted_kinds(question) else set()
+    dimension = dimension_words(question) if Kind.MEASURE in wanted_kinds(question) else set()
 
     def rank(span: tuple[int, int]) -> tuple[bool, bool, bool, bool, bool, bool, int, int, int]:
         # "Assamese-language" for "What is the language of …": it says what is asked itself.
@@ -298,25 +299,6 @@ def _converted(sentence: str, figure: Figure, figures: list[Figure]) -> bool:
     return before.endswith("(") and any(
         f.kind == Kind.MEASURE and not sentence[f.end : len(before) - 1].strip() for f in figures
     )
-
-
-# Words naming one dimension, as a question and a sentence may write it ("How tall …?" and "a
-# height of 95 m"); English, not fitted.
-_DIMENSIONS = [
-    frozenset("tall high height elevation altitude".split()),
-    frozenset("long length".split()),
-    frozenset("wide width broad breadth".split()),
-    frozenset("deep depth".split()),
-    frozenset("thick thickness".split()),
-    frozenset("diameter across".split()),
-    frozenset("heavy weight weigh weighs weighed weighing".split()),
-]
-
-
-def _dimension_words(question: str) -> set[str]:
-    """The words for the dimension the question asks about: "How tall …?" → tall, height, …"""
-    asked = set(re.findall(r"[a-z]+", question.lower()))
-    return set().union(*(words for words in _DIMENSIONS if words & asked))
 
 
 def _measured_as(sentence: str, span: tuple[int, int], dimension: set[str]) -> bool:
